@@ -1,0 +1,134 @@
+"""``create_service_app``: the one way a moea-cloud service app is built.
+
+Every service gets the same edge (request id, metrics, security headers, body limit, CORS,
+authentication, rate limits), the same problem+json errors, health and metrics routes, offline
+docs, and a lifespan that opens and closes its database engine, Redis client and HTTP client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+
+from common.auth.dev_issuer import DevIssuer
+from common.auth.middleware import AuthenticationMiddleware
+from common.auth.tokens import JwksKeys, TokenVerifier
+from common.database import CommittingRoute, Database
+from common.docs import install_offline_docs
+from common.errors import PROBLEM_RESPONSES, install_problem_handlers
+from common.http_edge import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from common.observability.health import router as health_router
+from common.observability.logging import configure_logging
+from common.observability.metrics import MetricsMiddleware, metrics_endpoint
+from common.observability.request_context import RequestContextMiddleware
+from common.platform_tables import PlatformTables
+from common.settings import ServiceSettings
+
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    settings: ServiceSettings
+    tables: PlatformTables
+    routers: Sequence[APIRouter] = field(default=())
+    version: str = "0.1.0"
+
+
+def create_service_app(definition: ServiceDefinition) -> FastAPI:
+    settings = definition.settings
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    http_client = httpx.AsyncClient(timeout=10.0)
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        lifespan=_lifespan(settings, http_client),
+        docs_url=None,
+        redoc_url=None,
+        responses=PROBLEM_RESPONSES,
+    )
+    app.router.route_class = CommittingRoute
+    app.state.settings = settings
+    app.state.tables = definition.tables
+    app.state.before_commit = []
+    install_problem_handlers(app)
+    _install_routes(app, definition)
+    _install_middleware(app, settings, _token_verifier(settings, http_client), definition.name)
+    return app
+
+
+def _install_routes(app: FastAPI, definition: ServiceDefinition) -> None:
+    app.include_router(health_router)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    install_offline_docs(app)
+    for router in definition.routers:
+        app.include_router(router)
+
+
+def _install_middleware(
+    app: FastAPI, settings: ServiceSettings, verifier: TokenVerifier, service: str
+) -> None:
+    # add_middleware wraps: the last added runs first. Order of a request, outermost first:
+    # request id -> metrics -> security headers -> body limit -> CORS -> authentication.
+    app.add_middleware(AuthenticationMiddleware, verifier=verifier)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(MetricsMiddleware, service=service)
+    app.add_middleware(RequestContextMiddleware)
+
+
+def _token_verifier(settings: ServiceSettings, http_client: httpx.AsyncClient) -> TokenVerifier:
+    if settings.jwks_url:
+        keys = JwksKeys(settings.jwks_url, http_client, cache_seconds=settings.jwks_cache_seconds)
+        return TokenVerifier(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    if not settings.is_development:
+        raise ValueError("jwks_url is required outside environment=development")
+    issuer = DevIssuer.load_or_create(
+        settings.dev_issuer_key_path, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    return TokenVerifier.for_dev_issuer(issuer)
+
+
+def redis_client(url: str) -> Redis:
+    """Short timeouts: a slow or absent Redis must degrade a request, not hang it."""
+    client: Redis = Redis.from_url(
+        url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        health_check_interval=30,
+    )
+    return client
+
+
+def _lifespan(settings: ServiceSettings, http_client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.database = Database.from_settings(settings)
+        app.state.redis = redis_client(settings.redis_url)
+        app.state.http_client = http_client
+        try:
+            yield
+        finally:
+            await app.state.database.dispose()
+            await app.state.redis.aclose()
+            await http_client.aclose()
+
+    return lifespan

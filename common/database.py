@@ -1,0 +1,129 @@
+"""Async database access: one engine per process, one session per request.
+
+Safe requests (GET, HEAD, OPTIONS) get a session on an AUTOCOMMIT connection: a single-statement
+read needs no BEGIN/ROLLBACK round trips, which is most of what a plain ORM route spends over a
+raw driver. Other requests get a transactional session that ``CommittingRoute`` commits after the
+endpoint returns and *before* the response is sent, so a client never sees success for a write
+that did not land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from common.settings import ServiceSettings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata(schema: str) -> MetaData:
+    """The MetaData of one service: its own schema and the project's constraint names."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+class Database:
+    """The engine and session factories of one service (created in the app lifespan)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._write_sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> Database:
+        return cls(create_engine(settings))
+
+    def session(self, *, read_only: bool = False) -> AsyncSession:
+        return (self._read_sessions if read_only else self._write_sessions)()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def create_engine(settings: ServiceSettings) -> AsyncEngine:
+    timeout = str(settings.database_statement_timeout_ms)
+    return create_async_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_recycle=1800,
+        connect_args={
+            "server_settings": {
+                "statement_timeout": timeout,
+                "application_name": f"moea-{settings.service_name}",
+            },
+            "timeout": 5,
+        },
+    )
+
+
+def request_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's session; ``CommittingRoute`` commits it, this closes it."""
+    read_only = request.method in SAFE_METHODS
+    async with request_database(request).session(read_only=read_only) as session:
+        request.state.db_session = session
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(request_session)]
+
+BeforeCommitHook = Callable[[Request, Response, AsyncSession], Awaitable[None]]
+
+
+class CommittingRoute(APIRoute):
+    """Commits the request's session after the endpoint and before the response is sent.
+
+    Hooks registered in ``app.state.before_commit`` (idempotency uses one) run inside the same
+    transaction, so what they store lands atomically with the endpoint's own writes.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def committing_handler(request: Request) -> Response:
+            response = await handler(request)
+            session: AsyncSession | None = getattr(request.state, "db_session", None)
+            if session is not None and session.in_transaction():
+                for hook in getattr(request.app.state, "before_commit", ()):
+                    await hook(request, response, session)
+                await session.commit()
+            return response
+
+        return committing_handler
+
+
+class ServiceRouter(APIRouter):
+    """An APIRouter whose routes commit the request's session before responding."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("route_class", CommittingRoute)
+        super().__init__(**kwargs)

@@ -1,0 +1,259 @@
+"""RFC 9457 problem details for every error a service returns.
+
+Error tree (raise these from services; endpoints never build responses by hand)::
+
+    ProblemError
+    ├── BadRequest               400
+    ├── Unauthorized             401  (adds WWW-Authenticate: Bearer)
+    ├── Forbidden                403
+    ├── NotFound                 404
+    ├── Conflict                 409
+    ├── PreconditionFailed       412
+    ├── PreconditionRequired     428
+    ├── PayloadTooLarge          413
+    ├── UnprocessableContent     422
+    ├── TooManyRequests          429  (adds Retry-After)
+    └── ServiceUnavailable       503
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+import orjson
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://moea-cloud.example/problems/"
+
+logger = structlog.get_logger("moea.errors")
+
+
+class FieldProblem(BaseModel):
+    """One invalid input: where it is and what is wrong with it."""
+
+    loc: list[str | int] = Field(description="Path to the field, e.g. ['body', 'items', 0, 'qty']")
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(description="URI identifying the problem kind")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+class ProblemError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal-error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldProblem] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.headers = dict(headers or {})
+
+    @property
+    def title(self) -> str:
+        return HTTPStatus(self.status).phrase
+
+
+class BadRequest(ProblemError):
+    status, slug = 400, "bad-request"
+
+
+class Unauthorized(ProblemError):
+    status, slug = 401, "unauthorized"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(ProblemError):
+    status, slug = 403, "forbidden"
+
+
+class NotFound(ProblemError):
+    status, slug = 404, "not-found"
+
+
+class Conflict(ProblemError):
+    status, slug = 409, "conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status, slug = 412, "precondition-failed"
+
+
+class PayloadTooLarge(ProblemError):
+    status, slug = 413, "payload-too-large"
+
+
+class UnprocessableContent(ProblemError):
+    status, slug = 422, "unprocessable-content"
+
+
+class PreconditionRequired(ProblemError):
+    status, slug = 428, "precondition-required"
+
+
+class TooManyRequests(ProblemError):
+    status, slug = 429, "too-many-requests"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            "rate limit exceeded", headers={"Retry-After": str(max(retry_after_seconds, 1))}
+        )
+
+
+class ServiceUnavailable(ProblemError):
+    status, slug = 503, "service-unavailable"
+
+
+_SLUG_BY_STATUS = {
+    cls.status: cls.slug
+    for cls in ProblemError.__subclasses__()
+}
+
+
+def problem_response(
+    status: int,
+    *,
+    detail: str | None = None,
+    instance: str | None = None,
+    errors: Sequence[FieldProblem] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Render a problem document; the one place problem JSON is built."""
+    slug = _SLUG_BY_STATUS.get(status, "http-error")
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = [error.model_dump() for error in errors]
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def _instance(request: Request) -> str:
+    return request.url.path
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status,
+        detail=exc.detail,
+        instance=_instance(request),
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(
+        exc.status_code, detail=detail, instance=_instance(request), headers=exc.headers
+    )
+
+
+def _field_problem(error: Mapping[str, Any]) -> FieldProblem:
+    loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+    return FieldProblem(loc=loc, msg=str(error.get("msg", "")), type=str(error.get("type", "")))
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        422,
+        detail="the request has invalid fields",
+        instance=_instance(request),
+        errors=[_field_problem(error) for error in exc.errors()],
+    )
+
+
+# SQLSTATE classes that mean "the input was unacceptable", not "we are broken":
+# 22 data exception (NUL bytes, out-of-range numbers, bad encodings), 23 integrity violations.
+_CLIENT_SQLSTATE_CLASSES = ("22", "23")
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", "") or "")
+
+
+async def _on_database_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DBAPIError)
+    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+        logger.warning("database unavailable", error=type(exc.orig).__name__)
+        return problem_response(503, detail="database unavailable", instance=_instance(request))
+    if _sqlstate(exc)[:2] in _CLIENT_SQLSTATE_CLASSES:
+        return problem_response(
+            422, detail="a value is not acceptable", instance=_instance(request)
+        )
+    return await _on_unexpected(request, exc)
+
+
+async def _on_connection_error(request: Request, exc: Exception) -> Response:
+    logger.warning("backing service unavailable", error=type(exc).__name__)
+    return problem_response(503, detail="service unavailable", instance=_instance(request))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    logger.error("unhandled error", exc_info=exc, path=request.url.path)
+    return problem_response(500, instance=_instance(request))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every error leaves the service as application/problem+json."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(ConnectionError, _on_connection_error)
+    app.add_exception_handler(OSError, _on_connection_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
+    for status, description in (
+        (400, "Malformed request"),
+        (401, "Missing or invalid bearer token"),
+        (403, "Authenticated but not allowed"),
+        (404, "No such record, or not yours"),
+        (413, "Body too large"),
+        (422, "Invalid input"),
+        (429, "Rate limit exceeded"),
+        (503, "A backing service is unavailable"),
+    )
+}
+"""Documented on every route by the app factory, so clients see the problem shape."""

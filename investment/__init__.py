@@ -1,0 +1,1 @@
+"""Industrial park investment service (產業園區投資招商服務雲)."""

@@ -1,0 +1,1 @@
+"""IP information service (智權資訊服務雲)."""
