@@ -1,0 +1,1 @@
+"""Built-in survey form documents (JSON), shipped as package data."""
