@@ -1,0 +1,200 @@
+"""``match_batch``: every line of a batch settled against the certificate items, explained.
+
+The exact pass runs over the whole batch at once (a hash join on the cited item); the lines it
+cannot settle then go one by one, in declaration order (date, DECLNO, ITEMNO), through the
+per-line exact rules (for the reason) and the fuzzy pass inside their (firm, HS6) block. So
+correctly cited lines draw first, and the rest, first come first served, from what remains,
+whatever order the caller passes lines in. Pure: the drawdowns are returned, not written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from operator import attrgetter
+from typing import cast
+
+from tax_exemption.domain.matching.exact import ALL_CHECKS, IDENTITY_CHECKS, CitedCheck, check_cited
+from tax_exemption.domain.matching.exact_set import EXACT, exact_pass
+from tax_exemption.domain.matching.fuzzy import Scored, Verdict, is_same_goods, judge, rank
+from tax_exemption.domain.matching.index import ItemIndex
+from tax_exemption.domain.matching.ledger import LedgerView, RunningLedger
+from tax_exemption.domain.matching.outcomes import (
+    BatchResult,
+    Blocker,
+    Candidate,
+    Check,
+    Decision,
+    Explanation,
+    Outcome,
+    RefusalReason,
+    Rule,
+)
+from tax_exemption.domain.matching.records import CertificateItem, DeclarationLine
+from tax_exemption.domain.matching.rules import DEFAULT_CONFIG, MatchConfig
+from tax_exemption.domain.matching.scoring import LineText
+
+__all__ = ["match_batch"]
+
+_CHRONOLOGICAL = attrgetter("declaration_date", "declaration_no", "item_no")
+_LINE_KEY = attrgetter("declaration_no", "item_no")
+_BLOCKER_REASONS = {
+    Blocker.EXPIRED: RefusalReason.EXPIRED,
+    Blocker.NOT_YET_VALID: RefusalReason.NOT_YET_VALID,
+    Blocker.OVER_BALANCE: RefusalReason.OVER_BALANCE,
+    Blocker.CCC_MISMATCH: RefusalReason.NOT_COVERED,
+}
+
+
+def match_batch(
+    lines: Iterable[DeclarationLine],
+    items: Iterable[CertificateItem],
+    ledger_view: LedgerView,
+    config: MatchConfig = DEFAULT_CONFIG,
+) -> BatchResult:
+    """Settle every line: auto-matched with a drawdown, sent to review, or refused."""
+    batch = list(lines)
+    if len(set(map(_LINE_KEY, batch))) != len(batch):
+        raise ValueError("a batch holds each (DECLNO, ITEMNO) once")
+    index = ItemIndex(items)
+    ledger = RunningLedger(ledger_view)
+    decisions = exact_pass(batch, index, ledger)
+    rest = sorted(
+        (position for position, decision in enumerate(decisions) if decision is None),
+        key=lambda position: _CHRONOLOGICAL(batch[position]),
+    )
+    for position in rest:
+        decisions[position] = _settle(batch[position], index, ledger, config)
+    return BatchResult(
+        tuple(cast("list[Decision]", decisions)), tuple(ledger.drawdowns), dict(ledger.balances)
+    )
+
+
+def _settle(
+    line: DeclarationLine, index: ItemIndex, ledger: RunningLedger, config: MatchConfig
+) -> Decision:
+    cited = check_cited(line, index, ledger, config)
+    if cited.failed is None and cited.item is not None and cited.quantity is not None:
+        ledger.draw(cited.item, line.key, cited.quantity)
+        return Decision(line.key, Outcome.AUTO_MATCHED, EXACT, cited.item.key, cited.quantity)
+    text = LineText.of(line)
+    # Only items of the same model (or without one) can be the same goods, so they alone
+    # decide an automatic match or a re-routing; the whole block is ranked only for review.
+    same_model = rank(line, text, index.same_model(line, text.model_key), ledger, config)
+    if cited.failed not in IDENTITY_CHECKS:
+        return _settle_blocked_cite(line, cited, same_model, config)
+    verdict = judge(same_model, config)
+    if verdict.pick is None:
+        block = index.block(line.importer_ban, line.ccc_code)
+        verdict = judge(rank(line, text, block, ledger, config), config)
+    return _settle_fuzzy(line, cited, verdict, ledger, config)
+
+
+def _settle_blocked_cite(
+    line: DeclarationLine, cited: CitedCheck, ranked: list[Scored], config: MatchConfig
+) -> Decision:
+    """The cite names the firm's own goods but validity or balance fails: never re-route it."""
+    assert cited.item is not None and cited.failed is not None
+    cited_key = cited.item.key
+    alternatives = tuple(
+        s
+        for s in ranked
+        if s.indexed.key != cited_key and s.candidate.eligible and is_same_goods(s, config)
+    )
+    if alternatives:
+        explanation = Explanation(
+            Rule.REVIEW_CITED_ITEM_BLOCKED,
+            f"{cited.detail}; another item holds the same goods",
+            _passed_before(cited.failed),
+            cited.failed,
+        )
+        return _review(line, explanation, alternatives, config)
+    if cited.failed is Check.BALANCE:
+        reason = RefusalReason.OVER_BALANCE
+    elif line.declaration_date > cited.item.item.valid_until:
+        reason = RefusalReason.EXPIRED
+    else:
+        reason = RefusalReason.NOT_YET_VALID
+    explanation = Explanation(
+        Rule.REFUSE_CITED_ITEM, cited.detail, _passed_before(cited.failed), cited.failed
+    )
+    return Decision(line.key, Outcome.REFUSED, explanation, cited_key, reason=reason)
+
+
+def _settle_fuzzy(
+    line: DeclarationLine,
+    cited: CitedCheck,
+    verdict: Verdict,
+    ledger: RunningLedger,
+    config: MatchConfig,
+) -> Decision:
+    """The cite is missing or names other goods: the ranking decides."""
+    failed = cited.failed
+    cite_note = f"cited item failed {failed}: {cited.detail}" if failed else ""
+    pick = verdict.pick
+    if pick is not None and pick.quantity is not None:
+        ledger.draw(pick.indexed, line.key, pick.quantity)
+        scores = pick.candidate.scores
+        detail = (
+            f"{cite_note}; description {scores.description:.1f}, model {scores.model:.1f}, "
+            f"spec {scores.spec:.1f}, total {scores.total:.1f}"
+        )
+        explanation = Explanation(verdict.rule, detail, (), failed)
+        return Decision(
+            line.key,
+            Outcome.AUTO_MATCHED,
+            explanation,
+            pick.indexed.key,
+            pick.quantity,
+            candidates=_candidates(verdict.shown, config),
+        )
+    explanation = Explanation(verdict.rule, cite_note, (), failed)
+    wrong_firm = failed is Check.BUSINESS_ID
+    if verdict.blocked is not None:
+        blocker = verdict.blocked.candidate.blockers[0]
+        if blocker is not Blocker.UNIT_INCOMPATIBLE:
+            return _refuse(line, explanation, _BLOCKER_REASONS[blocker], verdict.shown, config)
+        explanation = Explanation(Rule.REVIEW_BLOCKED_CANDIDATE, cite_note, (), failed)
+    elif verdict.rule is Rule.REFUSE_NO_CANDIDATE or (
+        wrong_firm and verdict.rule is Rule.REVIEW_WEAK_MATCH
+    ):
+        reason = RefusalReason.WRONG_FIRM if wrong_firm else RefusalReason.NOT_COVERED
+        return _refuse(line, explanation, reason, verdict.shown, config)
+    return _review(line, explanation, verdict.shown, config)
+
+
+def _passed_before(failed: Check) -> tuple[Check, ...]:
+    return ALL_CHECKS[: ALL_CHECKS.index(failed)]
+
+
+def _candidates(shown: tuple[Scored, ...], config: MatchConfig) -> tuple[Candidate, ...]:
+    return tuple(s.candidate for s in shown[: config.max_candidates])
+
+
+def _review(
+    line: DeclarationLine,
+    explanation: Explanation,
+    shown: tuple[Scored, ...],
+    config: MatchConfig,
+) -> Decision:
+    return Decision(
+        line.key,
+        Outcome.NEEDS_REVIEW,
+        explanation,
+        candidates=_candidates(shown, config),
+    )
+
+
+def _refuse(
+    line: DeclarationLine,
+    explanation: Explanation,
+    reason: RefusalReason,
+    shown: tuple[Scored, ...],
+    config: MatchConfig,
+) -> Decision:
+    return Decision(
+        line.key,
+        Outcome.REFUSED,
+        explanation,
+        reason=reason,
+        candidates=_candidates(shown, config),
+    )

@@ -1,0 +1,139 @@
+"""Fuzzy pass: rank the firm's items in the line's HS6 block and judge the ranking.
+
+A candidate is "the same goods" when its model agrees (after normalisation) and its content
+score clears the auto threshold; it is auto-matched only if it is also eligible (valid, unit
+convertible, CCC agreeing, balance sufficient) and no other eligible item is as plausible,
+unless the cited certificate number, close to one of them, breaks the tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+from tax_exemption.domain.matching.index import IndexedItem
+from tax_exemption.domain.matching.ledger import RunningLedger
+from tax_exemption.domain.matching.outcomes import Blocker, Candidate, Rule
+from tax_exemption.domain.matching.quantities import quantity_in
+from tax_exemption.domain.matching.records import DeclarationLine
+from tax_exemption.domain.matching.rules import MatchConfig
+from tax_exemption.domain.matching.scoring import LineText, score
+
+__all__ = ["Scored", "Verdict", "blockers", "is_same_goods", "judge", "rank"]
+
+
+class Scored(NamedTuple):
+    """A ranked candidate with the item behind it and the line's quantity in its unit."""
+
+    candidate: Candidate
+    indexed: IndexedItem
+    quantity: Decimal | None
+
+    @property
+    def total(self) -> float:
+        return self.candidate.scores.total
+
+
+class Verdict(NamedTuple):
+    """What the ranking supports: ``pick`` to auto-match, or the blocked same goods."""
+
+    rule: Rule
+    shown: tuple[Scored, ...]
+    pick: Scored | None = None
+    blocked: Scored | None = None
+
+
+def blockers(
+    line: DeclarationLine,
+    indexed: IndexedItem,
+    quantity: Decimal | None,
+    ledger: RunningLedger,
+) -> tuple[Blocker, ...]:
+    """Everything that keeps ``indexed`` from taking the line, whatever the text says."""
+    item = indexed.item
+    found: list[Blocker] = []
+    digits = indexed.agreement_digits
+    if line.ccc_code[:digits] != item.ccc_code[:digits]:
+        found.append(Blocker.CCC_MISMATCH)
+    if line.declaration_date > item.valid_until:
+        found.append(Blocker.EXPIRED)
+    elif line.declaration_date < item.valid_from:
+        found.append(Blocker.NOT_YET_VALID)
+    if quantity is None:
+        found.append(Blocker.UNIT_INCOMPATIBLE)
+    elif quantity > ledger.available(indexed):
+        found.append(Blocker.OVER_BALANCE)
+    return tuple(found)
+
+
+def rank(
+    line: DeclarationLine,
+    text: LineText,
+    block: Sequence[IndexedItem],
+    ledger: RunningLedger,
+    config: MatchConfig,
+) -> list[Scored]:
+    """The block's items best first (ties by item key, so the order is deterministic)."""
+    ranked: list[Scored] = []
+    for indexed in block:
+        quantity = quantity_in(line, indexed.unit_code)
+        candidate = Candidate(
+            indexed.key, score(text, indexed, config), blockers(line, indexed, quantity, ledger)
+        )
+        ranked.append(Scored(candidate, indexed, quantity))
+    ranked.sort(key=lambda scored: (-scored.total, scored.indexed.key))
+    return ranked
+
+
+def is_same_goods(scored: Scored, config: MatchConfig) -> bool:
+    """Model agrees and the content is as close as an automatic match demands."""
+    scores = scored.candidate.scores
+    spec_ok = not scores.spec_compared or scores.spec >= config.auto_spec_min
+    return (
+        scores.model_agrees
+        and spec_ok
+        and scores.total >= config.auto_threshold
+        and scores.description >= config.auto_description_min
+    )
+
+
+def _cited_number_winner(group: Sequence[Scored], config: MatchConfig) -> Scored | None:
+    """The one candidate whose certificate number is close to the cited one, if just one is."""
+    by_cite = sorted(group, key=lambda s: -(s.candidate.scores.cited_number or 0.0))
+    best = by_cite[0].candidate.scores.cited_number or 0.0
+    runner_up = by_cite[1].candidate.scores.cited_number or 0.0
+    if best >= config.cert_tiebreak_min and best - runner_up >= config.cert_tiebreak_margin:
+        return by_cite[0]
+    return None
+
+
+def judge(ranked: Sequence[Scored], config: MatchConfig) -> Verdict:
+    """Auto-match the unambiguous same goods; otherwise say why an officer must look."""
+    shown = tuple(s for s in ranked if s.total >= config.review_floor)
+    if not shown:
+        return Verdict(Rule.REFUSE_NO_CANDIDATE, shown)
+    same_goods = [s for s in shown if is_same_goods(s, config)]
+    eligible = [s for s in same_goods if s.candidate.eligible]
+    if eligible:
+        return _judge_eligible(eligible, shown, config)
+    if same_goods:
+        return Verdict(Rule.REFUSE_CANDIDATE_BLOCKED, shown, blocked=same_goods[0])
+    if any(s.total >= config.auto_threshold for s in shown):
+        return Verdict(Rule.REVIEW_MODEL_DIFFERS, shown)
+    return Verdict(Rule.REVIEW_WEAK_MATCH, shown)
+
+
+def _judge_eligible(
+    eligible: Sequence[Scored], shown: tuple[Scored, ...], config: MatchConfig
+) -> Verdict:
+    """The best eligible same goods wins unless another one (same model, say) is as close."""
+    best = eligible[0]
+    floor = best.total - config.auto_margin
+    rivals = [s for s in eligible[1:] if s.total >= floor]
+    if not rivals:
+        return Verdict(Rule.FUZZY_UNIQUE, shown, pick=best)
+    winner = _cited_number_winner([best, *rivals], config)
+    if winner is not None and any(winner is s for s in eligible):
+        return Verdict(Rule.FUZZY_CITED_NUMBER_TIEBREAK, shown, pick=winner)
+    return Verdict(Rule.REVIEW_AMBIGUOUS, shown)

@@ -1,0 +1,1 @@
+"""Evaluation corpus for declaration matching: seeded, realistic, with known truth."""
