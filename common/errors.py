@@ -24,10 +24,12 @@ from typing import Any, ClassVar
 
 import orjson
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -131,10 +133,7 @@ class ServiceUnavailable(ProblemError):
     status, slug = 503, "service-unavailable"
 
 
-_SLUG_BY_STATUS = {
-    cls.status: cls.slug
-    for cls in ProblemError.__subclasses__()
-}
+_SLUG_BY_STATUS = {cls.status: cls.slug for cls in ProblemError.__subclasses__()}
 
 
 def problem_response(
@@ -149,7 +148,7 @@ def problem_response(
     slug = _SLUG_BY_STATUS.get(status, "http-error")
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug,
-        "title": HTTPStatus(status).phrase,
+        "title": _title(status),
         "status": status,
     }
     if detail:
@@ -161,6 +160,13 @@ def problem_response(
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # a status code outside the registry, e.g. from a proxy convention
+        return "Error"
 
 
 def _instance(request: Request) -> str:
@@ -204,27 +210,61 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
 # SQLSTATE classes that mean "the input was unacceptable", not "we are broken":
 # 22 data exception (NUL bytes, out-of-range numbers, bad encodings), 23 integrity violations.
 _CLIENT_SQLSTATE_CLASSES = ("22", "23")
+# A duplicate key or an overlapping exclusion: the request conflicts with what is stored.
+_CONFLICT_SQLSTATES = frozenset({"23505", "23P01"})
+# Transient: connection lost (08), serialization failure or deadlock (40), out of resources
+# (53), shutdown or cancelled statement (57). The same request may well succeed in a moment.
+_TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+RETRY_AFTER_SECONDS = "1"
 
 
 def _sqlstate(exc: DBAPIError) -> str:
     return str(getattr(exc.orig, "sqlstate", "") or "")
 
 
+def _database_unavailable(request: Request, reason: str) -> Response:
+    logger.warning("database unavailable", error=reason)
+    return problem_response(
+        503,
+        detail="database unavailable",
+        instance=_instance(request),
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
 async def _on_database_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DBAPIError)
-    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
-        logger.warning("database unavailable", error=type(exc.orig).__name__)
-        return problem_response(503, detail="database unavailable", instance=_instance(request))
-    if _sqlstate(exc)[:2] in _CLIENT_SQLSTATE_CLASSES:
+    sqlstate = _sqlstate(exc)
+    transient = sqlstate[:2] in _TRANSIENT_SQLSTATE_CLASSES
+    if (
+        transient
+        or isinstance(exc, OperationalError | InterfaceError)
+        or exc.connection_invalidated
+    ):
+        return _database_unavailable(request, sqlstate or type(exc.orig).__name__)
+    if sqlstate in _CONFLICT_SQLSTATES:
+        detail = "the request conflicts with a stored record"
+        return problem_response(409, detail=detail, instance=_instance(request))
+    if sqlstate[:2] in _CLIENT_SQLSTATE_CLASSES:
         return problem_response(
             422, detail="a value is not acceptable", instance=_instance(request)
         )
     return await _on_unexpected(request, exc)
 
 
+async def _on_pool_timeout(request: Request, exc: Exception) -> Response:
+    """Every pooled connection busy for ``pool_timeout``: overload, not a bug."""
+    return _database_unavailable(request, type(exc).__name__)
+
+
 async def _on_connection_error(request: Request, exc: Exception) -> Response:
     logger.warning("backing service unavailable", error=type(exc).__name__)
-    return problem_response(503, detail="service unavailable", instance=_instance(request))
+    return problem_response(
+        503,
+        detail="a backing service is unavailable",
+        instance=_instance(request),
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
@@ -232,12 +272,13 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(500, instance=_instance(request))
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Every error leaves the service as application/problem+json."""
+def install_problem_handlers(app: Starlette) -> None:
+    """Every error leaves the service (or the all-in-one app) as application/problem+json."""
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(PoolTimeout, _on_pool_timeout)
     app.add_exception_handler(ConnectionError, _on_connection_error)
     app.add_exception_handler(OSError, _on_connection_error)
     app.add_exception_handler(Exception, _on_unexpected)
@@ -250,6 +291,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "Missing or invalid bearer token"),
         (403, "Authenticated but not allowed"),
         (404, "No such record, or not yours"),
+        (409, "Conflicts with the stored state"),
         (413, "Body too large"),
         (422, "Invalid input"),
         (429, "Rate limit exceeded"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.errors import problem_response
@@ -32,7 +33,10 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"].endswith(self.docs_path) else API_CSP
+        # Exactly this app's docs page (root_path is the mount prefix in the all-in-one app):
+        # any other path ending in /docs is an API path and keeps the strict policy.
+        is_docs = scope["path"] == scope.get("root_path", "") + self.docs_path
+        csp = DOCS_CSP if is_docs else API_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -45,8 +49,15 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class BodyTooLarge(Exception):
-    """Raised inside receive() when a streamed body passes the limit."""
+class BodyTooLarge(HTTPException):
+    """Raised inside receive() when a streamed body passes the limit.
+
+    An HTTPException on purpose: FastAPI turns any other error raised while it reads the body
+    into a 400, while an HTTPException reaches the problem handlers as the 413 it is.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, detail=f"request body is larger than {max_bytes} bytes")
 
 
 class BodySizeLimitMiddleware:
@@ -73,7 +84,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:

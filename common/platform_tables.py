@@ -80,7 +80,9 @@ def _outbox(metadata: MetaData) -> Table:
         Column("failed_at", DateTime(timezone=True), nullable=True),
         Column("attempts", SmallInteger, nullable=False, server_default=text("0")),
         Column("last_error", Text, nullable=True),
-        Index("ix_outbox_pending", "available_at", "id", postgresql_where=text("relayed_at IS NULL")),
+        Index(
+            "ix_outbox_pending", "available_at", "id", postgresql_where=text("relayed_at IS NULL")
+        ),
     )
 
 

@@ -8,10 +8,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
+from common.errors import install_problem_handlers
+from common.http_edge import SecurityHeadersMiddleware
 from common.manifest import ServiceManifest
 from common.settings import ServiceSettings
 
@@ -33,16 +36,28 @@ def create_all_in_one_app(
             yield
 
     async def index(_: Request) -> JSONResponse:
-        return JSONResponse({
-            "services": [
-                {"name": manifest.name, "prefix": manifest.url_prefix,
-                 "docs": f"{manifest.url_prefix}/docs", "readyz": f"{manifest.url_prefix}/readyz"}
-                for manifest in manifests
-            ]
-        })
+        return JSONResponse(
+            {
+                "services": [
+                    {
+                        "name": manifest.name,
+                        "prefix": manifest.url_prefix,
+                        "docs": f"{manifest.url_prefix}/docs",
+                        "readyz": f"{manifest.url_prefix}/readyz",
+                    }
+                    for manifest in manifests
+                ]
+            }
+        )
 
     routes = [Route("/", index), *(Mount(prefix, app=app) for prefix, app in apps.items())]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # The parent answers what no service matched (a path outside every prefix): with the same
+    # problem documents and security headers as the services themselves.
+    parent = Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeadersMiddleware)]
+    )
+    install_problem_handlers(parent)
+    return parent
 
 
 def settings_overrides(database_url: str | None, redis_url: str | None) -> dict[str, Any]:

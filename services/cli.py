@@ -1,24 +1,41 @@
 """``moea``: run, migrate and operate the four services.
 
-    moea serve [--service NAME] [--host H] [--port P]   embedded default unless DATABASE_URL/REDIS_URL
-    moea migrate [--service NAME]
-    moea worker
-    moea token --role ROLE [--business-id ID | --agency A | --county C] [--subject S]
+moea serve [--service NAME] [--host H] [--port P]   (embedded servers unless DATABASE_URL/REDIS_URL)
+moea migrate [--service NAME]
+moea worker [--service NAME]   (needs reachable DATABASE_URL/REDIS_URL or service settings)
+moea seal-audit | verify-audit | reencrypt-pii [--service NAME]
+moea token --role ROLE [--business-id ID | --agency A | --county C] [--subject S]
+moea ip-search import PATH... [--feed tmarkappl|tmarkrights|gazette]
+moea investment import-registry PATH [--accept-partial] | seed-parks
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.engine import make_url
+
+from common.audit.operations import seal, seal_and_verify
 from common.auth.dev_issuer import DevIssuer
 from common.auth.principal import Role
 from common.embedded import BackendUrls, embedded_postgres, embedded_redis
+from common.jobs.runtime import ServiceRuntime
+from common.jobs.worker import run_until_signalled, with_workers
+from common.manifest import ServiceManifest
 from common.migrations import upgrade
+from common.observability.logging import configure_logging
+from common.pii.cipher import FieldCipher
+from common.pii.rotation import reencrypt_database
+from common.settings import ServiceSettings
+from investment.app import investment_command
+from ip_search.app import ip_search_command
 from services.allinone import create_all_in_one_app, settings_overrides
 from services.registry import SERVICES, select
 
@@ -40,20 +57,55 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR)
+    serve.add_argument(
+        "--with-worker",
+        action=argparse.BooleanOptionalAction,
+        help="run the job workers in this process (default: on, unless --service is given)",
+    )
+    serve.add_argument(
+        "--migrate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="migrate the schemas before serving (containers: --no-migrate, a Job migrates)",
+    )
+    serve.add_argument(
+        "--demo-seed",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="fill empty services with demo data (ip_search: TIPO sample + synthetic marks)",
+    )
     serve.set_defaults(handler=_serve)
+
+    ip_search = commands.add_parser("ip-search", help="ip_search operations: import PATH...")
+    ip_search.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR)
+    ip_search.add_argument("args", nargs=argparse.REMAINDER, help="import PATH... [--feed F]")
+    ip_search.set_defaults(handler=_ip_search)
+
+    investment = commands.add_parser(
+        "investment", help="investment operations: import-registry PATH, seed-parks"
+    )
+    investment.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR)
+    investment.add_argument("args", nargs=argparse.REMAINDER, help="import-registry PATH ...")
+    investment.set_defaults(handler=_investment)
+
+    worker = commands.add_parser("worker", help="run the job workers (outbox relay, jobs, chores)")
+    _service_option(worker)
+    worker.set_defaults(handler=_worker)
 
     migrate = commands.add_parser("migrate", help="upgrade each service schema to head")
     _service_option(migrate)
     migrate.set_defaults(handler=_migrate)
 
     token = commands.add_parser("token", help="print a development JWT")
-    token.add_argument("--role", required=True, choices=[r.value for r in Role if r.value != "public"])
+    roles = [role.value for role in Role if role is not Role.PUBLIC]
+    token.add_argument("--role", required=True, choices=roles)
     token.add_argument("--subject")
     token.add_argument("--business-id")
     token.add_argument("--agency")
     token.add_argument("--county")
     token.add_argument("--lifetime", type=int, default=3600, help="seconds")
     token.set_defaults(handler=_token)
+    _data_protection_commands(commands)
     return parser
 
 
@@ -86,13 +138,48 @@ def _serve(arguments: argparse.Namespace) -> None:
 
     manifests = select(arguments.service)
     with backends(arguments.var_dir) as urls:
-        migrate_all(arguments.service, urls.database_url)
+        if arguments.migrate:
+            migrate_all(arguments.service, urls.database_url)
+        if arguments.demo_seed:
+            _seed_demo(manifests, urls.database_url)
         overrides = settings_overrides(urls.database_url, urls.redis_url)
         app = create_all_in_one_app(manifests, overrides)
-        print(f"serving {', '.join(m.name for m in manifests)} on "
-              f"http://{arguments.host}:{arguments.port}", file=sys.stderr)
-        uvicorn.run(app, host=arguments.host, port=arguments.port, log_config=None,
-                    proxy_headers=True, server_header=False)
+        with_worker = arguments.with_worker
+        if with_worker or (with_worker is None and arguments.service is None):
+            app = with_workers(app, _runtimes(manifests, overrides))
+        print(
+            f"serving {', '.join(m.name for m in manifests)} on "
+            f"http://{arguments.host}:{arguments.port}",
+            file=sys.stderr,
+        )
+        uvicorn.run(
+            app,
+            host=arguments.host,
+            port=arguments.port,
+            log_config=None,
+            proxy_headers=True,
+            server_header=False,
+        )
+
+
+def _seed_demo(manifests: list[ServiceManifest], database_url: str) -> None:
+    for manifest in manifests:
+        if manifest.demo_seed is not None:
+            asyncio.run(manifest.demo_seed(database_url))
+
+
+def _ip_search(arguments: argparse.Namespace) -> None:
+    with backends(arguments.var_dir) as urls:
+        migrate_all("ip_search", urls.database_url)
+        status = ip_search_command(arguments.args, urls.database_url)
+    raise SystemExit(status)
+
+
+def _investment(arguments: argparse.Namespace) -> None:
+    with backends(arguments.var_dir) as urls:
+        migrate_all("investment", urls.database_url)
+        status = investment_command(arguments.args, urls.database_url)
+    raise SystemExit(status)
 
 
 def _migrate(arguments: argparse.Namespace) -> None:
@@ -103,19 +190,89 @@ def _migrate(arguments: argparse.Namespace) -> None:
         print(f"{manifest.name}: at head", file=sys.stderr)
 
 
+def _worker(arguments: argparse.Namespace) -> None:
+    overrides = settings_overrides(os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL"))
+    runtimes = _runtimes(select(arguments.service), overrides)
+    settings = runtimes[0].settings
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    print(f"worker for {', '.join(r.schema for r in runtimes)}", file=sys.stderr)
+    asyncio.run(run_until_signalled(runtimes))
+
+
+def _runtimes(manifests: list[ServiceManifest], overrides: dict[str, Any]) -> list[ServiceRuntime]:
+    return [
+        ServiceRuntime.from_manifest(manifest, manifest.settings(**overrides))
+        for manifest in manifests
+    ]
+
+
 def _token(arguments: argparse.Namespace) -> None:
     settings = next(iter(SERVICES.values())).settings()
     issuer = DevIssuer.load_or_create(
         settings.dev_issuer_key_path, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    print(issuer.issue(
-        Role(arguments.role),
-        subject=arguments.subject,
-        business_id=arguments.business_id,
-        agency=arguments.agency,
-        county=arguments.county,
-        lifetime_seconds=arguments.lifetime,
-    ))
+    print(
+        issuer.issue(
+            Role(arguments.role),
+            subject=arguments.subject,
+            business_id=arguments.business_id,
+            agency=arguments.agency,
+            county=arguments.county,
+            lifetime_seconds=arguments.lifetime,
+        )
+    )
+
+
+def _data_protection_commands(commands: Any) -> None:
+    for name, handler, text in (
+        ("seal-audit", _seal_audit, "chain the audit events written since the last seal"),
+        ("verify-audit", _verify_audit, "seal, then verify each audit chain (exit 1 if broken)"),
+        ("reencrypt-pii", _reencrypt_pii, "re-encrypt personal data under the active key"),
+    ):
+        command = commands.add_parser(name, help=text)
+        _service_option(command)
+        command.set_defaults(handler=handler)
+
+
+def _async_database_url(settings: ServiceSettings) -> str:
+    url = make_url(os.environ.get("DATABASE_URL") or settings.database_url)
+    return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def _seal_audit(arguments: argparse.Namespace) -> None:
+    for manifest in select(arguments.service):
+        settings = manifest.settings()
+        url = _async_database_url(settings)
+        report = asyncio.run(seal(url, manifest.tables, settings.audit_hmac_key))
+        print(f"{manifest.name}: sealed {report.sealed}, chain head seq {report.head_seq}")
+
+
+def _verify_audit(arguments: argparse.Namespace) -> None:
+    broken = False
+    for manifest in select(arguments.service):
+        settings = manifest.settings()
+        url = _async_database_url(settings)
+        result = asyncio.run(seal_and_verify(url, manifest.tables, settings.audit_hmac_key))
+        if result.broken is None:
+            print(f"{manifest.name}: OK ({result.checked} events, head seq {result.head_seq})")
+        else:
+            print(
+                f"{manifest.name}: BROKEN at audit_event id {result.broken.id} "
+                f"(seq {result.broken.seq}): {result.broken.reason}"
+            )
+            broken = True
+    if broken:
+        raise SystemExit(1)
+
+
+def _reencrypt_pii(arguments: argparse.Namespace) -> None:
+    for manifest in select(arguments.service):
+        settings = manifest.settings()
+        cipher = FieldCipher.from_settings(settings)
+        url, schema = _async_database_url(settings), settings.db_schema
+        counts = asyncio.run(reencrypt_database(url, schema, manifest.encrypted_columns, cipher))
+        for count in counts:
+            print(f"{manifest.name}.{count.table}: re-encrypted {count.rewritten}/{count.scanned}")
 
 
 if __name__ == "__main__":

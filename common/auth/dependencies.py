@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -26,11 +26,12 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role) -> Callable[..., Principal]:
+def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets only the given roles through (401 anonymous, 403 others)."""
     allowed = frozenset(roles)
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, a costly hop per request
+    async def dependency(principal: CurrentPrincipal) -> Principal:
         if principal.role in allowed:
             return principal
         if principal.is_anonymous:

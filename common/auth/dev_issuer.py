@@ -24,8 +24,9 @@ DEFAULT_LIFETIME_SECONDS = 3600
 
 
 class DevIssuer:
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey, *, issuer: str,
-                 audience: str) -> None:
+    def __init__(
+        self, private_key: ec.EllipticCurvePrivateKey, *, issuer: str, audience: str
+    ) -> None:
         self._key = private_key
         self.issuer = issuer
         self.audience = audience
@@ -64,9 +65,13 @@ class DevIssuer:
         return {"keys": [jwk]}
 
     def _public_pem(self) -> str:
-        return self._key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        return (
+            self._key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
 
 
 def _load_or_create_key(path: Path) -> ec.EllipticCurvePrivateKey:

@@ -19,9 +19,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-BUSINESS_ID = re.compile(r"^\d{8}$")
-AGENCY = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")
-COUNTY = re.compile(r"^\d{5}$")  # MOI 5-digit county code, e.g. 63000 臺北市
+# Matched with fullmatch and ASCII classes: ``\d`` would accept other scripts' digits and ``$``
+# a trailing newline, letting "63000\n" or "٦٣٠٠٠" pass as a county code.
+BUSINESS_ID = re.compile(r"[0-9]{8}")
+AGENCY = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
+COUNTY = re.compile(r"[0-9]{5}")  # MOI 5-digit county code, e.g. 63000 臺北市
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +50,21 @@ _PATTERN = {"business_id": BUSINESS_ID, "agency": AGENCY, "county": COUNTY}
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    """Build a principal from verified claims; a role missing its binding is refused."""
+    """Build a principal from verified claims; a role missing its binding is refused.
+
+    Only the role's own binding is kept: an officer token that also names a business ID is not
+    thereby bound to that business.
+    """
     try:
         role = Role(claims.get("role", ""))
     except ValueError as exc:
         raise Unauthorized("token carries no known role") from exc
     if role is Role.PUBLIC:
         raise Unauthorized("the public role needs no token")
-    bindings = {name: claims.get(name) for name in _PATTERN}
     required = _BINDING.get(role)
-    if required is not None:
-        value = bindings[required]
-        if not isinstance(value, str) or not _PATTERN[required].match(value):
-            raise Unauthorized(f"a {role} token must carry a valid {required}")
-    clean = {name: value if isinstance(value, str) else None for name, value in bindings.items()}
-    return Principal(subject=str(claims["sub"]), role=role, **clean)
+    if required is None:
+        return Principal(subject=str(claims["sub"]), role=role)
+    value = claims.get(required)
+    if not isinstance(value, str) or not _PATTERN[required].fullmatch(value):
+        raise Unauthorized(f"a {role} token must carry a valid {required}")
+    return Principal(subject=str(claims["sub"]), role=role, **{required: value})

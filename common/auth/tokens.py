@@ -8,8 +8,10 @@ are remembered until they expire: the signature check is the costly part of a re
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx
@@ -43,35 +45,75 @@ class StaticKeys:
 
 
 class JwksKeys:
-    """Keys fetched from the identity provider's JWKS URL."""
+    """Keys fetched from the identity provider's JWKS URL.
 
-    def __init__(self, url: str, client: httpx.AsyncClient, *, cache_seconds: float) -> None:
+    One refresh at a time (a lock): when the cache goes stale under load, the requests waiting
+    for keys share one fetch instead of each sending their own.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        client: httpx.AsyncClient,
+        *,
+        cache_seconds: float,
+        refetch_cooldown_seconds: float = REFETCH_COOLDOWN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._url = url
         self._client = client
         self._cache_seconds = cache_seconds
+        self._cooldown_seconds = refetch_cooldown_seconds
+        self._clock = clock
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
 
     async def key_for(self, kid: str) -> jwt.PyJWK | None:
-        age = time.monotonic() - self._fetched_at
-        stale = age > self._cache_seconds
-        unknown = kid not in self._keys and age > REFETCH_COOLDOWN_SECONDS
-        if stale or unknown:
-            await self._refresh()
+        if self._needs_refresh(kid):
+            async with self._lock:
+                if self._needs_refresh(kid):  # another request may have refreshed meanwhile
+                    await self._refresh()
         return self._keys.get(kid)
+
+    def _needs_refresh(self, kid: str) -> bool:
+        age = self._clock() - self._fetched_at
+        stale = age > self._cache_seconds
+        return stale or (kid not in self._keys and age > self._cooldown_seconds)
 
     async def _refresh(self) -> None:
         try:
             response = await self._client.get(self._url, timeout=5.0)
             response.raise_for_status()
-            document = response.json()
-            self._keys = {
-                key["kid"]: jwt.PyJWK(key) for key in document["keys"] if "kid" in key
-            }
-        except (httpx.HTTPError, ValueError, KeyError, jwt.PyJWKError) as exc:
+            keys = _signing_keys(response.json())
+        except (httpx.HTTPError, jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
             # Keep serving with the keys we had: an IdP hiccup must not log everyone out.
             logger.warning("jwks refresh failed", url=self._url, error=type(exc).__name__)
-        self._fetched_at = time.monotonic()
+        else:
+            self._keys = keys
+        self._fetched_at = self._clock()
+
+
+def _signing_keys(document: Any) -> dict[str, jwt.PyJWK]:
+    """The usable signing keys of a JWKS; one key we cannot use does not void the others."""
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise ValueError("not a JWKS document")
+    keys: dict[str, jwt.PyJWK] = {}
+    for entry in document["keys"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("kid"), str):
+            continue
+        if entry.get("use", "sig") != "sig":
+            continue
+        try:
+            key = jwt.PyJWK(entry)
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+            logger.warning("jwks key skipped", kid=entry["kid"], error=type(exc).__name__)
+            continue
+        if key.algorithm_name in ALLOWED_ALGORITHMS:  # never an HMAC secret, say
+            keys[entry["kid"]] = key
+    if not keys:
+        raise ValueError("JWKS holds no usable signing key")
+    return keys
 
 
 class TokenVerifier:

@@ -8,24 +8,20 @@ import sys
 import structlog
 
 
-class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StdoutHandler(logging.Handler):
     """Writes to whatever ``sys.stdout`` is now (test capture and exit hooks swap it)."""
 
-    @property  # type: ignore[override]
-    def stream(self) -> object:
-        return sys.stdout
-
-    @stream.setter
-    def stream(self, _value: object) -> None:
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+        except (ValueError, OSError):  # stdout closed at interpreter exit
+            self.handleError(record)
 
 
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """Route structlog and stdlib logging to one JSON stream on stdout (idempotent)."""
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer()
-        if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -41,9 +37,10 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     )
     handler = _StdoutHandler()
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer
-        ], foreign_pre_chain=shared)
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=shared,
+        )
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -34,12 +34,24 @@ REQUESTS_IN_ERROR = Counter(
     ["service", "route"],
 )
 UNMATCHED_ROUTE = "<unmatched>"
+# Clients choose the method: any other token would be an unbounded label of their making.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "OTHER"
 
 
-def route_template(scope: Scope) -> str:
+def route_template(scope: Scope, outer_route: object = None) -> str:
+    """The template of the route this app matched; ``outer_route`` is what a parent app had
+    matched (its Mount) before this app saw the request, which is not a match of ours."""
     route = scope.get("route")
     path = getattr(route, "path", None)
-    return path if isinstance(path, str) else UNMATCHED_ROUTE
+    if route is outer_route or not isinstance(path, str):
+        return UNMATCHED_ROUTE
+    return path
+
+
+def method_label(scope: Scope) -> str:
+    method = scope["method"]
+    return method if method in KNOWN_METHODS else OTHER_METHOD
 
 
 class MetricsMiddleware:
@@ -54,24 +66,30 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        outer_route = scope.get("route")
+        observed = False
+
+        def observe(status: int) -> None:
+            nonlocal observed
+            if not observed:  # once: an error after the response started is not a 2nd request
+                observed = True
+                self._observe(scope, outer_route, status, time.perf_counter() - started)
 
         async def send_and_record(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
-                self._observe(scope, status, time.perf_counter() - started)
+                observe(message["status"])
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_record)
         except BaseException:
-            self._observe(scope, status, time.perf_counter() - started)
+            observe(500)
             raise
 
-    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
-        route = route_template(scope)
-        REQUEST_DURATION.labels(self.service, scope["method"], route, str(status)).observe(seconds)
+    def _observe(self, scope: Scope, outer_route: object, status: int, seconds: float) -> None:
+        route = route_template(scope, outer_route)
+        labels = (self.service, method_label(scope), route, str(status))
+        REQUEST_DURATION.labels(*labels).observe(seconds)
         if status >= 500:
             REQUESTS_IN_ERROR.labels(self.service, route).inc()
 

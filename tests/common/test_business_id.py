@@ -61,3 +61,11 @@ def test_malformed_inputs_are_invalid(bad: str) -> None:
     assert not is_valid_business_id(bad)
     with pytest.raises(ValueError, match="8 ASCII digits"):
         business_id_check_total(bad)
+
+
+def test_seventh_digit_exception_belongs_to_a_seven_only() -> None:
+    # 10000073: 7 x 4 = 28 -> 10; Z = 14, valid because Z + 1 = 15. With an 8 there, Z = 9.
+    assert business_id_check_total("10000073") == 14
+    assert is_valid_business_id("10000073")
+    assert business_id_check_total("10000083") == 9
+    assert not is_valid_business_id("10000083")

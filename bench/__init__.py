@@ -1,0 +1,1 @@
+"""Benchmarks (not timed tests): ``python bench/<name>.py [--quick] [--out FILE]``."""

@@ -1,0 +1,53 @@
+"""The audit stream for the SOC: one JSON line per event, emitted once its row has committed.
+
+A line for a transaction that rolled back would report an event that never happened, so lines
+wait in the session until ``after_commit`` (or go out at once on an AUTOCOMMIT session, where
+the INSERT itself was the commit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+LOGGER_NAME = "moea.audit"
+_PENDING = "moea.audit.pending_lines"
+
+
+def emit(line: dict[str, Any]) -> None:
+    # Looked up per line (not cached at import) so it follows the current logging configuration.
+    structlog.get_logger(LOGGER_NAME).info("audit", logger=LOGGER_NAME, **line)
+
+
+def emit_after_commit(session: AsyncSession, line: dict[str, Any]) -> None:
+    if _autocommits(session):
+        emit(line)
+        return
+    sync_session = session.sync_session
+    pending: list[dict[str, Any]] | None = sync_session.info.get(_PENDING)
+    if pending is None:
+        pending = sync_session.info[_PENDING] = []
+        event.listen(sync_session, "after_commit", _flush)
+        event.listen(sync_session, "after_rollback", _discard)
+    pending.append(line)
+
+
+def _autocommits(session: AsyncSession) -> bool:
+    bind = session.bind
+    options = bind.get_execution_options() if isinstance(bind, AsyncEngine) else {}
+    return options.get("isolation_level") == "AUTOCOMMIT"
+
+
+def _flush(sync_session: Session) -> None:
+    pending: list[dict[str, Any]] = sync_session.info.get(_PENDING, [])
+    for line in pending:
+        emit(line)
+    pending.clear()
+
+
+def _discard(sync_session: Session) -> None:
+    sync_session.info.get(_PENDING, []).clear()

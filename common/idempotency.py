@@ -1,0 +1,246 @@
+"""``Idempotency-Key`` on creating POSTs: a retry gets the first response, never a second record.
+
+A route opts in with ``IdempotencyDep`` (or ``dependencies=[Depends(idempotent_request)]``).
+For a request that carries the header:
+
+1. the dependency takes a transaction-scoped advisory lock on (schema, owner, key) on the
+   request's own session. If another transaction holds it, the first request is still in
+   flight: 409. Its commit or rollback releases the lock; there is nothing to clean up.
+2. a stored response for the key is replayed (same status, body and headers, plus
+   ``Idempotent-Replayed: true``) when the request fingerprint matches, else 422. The replay
+   leaves the dependency as an ``IdempotentReplay`` exception that ``install_idempotency``'s
+   handler turns into the stored response, so the endpoint never runs.
+3. otherwise the endpoint runs, and a before-commit hook of ``CommittingRoute`` stores its
+   2xx/3xx response in the same transaction as the endpoint's writes. An error rolls both
+   back, so a retry after a failure runs afresh.
+
+Owners: keys are scoped to the principal's subject; anonymous callers share the owner
+``anonymous``. That is safe because a replay needs the key AND the identical request (method,
+path, query and body bytes), so only someone already holding the whole request sees its response.
+Keys are kept at least ``KEY_LIFETIME``; the worker calls ``purge_expired_keys`` to drop older ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request, Response
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from common.auth.middleware import principal_of
+from common.database import SAFE_METHODS, SessionDep
+from common.errors import PROBLEM_MEDIA_TYPE, Conflict, Problem, UnprocessableContent
+
+__all__ = [
+    "IDEMPOTENCY_HEADER",
+    "IDEMPOTENCY_RESPONSES",
+    "KEY_LIFETIME",
+    "REPLAYED_HEADER",
+    "IdempotencyDep",
+    "IdempotentReplay",
+    "IdempotentRequest",
+    "idempotent_request",
+    "install_idempotency",
+    "purge_expired_keys",
+    "store_response",
+]
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEY_LIFETIME = timedelta(hours=24)
+KEY_PATTERN = r"^[\x20-\x7e]{1,255}$"  # 1-255 printable ASCII characters
+# Headers that describe the created resource; anything else (cookies, rate limits) is per request.
+STORED_HEADERS = frozenset(
+    {"content-type", "location", "content-location", "etag", "last-modified", "link"}
+)
+
+IDEMPOTENCY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+        "description": "A request with this Idempotency-Key is still in flight",
+    },
+    422: {
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+        "description": "Invalid input, or an Idempotency-Key reused for a different request",
+    },
+}
+"""Add to ``responses=`` of an idempotent route so clients see its extra outcomes."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentRequest:
+    """A request holding the lock on its key; its response is stored before commit."""
+
+    owner: str
+    key: str
+    method: str
+    path: str
+    fingerprint: bytes
+
+
+class IdempotentReplay(Exception):
+    """Carries a stored response out of the dependency, past the endpoint, to the client."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("idempotent replay")
+        self.response = response
+
+
+async def idempotent_request(
+    request: Request,
+    session: SessionDep,
+    key: Annotated[
+        str | None,
+        Header(
+            alias=IDEMPOTENCY_HEADER,
+            pattern=KEY_PATTERN,
+            description="Retry-safe key: a retry with the same key and body replays the "
+            "first response instead of creating a second record.",
+        ),
+    ] = None,
+) -> IdempotentRequest | None:
+    """Lock the key, replay or refuse a reuse, or let the endpoint run (see module docstring)."""
+    if key is None or request.method in SAFE_METHODS:
+        return None
+    _require_installed(request.app)
+    claim = IdempotentRequest(
+        owner=principal_of(request.scope).subject,
+        key=key,
+        method=request.method,
+        path=_target(request),
+        fingerprint=await _fingerprint(request),
+    )
+    table = _table(request)
+    if not await _try_lock(session, table, claim):
+        raise Conflict(
+            "a request with this Idempotency-Key is still being processed; retry later",
+            headers={"Retry-After": "1"},
+        )
+    stored = await _stored(session, table, claim)
+    if stored is not None:
+        raise IdempotentReplay(_replay(stored, claim))
+    request.state.idempotency = claim
+    return claim
+
+
+IdempotencyDep = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
+
+
+async def store_response(request: Request, response: Response, session: AsyncSession) -> None:
+    """Before-commit hook: keep a successful response of a claimed key with the writes."""
+    claim: IdempotentRequest | None = getattr(request.state, "idempotency", None)
+    if claim is None or response.status_code >= 400:
+        return
+    body = getattr(response, "body", None)
+    if not isinstance(body, bytes):
+        # A streamed body cannot be replayed; storing nothing would allow a second record.
+        raise TypeError("an idempotent route must return a buffered response")
+    await session.execute(
+        insert(_table(request)).values(
+            owner=claim.owner,
+            key=claim.key,
+            method=claim.method,
+            path=claim.path,
+            request_hash=claim.fingerprint,
+            response_status=response.status_code,
+            response_headers=_kept_headers(response),
+            response_body=body,
+        )
+    )
+
+
+def install_idempotency(app: FastAPI) -> None:
+    """Register the replay handler and the before-commit hook (the app factory calls this)."""
+    app.add_exception_handler(IdempotentReplay, _on_replay)
+    app.state.before_commit.append(store_response)
+
+
+async def purge_expired_keys(
+    connection: AsyncConnection, table: Table, *, older_than: timedelta = KEY_LIFETIME
+) -> int:
+    """Delete keys older than ``older_than``; returns how many. For the worker's schedule."""
+    result = await connection.execute(
+        delete(table).where(table.c.created_at < func.now() - older_than)
+    )
+    return result.rowcount
+
+
+async def _on_replay(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IdempotentReplay)
+    return exc.response
+
+
+def _require_installed(app: FastAPI) -> None:
+    if store_response not in getattr(app.state, "before_commit", ()):
+        raise RuntimeError("idempotent routes need install_idempotency(app)")
+
+
+def _table(request: Request) -> Table:
+    table: Table = request.app.state.tables.idempotency_key
+    return table
+
+
+def _target(request: Request) -> str:
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query else request.url.path
+
+
+async def _fingerprint(request: Request) -> bytes:
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), _target(request).encode(), await request.body()):
+        digest.update(len(part).to_bytes(8, "big"))  # length-prefixed: no ambiguous joins
+        digest.update(part)
+    return digest.digest()
+
+
+def _lock_id(table: Table, claim: IdempotentRequest) -> int:
+    """A 64-bit advisory lock id; the schema keeps services sharing a database apart."""
+    material = "\0".join((table.schema or "", claim.owner, claim.key)).encode()
+    return int.from_bytes(hashlib.sha256(material).digest()[:8], "big", signed=True)
+
+
+async def _try_lock(session: AsyncSession, table: Table, claim: IdempotentRequest) -> bool:
+    locked = await session.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(table, claim))))
+    return bool(locked)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredResponse:
+    request_hash: bytes
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+async def _stored(
+    session: AsyncSession, table: Table, claim: IdempotentRequest
+) -> _StoredResponse | None:
+    query = select(
+        table.c.request_hash,
+        table.c.response_status,
+        table.c.response_headers,
+        table.c.response_body,
+    ).where(table.c.owner == claim.owner, table.c.key == claim.key)
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    return _StoredResponse(bytes(row[0]), int(row[1]), dict(row[2]), bytes(row[3]))
+
+
+def _replay(stored: _StoredResponse, claim: IdempotentRequest) -> Response:
+    if stored.request_hash != claim.fingerprint:
+        raise UnprocessableContent(
+            "this Idempotency-Key was already used for a different request; use a new key"
+        )
+    headers = {**stored.headers, REPLAYED_HEADER: "true"}
+    return Response(content=stored.body, status_code=stored.status, headers=headers)
+
+
+def _kept_headers(response: Response) -> dict[str, str]:
+    return {name: value for name, value in response.headers.items() if name in STORED_HEADERS}

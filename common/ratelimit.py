@@ -1,0 +1,271 @@
+"""Rate limits at the edge: per client IP for anonymous callers, per subject for authenticated.
+
+Pure ASGI, installed inside ``AuthenticationMiddleware`` so the principal is already known.
+Counters live in Redis (``limits`` storage) so all replicas share one budget. Windows are fixed
+and aligned to the clock: one atomic INCR (with its expiry) per request both decides and yields
+the remaining count and reset, where a sliding-window counter needs two round trips. The price
+is the fixed window's known edge: up to twice the limit across a window boundary.
+If Redis errors or is slow, an in-process limiter takes over (logged once) and Redis is retried
+after a cool-down: public endpoints keep answering, with per-replica limits meanwhile.
+
+Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
+``RateLimit-Reset`` (seconds, IETF draft style); a refused one is a 429 problem with
+``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from ipaddress import IPv6Address, ip_address, ip_network
+
+import structlog
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.errors import StorageError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from common.auth.middleware import principal_of
+from common.docs import DOCS_ASSETS_PATH
+from common.errors import problem_response
+from common.settings import ServiceSettings
+
+__all__ = [
+    "Decision",
+    "FailoverLimiter",
+    "RateLimitMiddleware",
+    "TrustedProxies",
+    "client_ip",
+    "redis_storage",
+]
+
+EXEMPT_PATHS = frozenset(
+    {"/livez", "/healthz", "/readyz", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
+)
+EXEMPT_PREFIXES = (f"{DOCS_ASSETS_PATH}/",)
+REDIS_TIMEOUT_SECONDS = 0.5
+REDIS_COOLDOWN_SECONDS = 30.0
+_BACKEND_ERRORS = (RedisError, OSError, TimeoutError, StorageError)
+
+logger = structlog.get_logger("moea.ratelimit")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_seconds),
+        }
+
+
+class FailoverLimiter:
+    """Redis first; on an error or timeout the in-process storage, until the cool-down ends."""
+
+    def __init__(
+        self,
+        primary: Storage | None,
+        fallback: Storage,
+        *,
+        timeout: float = REDIS_TIMEOUT_SECONDS,
+        cooldown: float = REDIS_COOLDOWN_SECONDS,
+    ) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.timeout = timeout
+        self.cooldown = cooldown
+        self._primary_down_until: float | None = None
+
+    async def hit(self, item: RateLimitItem, *identifiers: str) -> Decision:
+        if self.primary is not None and self._primary_due():
+            try:
+                async with asyncio.timeout(self.timeout):
+                    decision = await _decide(self.primary, item, identifiers)
+            except _BACKEND_ERRORS as exc:
+                self._trip(exc)
+            else:
+                self._recover()
+                return decision
+        return await _decide(self.fallback, item, identifiers)
+
+    @property
+    def using_fallback(self) -> bool:
+        return self.primary is None or self._primary_down_until is not None
+
+    def _primary_due(self) -> bool:
+        return self._primary_down_until is None or time.monotonic() >= self._primary_down_until
+
+    def _trip(self, exc: BaseException) -> None:
+        if self._primary_down_until is None:  # log the outage once, not on every retry
+            logger.warning("rate limiter falls back to in-process limits", error=repr(exc))
+        self._primary_down_until = time.monotonic() + self.cooldown
+
+    def _recover(self) -> None:
+        if self._primary_down_until is not None:
+            logger.info("rate limiter back on redis")
+            self._primary_down_until = None
+
+
+async def _decide(storage: Storage, item: RateLimitItem, identifiers: Sequence[str]) -> Decision:
+    """Count this request in the current clock-aligned window: one atomic round trip."""
+    window = item.get_expiry()
+    now = time.time()
+    key = item.key_for(*identifiers, str(int(now // window)))
+    count = await storage.incr(key, window)
+    reset = math.ceil(window - now % window)
+    return Decision(count <= item.amount, item.amount, max(item.amount - count, 0), reset)
+
+
+class TrustedProxies:
+    """Addresses or networks (``10.0.0.0/8``) whose ``X-Forwarded-For`` we believe."""
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        self.networks = [ip_network(entry, strict=False) for entry in entries]
+
+    def trusts(self, address: str) -> bool:
+        try:
+            parsed = ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed in network for network in self.networks)
+
+
+def client_ip(scope: Scope, trusted: TrustedProxies) -> str:
+    """The peer, or from a trusted peer the right-most untrusted ``X-Forwarded-For`` address.
+
+    Walking from the right, each trusted hop vouches for the entry to its left; the first hop
+    we do not trust is the client. Anything further left was written by the client itself.
+    """
+    client = scope.get("client")
+    candidate: str = client[0] if client else "unknown"
+    if not trusted.trusts(candidate):
+        return candidate
+    for hop in reversed(_forwarded_for(scope)):
+        if not _is_ip(hop):
+            break  # a malformed entry: keep the last address a trusted hop gave us
+        candidate = hop
+        if not trusted.trusts(hop):
+            break
+    return candidate
+
+
+def _forwarded_for(scope: Scope) -> list[str]:
+    values = [
+        value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"
+    ]
+    return [hop.strip() for value in values for hop in value.split(",") if hop.strip()]
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _ip_identity(address: str) -> str:
+    """IPv6 clients get a /64 each: one subscriber can rotate through a whole /64 at will."""
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return f"ip:{address}"
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return f"ip:{parsed.ipv4_mapped}"
+        return f"ip:{ip_network((parsed, 64), strict=False)}"
+    return f"ip:{parsed}"
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, settings: ServiceSettings) -> None:
+        self.app = app
+        self.anonymous = parse(settings.rate_limit_anonymous)
+        self.authenticated = parse(settings.rate_limit_authenticated)
+        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.namespace = settings.service_name
+        self.redis_url = settings.redis_url
+        self._limiter: FailoverLimiter | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or _is_exempt(scope):
+            await self.app(scope, receive, send)
+            return
+        item, identity = self._budget(scope)
+        decision = await self._limiter_for(scope).hit(item, self.namespace, identity)
+        if not decision.allowed:
+            retry_after = str(max(decision.reset_seconds, 1))
+            response = problem_response(
+                429,
+                detail="rate limit exceeded; retry after the number of seconds in Retry-After",
+                instance=scope["path"],
+                headers={**decision.headers(), "Retry-After": retry_after},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, _with_headers(send, decision.headers()))
+
+    def _budget(self, scope: Scope) -> tuple[RateLimitItem, str]:
+        principal = principal_of(scope)
+        if principal.is_anonymous:
+            return self.anonymous, _ip_identity(client_ip(scope, self.trusted))
+        return self.authenticated, f"sub:{principal.subject}"
+
+    def _limiter_for(self, scope: Scope) -> FailoverLimiter:
+        # Built on first use: the app's Redis client exists only once its lifespan has started.
+        if self._limiter is None:
+            redis = getattr(scope["app"].state, "redis", None) if "app" in scope else None
+            primary = redis_storage(redis, self.redis_url) if redis is not None else None
+            self._limiter = FailoverLimiter(primary, MemoryStorage())
+        return self._limiter
+
+
+def redis_storage(redis: Redis, redis_url: str, *, key_prefix: str = "moea:ratelimit") -> Storage:
+    """Counters on ``redis``'s connection pool: its short timeouts, closed with the client."""
+    return RedisStorage(
+        _storage_uri(redis_url),
+        implementation="redispy",
+        key_prefix=key_prefix,
+        # limits types **options as scalars, yet documents and accepts a connection pool.
+        connection_pool=redis.connection_pool,  # type: ignore[arg-type]
+    )
+
+
+def _storage_uri(redis_url: str) -> str:
+    if redis_url.startswith("unix://"):
+        return "async+redis+unix://" + redis_url.removeprefix("unix://")
+    return f"async+{redis_url}"
+
+
+def _route_path(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _is_exempt(scope: Scope) -> bool:
+    path = _route_path(scope)
+    return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
+
+
+def _with_headers(send: Send, headers: dict[str, str]) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            mutable = MutableHeaders(scope=message)
+            for name, value in headers.items():
+                mutable[name] = value
+        await send(message)
+
+    return send_with_headers

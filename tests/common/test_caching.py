@@ -1,0 +1,202 @@
+"""Conditional GET through a real app, and the Redis cache on real (and unreachable) Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import structlog
+from fastapi import FastAPI, Request, Response
+from pydantic import BaseModel
+from redis.asyncio import Redis
+
+from common.app_factory import ServiceDefinition, create_service_app
+from common.caching import CacheDep, RedisCache, conditional_response, etag_matches
+from common.database import ServiceRouter
+from common.manifest import ServiceManifest
+from common.settings import ServiceSettings
+from tax_exemption.models import platform_tables
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+class Item(BaseModel):
+    id: int
+    name: str
+
+
+router = ServiceRouter()
+
+
+@router.get("/items/{item_id}", response_model=Item)
+async def get_item(item_id: int, request: Request) -> Response:
+    return conditional_response(request, Item(id=item_id, name=f"item {item_id}"))
+
+
+@router.get("/private")
+async def get_private(request: Request) -> Response:
+    return conditional_response(request, b'{"mine":true}', max_age=5, private=True)
+
+
+@router.get("/hot/{name}")
+async def get_hot(name: str, request: Request, cache: CacheDep) -> Response:
+    async def compute() -> bytes:
+        request.app.state.computations += 1
+        return f'{{"name":"{name}"}}'.encode()
+
+    return Response(await cache.get_or_compute(name, 30, compute), media_type="application/json")
+
+
+def _create_app(settings: ServiceSettings) -> FastAPI:
+    definition = ServiceDefinition(
+        name="caching_test",
+        title="caching test",
+        description="a scratch app",
+        settings=settings,
+        tables=platform_tables,
+        routers=[router],
+    )
+    app = create_service_app(definition)
+    app.state.computations = 0
+    return app
+
+
+MANIFEST = ServiceManifest(
+    name="caching_test",
+    url_prefix="/caching-test",
+    settings_class=ServiceSettings,
+    create_app=_create_app,
+    migrations=Path(),
+    tables=platform_tables,
+)
+
+
+@pytest.fixture
+async def client(service_client_factory: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClient]:
+    async with service_client_factory(MANIFEST, public_cache_seconds=120) as client:
+        yield client
+
+
+@pytest.fixture
+async def redis(redis_url: str, clean_backends: None) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+class Counter:
+    def __init__(self, value: bytes = b"fresh") -> None:
+        self.calls = 0
+        self.value = value
+
+    async def __call__(self) -> bytes:
+        self.calls += 1
+        return self.value
+
+
+async def test_a_read_carries_a_strong_etag_and_cache_control(client: httpx.AsyncClient) -> None:
+    first = await client.get("/items/1")
+    other = await client.get("/items/2")
+
+    assert first.status_code == 200
+    assert first.json() == {"id": 1, "name": "item 1"}
+    assert first.headers["etag"].startswith('"') and first.headers["etag"].endswith('"')
+    assert first.headers["cache-control"] == "public, max-age=120"  # from settings
+    assert other.headers["etag"] != first.headers["etag"]
+    private = await client.get("/private")
+    assert private.headers["cache-control"] == "private, max-age=5"
+
+
+@pytest.mark.parametrize(
+    "if_none_match",
+    ["{etag}", "W/{etag}", '"other", {etag}', '"a", W/"b",{etag}', "*"],
+)
+async def test_a_current_copy_gets_304_without_a_body(
+    if_none_match: str, client: httpx.AsyncClient
+) -> None:
+    etag = (await client.get("/items/1")).headers["etag"]
+    response = await client.get(
+        "/items/1", headers={"If-None-Match": if_none_match.format(etag=etag)}
+    )
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+    assert response.headers["cache-control"] == "public, max-age=120"
+
+
+async def test_a_stale_copy_gets_the_full_response(client: httpx.AsyncClient) -> None:
+    stale = (await client.get("/items/2")).headers["etag"]
+    response = await client.get("/items/1", headers={"If-None-Match": stale})
+    assert response.status_code == 200
+    assert response.json()["id"] == 1
+
+
+def test_etag_comparison_handles_commas_inside_tags_and_garbage() -> None:
+    assert etag_matches('"x,y"', '"x,y"')
+    assert not etag_matches('"x", "y"', '"x,y"')
+    assert not etag_matches("not-an-etag", '"x"')
+    assert not etag_matches(None, '"x"')
+
+
+async def test_a_miss_computes_and_stores_with_the_ttl(redis: Redis) -> None:
+    cache = RedisCache(redis, prefix="test:")
+    compute = Counter()
+
+    assert await cache.get_or_compute("k", 30, compute) == b"fresh"
+    assert await cache.get_or_compute("k", 30, compute) == b"fresh"
+
+    assert compute.calls == 1
+    assert await redis.get("test:k") == b"fresh"
+    assert 0 < await redis.ttl("test:k") <= 30
+
+
+async def test_invalidate_forces_a_recompute(redis: Redis) -> None:
+    cache = RedisCache(redis, prefix="test:")
+    await cache.get_or_compute("k", 30, Counter(b"old"))
+
+    assert await cache.invalidate("k") is True
+    assert await redis.exists("test:k") == 0
+    assert await cache.get_or_compute("k", 30, Counter(b"new")) == b"new"
+
+
+async def test_with_redis_unreachable_the_cache_computes_and_warns_once() -> None:
+    unreachable = Redis.from_url(UNREACHABLE_REDIS)
+    cache = RedisCache(unreachable)
+    compute = Counter()
+    try:
+        with structlog.testing.capture_logs() as logs:
+            results = [await cache.get_or_compute("k", 30, compute) for _ in range(3)]
+            invalidated = await cache.invalidate("k")
+    finally:
+        await unreachable.aclose()
+
+    assert results == [b"fresh"] * 3
+    assert compute.calls == 3
+    assert invalidated is False
+    assert [entry["log_level"] for entry in logs] == ["warning"]
+
+
+async def test_the_app_cache_serves_hits_under_the_service_prefix(
+    service_client_factory: Callable[..., Any], redis: Redis
+) -> None:
+    service_client = service_client_factory(MANIFEST)
+    async with service_client as client:
+        first = await client.get("/hot/gear")
+        second = await client.get("/hot/gear")
+
+    assert first.json() == second.json() == {"name": "gear"}
+    assert service_client.app.state.computations == 1
+    assert await redis.get("cache:moea:gear") == b'{"name":"gear"}'
+
+
+async def test_the_app_keeps_answering_when_redis_is_unreachable(
+    service_client_factory: Callable[..., Any],
+) -> None:
+    service_client = service_client_factory(MANIFEST, redis_url=UNREACHABLE_REDIS)
+    async with service_client as client:
+        responses = [await client.get("/hot/gear") for _ in range(2)]
+    assert [response.status_code for response in responses] == [200, 200]
+    assert service_client.app.state.computations == 2
