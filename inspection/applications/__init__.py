@@ -1,0 +1,1 @@
+"""Inspection applications (報驗): drafts, attachments, and each scheme's workflow."""

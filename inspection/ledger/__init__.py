@@ -1,0 +1,1 @@
+"""The status ledger shared by certificates and CNS marks: append-only events per record."""

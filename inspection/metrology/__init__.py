@@ -1,0 +1,1 @@
+"""Legal metrology: the instrument registry, verifications and stickers, renewal reminders."""

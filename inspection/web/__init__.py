@@ -1,0 +1,1 @@
+"""Request plumbing shared by the inspection routes: clock, after-commit work, signing key."""
