@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tax_exemption.domain.business_id import is_valid_business_id
+from common.business_id import is_valid_business_id
 from tax_exemption.domain.matching.normalise import model_key
 from tax_exemption.domain.matching.records import CertificateItem, DeclarationLine, ItemKey, LineKey
 from tax_exemption.evaluation import noise

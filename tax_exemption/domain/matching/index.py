@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tax_exemption.domain.ccc_code import STAT10_LENGTH, TARIFF8_LENGTH, hs6
+from tax_exemption.domain.ccc_levels import STAT10_LENGTH, TARIFF8_LENGTH, hs6
 from tax_exemption.domain.matching.normalise import (
     certificate_key,
     compact,

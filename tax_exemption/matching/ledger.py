@@ -1,0 +1,115 @@
+"""The balance ledger in PostgreSQL: drawdowns and reversals of certificate items.
+
+Every change of a balance is one conditional UPDATE (``balance >= x`` for a drawdown), so no
+interleaving of transactions can overdraw an item, and a ledger entry in the same transaction,
+so ``approved_quantity - balance`` always equals the sum of the item's ledger entries. Several
+items are touched in ascending id order, which keeps concurrent writers free of deadlocks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tax_exemption.models import certificate_item, ledger_entry
+
+DRAWDOWN = "drawdown"
+REVERSAL = "reversal"
+
+
+class Draw(NamedTuple):
+    item_id: int
+    line_id: int | None
+    quantity: Decimal
+
+
+async def draw(session: AsyncSession, entry: Draw) -> Decimal | None:
+    """Take ``entry.quantity`` from the item; the balance left, or None if it does not cover it."""
+    left = await draw_total(session, entry.item_id, entry.quantity)
+    if left is not None:
+        await _entries(session, [entry], DRAWDOWN)
+    return left
+
+
+_DRAW_TOTALS = text(
+    """
+    UPDATE tax_exemption.certificate_item AS item SET balance = item.balance - d.quantity
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:quantities AS numeric[])) AS d(id, quantity)
+    WHERE item.id = d.id AND item.balance >= d.quantity
+    RETURNING item.id
+    """
+)
+
+
+async def draw_many(session: AsyncSession, entries: Sequence[Draw]) -> bool:
+    """All drawdowns of a batch in one UPDATE, each item by its total; False when some item's
+    balance does not cover its total (the caller rolls back). The caller holds the items' row
+    locks, taken in id order (``matching.repository.candidate_items``)."""
+    totals: defaultdict[int, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        totals[entry.item_id] += entry.quantity
+    if not totals:
+        return True
+    ids = sorted(totals)
+    params = {"ids": ids, "quantities": [totals[item_id] for item_id in ids]}
+    drawn = (await session.execute(_DRAW_TOTALS, params)).all()
+    if len(drawn) != len(ids):
+        return False
+    await _entries(session, entries, DRAWDOWN)
+    return True
+
+
+async def draw_total(session: AsyncSession, item_id: int, quantity: Decimal) -> Decimal | None:
+    item = certificate_item.c
+    statement = (
+        update(certificate_item)
+        .where(item.id == item_id, item.balance >= quantity)
+        .values(balance=item.balance - quantity)
+        .returning(item.balance)
+    )
+    left: Decimal | None = (await session.execute(statement)).scalar_one_or_none()
+    return left
+
+
+async def reverse_lines(session: AsyncSession, line_ids: Sequence[int]) -> list[Draw]:
+    """Give back what the lines drew (net of earlier reversals); returns the reversals made."""
+    if not line_ids:
+        return []
+    entry = ledger_entry.c
+    statement = (
+        select(entry.certificate_item_id, entry.declaration_line_id, func.sum(entry.quantity))
+        .where(entry.declaration_line_id.in_(line_ids))
+        .group_by(entry.certificate_item_id, entry.declaration_line_id)
+        .having(func.sum(entry.quantity) > 0)
+        .order_by(entry.certificate_item_id)
+    )
+    drawn = [Draw(row[0], row[1], row[2]) for row in await session.execute(statement)]
+    for draw_entry in drawn:
+        item = certificate_item.c
+        await session.execute(
+            update(certificate_item)
+            .where(item.id == draw_entry.item_id)
+            .values(balance=item.balance + draw_entry.quantity)
+        )
+    reversals = [Draw(d.item_id, d.line_id, -d.quantity) for d in drawn]
+    await _entries(session, reversals, REVERSAL)
+    return reversals
+
+
+async def _entries(session: AsyncSession, entries: Sequence[Draw], kind: str) -> None:
+    if entries:
+        rows = [
+            {
+                "certificate_item_id": e.item_id,
+                "declaration_line_id": e.line_id,
+                "quantity": e.quantity,
+                "kind": kind,
+            }
+            for e in entries
+        ]
+        await session.execute(insert(ledger_entry), rows)

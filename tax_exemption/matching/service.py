@@ -1,0 +1,85 @@
+"""Matching a stored batch: lock the items it may draw on, run the engine, persist it all.
+
+The engine (``domain.matching.match_batch``) is pure; this module reads its inputs under row
+locks, writes its drawdowns through the ledger and its decisions onto the lines, in one
+transaction. A batch is matched once: a re-run (a retried job) finds it done and does nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tax_exemption.domain.matching import BatchResult, ItemKey, match_batch
+from tax_exemption.domain.matching.normalise import certificate_key
+from tax_exemption.matching import ledger, records, repository
+
+BATCH_RECEIVED_TOPIC = "declarations.batch_received"
+
+
+class LedgerConflict(RuntimeError):
+    """A drawdown the engine allowed did not fit the stored balance: retry the whole batch."""
+
+
+async def match_stored_batch(session: AsyncSession, batch_id: int) -> Counter[str]:
+    """Match the batch's unsettled current lines; returns the count of each outcome."""
+    batch = await repository.lock_batch(session, batch_id)
+    if batch is None or batch["status"] == "matched":
+        return Counter()
+    rows = await repository.lines_to_match(session, batch_id)
+    counts: Counter[str] = Counter()
+    if rows:
+        counts = await _match_rows(session, rows)
+    await repository.finish_batch(session, batch_id, counts)
+    return counts
+
+
+async def _match_rows(session: AsyncSession, rows: Sequence[RowMapping]) -> Counter[str]:
+    lines = [records.declaration_line(row) for row in rows]
+    item_rows = await load_items(session, rows, lock=True)
+    item_ids = item_id_map(item_rows)
+    view = {key: row["balance"] for key, row in zip(item_ids, item_rows, strict=True)}
+    result = match_batch(lines, [records.certificate_item(row) for row in item_rows], view)
+    line_ids = {(row["declaration_no"], row["item_no"]): row["id"] for row in rows}
+    await _persist(session, result, item_ids, line_ids)
+    return Counter(str(decision.outcome) for decision in result.decisions)
+
+
+async def load_items(
+    session: AsyncSession, lines: Sequence[Mapping[Any, Any]], *, lock: bool
+) -> list[RowMapping]:
+    """The items the lines can reach: their firms' and the certificates they cite."""
+    bans = {str(line["importer_ban"]) for line in lines}
+    cited = {certificate_key(str(no)) for line in lines if (no := line["cited_certificate_no"])}
+    return await repository.candidate_items(session, bans, cited, lock=lock)
+
+
+def item_id_map(item_rows: Sequence[RowMapping]) -> dict[ItemKey, int]:
+    """Engine key -> row id, in the rows' order."""
+    return {
+        ItemKey(certificate_key(row["certificate_no"]), row["item_no"]): row["id"]
+        for row in item_rows
+    }
+
+
+async def _persist(
+    session: AsyncSession,
+    result: BatchResult,
+    item_ids: Mapping[ItemKey, int],
+    line_ids: Mapping[tuple[str, int], int],
+) -> None:
+    draws = [
+        ledger.Draw(item_ids[d.item], line_ids[(d.line.declaration_no, d.line.item_no)], d.quantity)
+        for d in result.drawdowns
+    ]
+    if not await ledger.draw_many(session, draws):
+        raise LedgerConflict("a stored balance did not cover the batch's drawdowns")
+    values = [
+        records.decision_values(line_ids[(d.line.declaration_no, d.line.item_no)], d, item_ids)
+        for d in result.decisions
+    ]
+    await repository.store_decisions(session, values)
