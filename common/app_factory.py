@@ -134,6 +134,9 @@ def _lifespan(settings: ServiceSettings, http_client: httpx.AsyncClient):  # typ
         try:
             yield
         finally:
+            counter = getattr(app.state, "rate_counter", None)
+            if counter is not None:  # push the last batched increments while Redis is open
+                await counter.aclose()
             await app.state.database.dispose()
             await app.state.redis.aclose()
             await http_client.aclose()

@@ -1,12 +1,9 @@
 """Rate limits at the edge: per client IP for anonymous callers, per subject for authenticated.
 
 Pure ASGI, installed inside ``AuthenticationMiddleware`` so the principal is already known.
-Counters live in Redis (``limits`` storage) so all replicas share one budget. Windows are fixed
-and aligned to the clock: one atomic INCR (with its expiry) per request both decides and yields
-the remaining count and reset, where a sliding-window counter needs two round trips. The price
-is the fixed window's known edge: up to twice the limit across a window boundary.
-If Redis errors or is slow, an in-process limiter takes over (logged once) and Redis is retried
-after a cool-down: public endpoints keep answering, with per-replica limits meanwhile.
+Counting lives in ``common.rate_counter``: shared in Redis so all replicas hold one budget,
+batched so a client far below its budget costs no round trip, exact near the limit, and local
+while Redis is down so public endpoints keep answering.
 
 Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
 ``RateLimit-Reset`` (seconds, IETF draft style); a refused one is a 429 problem with
@@ -15,30 +12,25 @@ Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
 
 from __future__ import annotations
 
-import asyncio
-import math
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from ipaddress import IPv6Address, ip_address, ip_network
 
-import structlog
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.errors import StorageError
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.auth.middleware import principal_of
 from common.docs import DOCS_ASSETS_PATH
 from common.errors import problem_response
+from common.rate_counter import BatchedCounter, Decision, FailoverStorage
 from common.settings import ServiceSettings
 
 __all__ = [
+    "BatchedCounter",
     "Decision",
-    "FailoverLimiter",
+    "FailoverStorage",
     "RateLimitMiddleware",
     "TrustedProxies",
     "client_ip",
@@ -49,84 +41,6 @@ EXEMPT_PATHS = frozenset(
     {"/livez", "/healthz", "/readyz", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
 )
 EXEMPT_PREFIXES = (f"{DOCS_ASSETS_PATH}/",)
-REDIS_TIMEOUT_SECONDS = 0.5
-REDIS_COOLDOWN_SECONDS = 30.0
-_BACKEND_ERRORS = (RedisError, OSError, TimeoutError, StorageError)
-
-logger = structlog.get_logger("moea.ratelimit")
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    allowed: bool
-    limit: int
-    remaining: int
-    reset_seconds: int
-
-    def headers(self) -> dict[str, str]:
-        return {
-            "RateLimit-Limit": str(self.limit),
-            "RateLimit-Remaining": str(self.remaining),
-            "RateLimit-Reset": str(self.reset_seconds),
-        }
-
-
-class FailoverLimiter:
-    """Redis first; on an error or timeout the in-process storage, until the cool-down ends."""
-
-    def __init__(
-        self,
-        primary: Storage | None,
-        fallback: Storage,
-        *,
-        timeout: float = REDIS_TIMEOUT_SECONDS,
-        cooldown: float = REDIS_COOLDOWN_SECONDS,
-    ) -> None:
-        self.primary = primary
-        self.fallback = fallback
-        self.timeout = timeout
-        self.cooldown = cooldown
-        self._primary_down_until: float | None = None
-
-    async def hit(self, item: RateLimitItem, *identifiers: str) -> Decision:
-        if self.primary is not None and self._primary_due():
-            try:
-                async with asyncio.timeout(self.timeout):
-                    decision = await _decide(self.primary, item, identifiers)
-            except _BACKEND_ERRORS as exc:
-                self._trip(exc)
-            else:
-                self._recover()
-                return decision
-        return await _decide(self.fallback, item, identifiers)
-
-    @property
-    def using_fallback(self) -> bool:
-        return self.primary is None or self._primary_down_until is not None
-
-    def _primary_due(self) -> bool:
-        return self._primary_down_until is None or time.monotonic() >= self._primary_down_until
-
-    def _trip(self, exc: BaseException) -> None:
-        if self._primary_down_until is None:  # log the outage once, not on every retry
-            logger.warning("rate limiter falls back to in-process limits", error=repr(exc))
-        self._primary_down_until = time.monotonic() + self.cooldown
-
-    def _recover(self) -> None:
-        if self._primary_down_until is not None:
-            logger.info("rate limiter back on redis")
-            self._primary_down_until = None
-
-
-async def _decide(storage: Storage, item: RateLimitItem, identifiers: Sequence[str]) -> Decision:
-    """Count this request in the current clock-aligned window: one atomic round trip."""
-    window = item.get_expiry()
-    now = time.time()
-    key = item.key_for(*identifiers, str(int(now // window)))
-    count = await storage.incr(key, window)
-    reset = math.ceil(window - now % window)
-    return Decision(count <= item.amount, item.amount, max(item.amount - count, 0), reset)
-
 
 class TrustedProxies:
     """Addresses or networks (``10.0.0.0/8``) whose ``X-Forwarded-For`` we believe."""
@@ -197,7 +111,7 @@ class RateLimitMiddleware:
         self.trusted = TrustedProxies(settings.trusted_proxies)
         self.namespace = settings.service_name
         self.redis_url = settings.redis_url
-        self._limiter: FailoverLimiter | None = None
+        self._limiter: BatchedCounter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or _is_exempt(scope):
@@ -223,12 +137,16 @@ class RateLimitMiddleware:
             return self.anonymous, _ip_identity(client_ip(scope, self.trusted))
         return self.authenticated, f"sub:{principal.subject}"
 
-    def _limiter_for(self, scope: Scope) -> FailoverLimiter:
+    def _limiter_for(self, scope: Scope) -> BatchedCounter:
         # Built on first use: the app's Redis client exists only once its lifespan has started.
+        # Kept on app.state so the lifespan can push the last increments at shutdown.
         if self._limiter is None:
-            redis = getattr(scope["app"].state, "redis", None) if "app" in scope else None
+            state = scope["app"].state if "app" in scope else None
+            redis = getattr(state, "redis", None)
             primary = redis_storage(redis, self.redis_url) if redis is not None else None
-            self._limiter = FailoverLimiter(primary, MemoryStorage())
+            self._limiter = BatchedCounter(FailoverStorage(primary, MemoryStorage()))
+            if state is not None:
+                state.rate_counter = self._limiter
         return self._limiter
 
 

@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from limits import parse
 from limits.aio.storage import MemoryStorage, RedisStorage
 from redis.asyncio import Redis
 
 from common.app_factory import ServiceDefinition, create_service_app
 from common.database import ServiceRouter
 from common.manifest import ServiceManifest
-from common.ratelimit import FailoverLimiter, TrustedProxies, client_ip, redis_storage
+from common.ratelimit import FailoverStorage, TrustedProxies, client_ip, redis_storage
 from common.settings import ServiceSettings
 from tax_exemption.models import platform_tables
 
@@ -158,17 +157,16 @@ async def test_with_redis_unreachable_public_endpoints_answer_and_limits_hold_lo
 async def test_the_failover_limiter_returns_to_redis_after_the_cool_down(
     redis_url: str, clean_backends: None
 ) -> None:
-    item = parse("3/day")
     broken = RedisStorage(f"async+{UNREACHABLE_REDIS}", implementation="redispy")
-    limiter = FailoverLimiter(broken, MemoryStorage(), cooldown=0.0)
-    local = await limiter.hit(item, "test", "ip:203.0.113.1")
-    assert (local.allowed, local.remaining, limiter.using_fallback) == (True, 2, True)
+    storage = FailoverStorage(broken, MemoryStorage(), cooldown=0.0)
+    local = await storage.incr("test/ip:203.0.113.1", 86400, 1)
+    assert (local, storage.using_fallback) == (1, True)
 
     redis = Redis.from_url(redis_url)
     try:
-        limiter.primary = redis_storage(redis, redis_url, key_prefix="retry-test")
-        shared = await limiter.hit(item, "test", "ip:203.0.113.1")
-        assert (shared.allowed, shared.remaining, limiter.using_fallback) == (True, 2, False)
+        storage.primary = redis_storage(redis, redis_url, key_prefix="retry-test")
+        shared = await storage.incr("test/ip:203.0.113.1", 86400, 1)
+        assert (shared, storage.using_fallback) == (1, False)
         assert await redis.keys("retry-test*")
     finally:
         await redis.aclose()
