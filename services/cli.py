@@ -6,6 +6,7 @@ moea worker [--service NAME]   (needs reachable DATABASE_URL/REDIS_URL or servic
 moea seal-audit | verify-audit | reencrypt-pii [--service NAME]
 moea token --role ROLE [--business-id ID | --agency A | --county C] [--subject S]
 moea ip-search import PATH... [--feed tmarkappl|tmarkrights|gazette]
+moea ip-search import-patents PATH... [--max-errors N]   (JSON Lines, see ip_search.patents)
 moea investment import-registry PATH [--accept-partial] | seed-parks
 """
 
@@ -35,7 +36,7 @@ from common.pii.cipher import FieldCipher
 from common.pii.rotation import reencrypt_database
 from common.settings import ServiceSettings
 from investment.app import investment_command
-from ip_search.app import ip_search_command
+from ip_search.app import ip_search_command, patents_command
 from services.allinone import create_all_in_one_app, settings_overrides
 from services.registry import SERVICES, select
 
@@ -171,7 +172,10 @@ def _seed_demo(manifests: list[ServiceManifest], database_url: str) -> None:
 def _ip_search(arguments: argparse.Namespace) -> None:
     with backends(arguments.var_dir) as urls:
         migrate_all("ip_search", urls.database_url)
-        status = ip_search_command(arguments.args, urls.database_url)
+        if arguments.args[:1] == ["import-patents"]:
+            status = patents_command(arguments.args[1:], urls.database_url)
+        else:
+            status = ip_search_command(arguments.args, urls.database_url)
     raise SystemExit(status)
 
 

@@ -84,6 +84,8 @@ class Question(_Frozen):
     choices: list[Choice] = Field(default_factory=list)
     prefill_from_registry: str | None = None  # a registry fact, e.g. "name"
     carry_forward: bool = False  # prefill from last year's answer
+    # Personal data of a natural person (a contact's name, phone, e-mail): stored encrypted.
+    personal_data: bool = False
 
     @cached_property
     def choice_values(self) -> frozenset[str]:

@@ -1,0 +1,1 @@
+"""Survey campaigns: one per year, with its versioned form stored as data."""

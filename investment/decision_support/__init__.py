@@ -1,0 +1,1 @@
+"""HTTP side of the decision-support catalogue (the pure items live in investment.decision)."""

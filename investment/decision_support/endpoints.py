@@ -1,0 +1,157 @@
+"""One route per decision-support item: its method in the OpenAPI description, the
+explanation (summary, steps, sources) in every answer. A new item is a module in
+``investment.decision`` plus one route here."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import Path, Query, Request, Response
+
+from common.caching import conditional_response
+from common.database import ServiceRouter, SessionDep
+from common.errors import NotFound
+from investment.decision import catalogue, item
+from investment.decision.industry_counts import industry_counts
+from investment.decision.land_availability import land_availability
+from investment.decision.location_quotient import location_quotients
+from investment.decision.nearest_parks import nearest_parks
+from investment.decision.similar_factories import similar_factories
+from investment.decision.site_fit import SiteRequirements, site_fit
+from investment.decision_support.inputs import PointsDep, park_inputs
+from investment.decision_support.schemas import CatalogueItem, SiteRequirementsIn
+
+PREFIX = "/decision-support"
+router = ServiceRouter(prefix=PREFIX, tags=["decision support"])
+
+PATHS = {
+    "site_fit": "/site-fit",
+    "location_quotient": "/location-quotient",
+    "industry_counts": "/industry-counts",
+    "land_availability": "/land-availability",
+    "similar_factories": "/similar-factories/{registration_number}",
+    "nearest_parks": "/nearest-parks",
+}
+County = Annotated[str | None, Query(pattern=r"^[0-9]{5}$")]
+
+
+def _summary(item_id: str) -> str:
+    return item(item_id).title_en
+
+
+def _description(item_id: str) -> str:
+    """The item's method, in the OpenAPI description of its route."""
+    entry = item(item_id)
+    method = f"**Method.** {entry.method_en}\n\n**方法。** {entry.method_zh}\n\n"
+    return method + "**Sources.** " + "; ".join(entry.sources)
+
+
+def _answer(request: Request, result: Any) -> Response:
+    body = orjson.dumps(dataclasses.asdict(result), default=_plain)
+    return conditional_response(request, body)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    raise TypeError(type(value).__name__)
+
+
+@router.get("", response_model=list[CatalogueItem], summary="The catalogue of items")
+async def list_items() -> list[CatalogueItem]:
+    return [
+        CatalogueItem(**dataclasses.asdict(entry), path=PREFIX + PATHS[entry.item_id])
+        for entry in catalogue()
+        if entry.item_id in PATHS
+    ]
+
+
+@router.post(PATHS["site_fit"], summary=_summary("site_fit"), description=_description("site_fit"))
+async def site_fit_score(
+    request: Request, needs: SiteRequirementsIn, session: SessionDep
+) -> Response:
+    requirements = SiteRequirements(**{**needs.model_dump(), "counties": frozenset(needs.counties)})
+    return _answer(request, site_fit(await park_inputs(session), requirements))
+
+
+@router.get(
+    PATHS["location_quotient"],
+    summary=_summary("location_quotient"),
+    description=_description("location_quotient"),
+)
+async def location_quotient(
+    request: Request,
+    session: SessionDep,
+    points: PointsDep,
+    industry_code: Annotated[str, Query(pattern=r"^[0-9]{2}$")],
+) -> Response:
+    return _answer(request, location_quotients(await points.get(session), industry_code))
+
+
+@router.get(
+    PATHS["industry_counts"],
+    summary=_summary("industry_counts"),
+    description=_description("industry_counts"),
+)
+async def counts(
+    request: Request, session: SessionDep, points: PointsDep, county_code: County = None
+) -> Response:
+    result = industry_counts(await points.get(session), county_code=county_code)
+    return _answer(request, result)
+
+
+@router.get(
+    PATHS["land_availability"],
+    summary=_summary("land_availability"),
+    description=_description("land_availability"),
+)
+async def land(
+    request: Request,
+    session: SessionDep,
+    tenure: Literal["any", "rent", "sale"] = "any",
+    county_code: County = None,
+    industry_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,3}$")] = None,
+) -> Response:
+    counties = frozenset({county_code}) if county_code else frozenset()
+    result = land_availability(
+        await park_inputs(session), tenure=tenure, counties=counties, industry_code=industry_code
+    )
+    return _answer(request, result)
+
+
+@router.get(
+    PATHS["similar_factories"],
+    summary=_summary("similar_factories"),
+    description=_description("similar_factories"),
+)
+async def similar(
+    request: Request,
+    session: SessionDep,
+    points: PointsDep,
+    registration_number: Annotated[str, Path(pattern=r"^[0-9PST][0-9]{7}$")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> Response:
+    everyone = await points.get(session)
+    target = next((p for p in everyone if p.registration_number == registration_number), None)
+    if target is None:
+        raise NotFound(f"no registered factory {registration_number}")
+    return _answer(request, similar_factories(target, everyone, limit=limit))
+
+
+@router.get(
+    PATHS["nearest_parks"],
+    summary=_summary("nearest_parks"),
+    description=_description("nearest_parks"),
+)
+async def nearest(
+    request: Request,
+    session: SessionDep,
+    longitude: Annotated[float, Query(ge=-180, le=180)],
+    latitude: Annotated[float, Query(ge=-90, le=90)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> Response:
+    return _answer(
+        request, nearest_parks(await park_inputs(session), longitude, latitude, limit=limit)
+    )

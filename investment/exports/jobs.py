@@ -1,0 +1,104 @@
+"""The worker's side of an export: build the county's CSV, store it encrypted, mark it done.
+
+One CSV row per return: the return's facts, then every question of the campaign's form in form
+order (personal answers decrypted: the file is for the county's surveyors, so the file itself
+is encrypted at rest and each download is audited).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from common.jobs import Delivery
+from common.pii import FieldCipher
+from investment.db_types import AnyRow
+from investment.models import factory, survey_campaign, survey_export, survey_form, survey_return
+from investment.returns import personal
+from investment.survey import FormDefinition
+
+TABLE = "survey_export"
+COLUMN = "content"
+FIXED = [
+    "return_id",
+    "registration_number",
+    "factory_name",
+    "township",
+    "status",
+    "receipt_number",
+    "submitted_at",
+]
+
+
+def content_cipher_args(export_id: int) -> dict[str, str]:
+    return {"table": TABLE, "column": COLUMN, "row_key": str(export_id)}
+
+
+async def build_export(delivery: Delivery) -> None:
+    export_id = int(delivery.message.payload["export_id"])
+    session = delivery.session
+    job = (
+        await session.execute(select(survey_export).where(survey_export.c.id == export_id))
+    ).first()
+    if job is None or job.status == "done":
+        return
+    document = await session.scalar(
+        select(survey_form.c.document)
+        .join(survey_campaign, survey_campaign.c.form_pk == survey_form.c.id)
+        .where(survey_campaign.c.survey_year == job.survey_year)
+    )
+    form = FormDefinition.model_validate(document)
+    rows = await _returns(delivery, job.survey_year, job.county_code)
+    cipher = FieldCipher.from_settings(delivery.settings)
+    text = render_csv(form, rows, cipher)
+    await session.execute(
+        update(survey_export)
+        .where(survey_export.c.id == export_id)
+        .values(
+            status="done",
+            row_count=len(rows),
+            content=cipher.encrypt(text, **content_cipher_args(export_id)),
+            finished_at=func.now(),
+        )
+    )
+
+
+async def _returns(delivery: Delivery, year: int, county_code: str) -> list[AnyRow]:
+    query = (
+        select(survey_return, factory.c.name)
+        .join(factory, factory.c.registration_number == survey_return.c.registration_number)
+        .where(survey_return.c.survey_year == year, survey_return.c.county_code == county_code)
+        .order_by(survey_return.c.id)
+    )
+    return list((await delivery.session.execute(query)).all())
+
+
+def render_csv(form: FormDefinition, rows: list[AnyRow], cipher: FieldCipher) -> str:
+    questions = list(form.questions)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FIXED + questions)
+    for row in rows:
+        answers = {**row.answers, **personal.unseal(cipher, row.id, row.personal)}
+        fixed = [
+            row.id,
+            row.registration_number,
+            row.name,
+            row.township or "",
+            row.status,
+            row.receipt_number or "",
+            row.submitted_at.isoformat() if row.submitted_at else "",
+        ]
+        writer.writerow(fixed + [_cell(answers.get(q)) for q in questions])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""The factory registry in PostgreSQL: imports (upsert + change report) and public reads."""

@@ -1,0 +1,1 @@
+"""Access to a return without an account: one-time invitation codes and filing sessions."""

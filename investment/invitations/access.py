@@ -1,0 +1,73 @@
+"""Who is filing: a filing session (``Filing-Token`` header) or a bearer-token principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader
+
+from common.auth import CurrentPrincipal, Principal, Role
+from investment.invitations.throttle import RedemptionThrottle
+from investment.invitations.tokens import FilingSession, FilingTokens
+from investment.settings import InvestmentSettings
+
+FILING_SESSION_HEADER = "Filing-Token"
+
+_filing_token = APIKeyHeader(
+    name=FILING_SESSION_HEADER,
+    auto_error=False,
+    description="Filing-session token from POST /invitations/redeem (no account needed)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    principal: Principal
+    filing: FilingSession | None
+
+
+async def filing_tokens(request: Request) -> FilingTokens:
+    tokens: FilingTokens = request.app.state.filing_tokens
+    return tokens
+
+
+async def invitation_key(request: Request) -> bytes:
+    settings: InvestmentSettings = request.app.state.settings
+    return settings.invitation_hash_key.get_secret_value().encode()
+
+
+async def redemption_throttle(request: Request) -> RedemptionThrottle:
+    settings: InvestmentSettings = request.app.state.settings
+    return RedemptionThrottle(
+        request.app.state.redis,
+        limit=settings.invitation_failures_per_window,
+        window_seconds=settings.invitation_failure_window_seconds,
+    )
+
+
+async def current_caller(
+    request: Request,
+    principal: CurrentPrincipal,
+    tokens: Annotated[FilingTokens, Depends(filing_tokens)],
+    token: Annotated[str | None, Depends(_filing_token)],
+) -> Caller:
+    """The caller; a filing session also becomes the request's principal when it has none.
+
+    Declared before ``AuditDep`` and ``IdempotencyDep`` in a route, so the audit trail names
+    the session and its Idempotency-Keys are its own, not shared by every anonymous caller.
+    """
+    if not token:
+        return Caller(principal, None)
+    filing = tokens.verify(token)
+    if principal.is_anonymous:
+        principal = Principal(subject=filing.subject, role=Role.PUBLIC)
+        request.scope.setdefault("state", {})["principal"] = principal
+    return Caller(principal, filing)
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+TokensDep = Annotated[FilingTokens, Depends(filing_tokens)]
+InvitationKeyDep = Annotated[bytes, Depends(invitation_key)]
+ThrottleDep = Annotated[RedemptionThrottle, Depends(redemption_throttle)]

@@ -1,0 +1,1 @@
+"""Survey returns: prefilled view, drafts with ETag/If-Match, validated idempotent submission."""

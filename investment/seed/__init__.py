@@ -1,0 +1,1 @@
+"""Package data of the demo seed (see README.md here for sources and licences)."""

@@ -1,0 +1,1 @@
+"""Surveyors and officers: work lists, progress, chase lists, flag/accept/review, reminders."""
