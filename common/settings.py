@@ -10,13 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from sqlalchemy.engine import make_url
+
+
+def asyncpg_url(url: str) -> str:
+    """The same PostgreSQL URL with the asyncpg driver: operators write ``postgresql://``."""
+    parsed = make_url(url)
+    if parsed.drivername.split("+")[0] not in {"postgresql", "postgres"}:
+        raise ValueError("database_url must be a PostgreSQL URL")
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
 
 Environment = Literal["development", "test", "staging", "production"]
 
@@ -81,6 +91,11 @@ class ServiceSettings(BaseSettings):
         """Service prefix first, then the project-wide ``MOEA_`` prefix as a fallback."""
         project_wide = EnvSettingsSource(settings_cls, env_prefix=PROJECT_ENV_PREFIX)
         return (init_settings, env_settings, project_wide, file_secret_settings)
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_asyncpg(cls, url: str) -> str:
+        return asyncpg_url(url)
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Self:

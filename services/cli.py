@@ -21,8 +21,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from common.audit.operations import seal, seal_and_verify
 from common.auth.dev_issuer import DevIssuer
 from common.auth.principal import Role
@@ -34,7 +32,7 @@ from common.migrations import upgrade
 from common.observability.logging import configure_logging
 from common.pii.cipher import FieldCipher
 from common.pii.rotation import reencrypt_database
-from common.settings import ServiceSettings
+from common.settings import ServiceSettings, asyncpg_url
 from investment.app import investment_command
 from ip_search.app import ip_search_command, patents_command
 from services.allinone import create_all_in_one_app, settings_overrides
@@ -126,7 +124,7 @@ def backends(var_dir: Path) -> Iterator[BackendUrls]:
         if not redis_url:
             print(f"starting embedded Redis in {var_dir / 'redis'}", file=sys.stderr)
             redis_url = stack.enter_context(embedded_redis(var_dir / "redis"))
-        yield BackendUrls(database_url=database_url, redis_url=redis_url)
+        yield BackendUrls(database_url=asyncpg_url(database_url), redis_url=redis_url)
 
 
 def migrate_all(service: str | None, database_url: str) -> None:
@@ -187,10 +185,8 @@ def _investment(arguments: argparse.Namespace) -> None:
 
 
 def _migrate(arguments: argparse.Namespace) -> None:
-    database_url = os.environ.get("DATABASE_URL")
     for manifest in select(arguments.service):
-        url = database_url or manifest.settings().database_url
-        upgrade(manifest.migrations, url)
+        upgrade(manifest.migrations, _async_database_url(manifest.settings()))
         print(f"{manifest.name}: at head", file=sys.stderr)
 
 
@@ -239,8 +235,7 @@ def _data_protection_commands(commands: Any) -> None:
 
 
 def _async_database_url(settings: ServiceSettings) -> str:
-    url = make_url(os.environ.get("DATABASE_URL") or settings.database_url)
-    return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    return asyncpg_url(os.environ.get("DATABASE_URL") or settings.database_url)
 
 
 def _seal_audit(arguments: argparse.Namespace) -> None:

@@ -31,7 +31,7 @@ from common.auth.principal import Role
 from common.embedded import embedded_postgres, embedded_redis
 from common.manifest import ServiceManifest
 from common.migrations import upgrade
-from common.settings import ServiceSettings
+from common.settings import ServiceSettings, asyncpg_url
 
 TokenFactory = Callable[..., str]
 
@@ -52,12 +52,7 @@ def moea_backend_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
         redis_url = os.environ.get("TEST_REDIS_URL") or stack.enter_context(
             embedded_redis(base / "redis")
         )
-        yield _asyncpg_url(database_url), redis_url
-
-
-def _asyncpg_url(url: str) -> str:
-    parsed = make_url(url)
-    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        yield asyncpg_url(database_url), redis_url
 
 
 @pytest.fixture(scope="session")

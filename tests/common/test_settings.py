@@ -89,3 +89,21 @@ def test_explicit_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("TAX_EXEMPTION_DATABASE_URL", "postgresql+asyncpg://db-tax/tax")
     settings = DemoSettings(database_url="postgresql+asyncpg://db-test/t")
     assert settings.database_url == "postgresql+asyncpg://db-test/t"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgresql://u:p@db:5432/moea",
+        "postgres://u:p@db:5432/moea",
+        "postgresql+asyncpg://u:p@db:5432/moea",
+    ],
+)
+def test_database_url_always_uses_the_asyncpg_driver(given: str) -> None:
+    settings = ServiceSettings(database_url=given)
+    assert settings.database_url == "postgresql+asyncpg://u:p@db:5432/moea"
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        ServiceSettings(database_url="mysql://u:p@db/moea")
