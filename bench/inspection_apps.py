@@ -16,10 +16,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from common.caching import RedisCache
+from common.caching import RedisCache, request_cache
 from inspection.app import create_app
 from inspection.settings import InspectionSettings
-from inspection.web.cache import check_cache
 
 CONFIG_VARIABLE = "MOEA_BENCH_INSPECTION"
 COLD_TTL_SECONDS = 1
@@ -71,5 +70,5 @@ def cold_app() -> FastAPI:
     async def missing_cache(request: Request) -> RedisCache:
         return AlwaysMissingCache(request.app.state.redis, prefix="bench-cold:")
 
-    app.dependency_overrides[check_cache] = missing_cache
+    app.dependency_overrides[request_cache] = missing_cache
     return app

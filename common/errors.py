@@ -143,9 +143,13 @@ def problem_response(
     instance: str | None = None,
     errors: Sequence[FieldProblem] | None = None,
     headers: Mapping[str, str] | None = None,
+    slug: str | None = None,
 ) -> Response:
-    """Render a problem document; the one place problem JSON is built."""
-    slug = _SLUG_BY_STATUS.get(status, "http-error")
+    """Render a problem document; the one place problem JSON is built.
+
+    ``slug`` names the problem type; by default the platform's type for the status.
+    """
+    slug = slug or _SLUG_BY_STATUS.get(status, "http-error")
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug,
         "title": _title(status),
@@ -181,6 +185,7 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
         instance=_instance(request),
         errors=exc.errors,
         headers=exc.headers,
+        slug=exc.slug,  # a service's own ProblemError subclass names its own type
     )
 
 
