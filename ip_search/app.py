@@ -1,4 +1,9 @@
-"""The ip_search app: ``uvicorn --factory ip_search.app:create_app``."""
+"""The ip_search app: ``uvicorn --factory ip_search.app:create_app``.
+
+Also what the composition layer (``services/``) may use of ip_search: the manifest (routes,
+migrations, the import job, the demo seed of ``moea serve``) and ``ip_search_command`` behind
+``moea ip-search ...``.
+"""
 
 from pathlib import Path
 
@@ -6,22 +11,40 @@ from fastapi import FastAPI
 
 from common.app_factory import ServiceDefinition, create_service_app
 from common.manifest import ServiceManifest
+from ip_search.cli import main as ip_search_command
+from ip_search.importing.jobs import import_trademark_files
+from ip_search.importing.seed import seed_if_empty
 from ip_search.models import platform_tables
+from ip_search.opendata.counters import FLUSH_DOWNLOAD_COUNTS
+from ip_search.opendata.endpoints import router as open_data_router
+from ip_search.patents.cli import main as patents_command
+from ip_search.patents.endpoints import router as patents_router
 from ip_search.settings import IpSearchSettings
+from ip_search.trademarks.endpoints import router as trademarks_router
+from ip_search.trademarks.freshness import Freshness
+
+__all__ = ["MANIFEST", "create_app", "ip_search_command", "patents_command"]
 
 TITLE = "IP information service (智權資訊服務雲)"
-DESCRIPTION = "Trademark search, IP open data and multi-country patent knowledge search for the Intellectual Property Office (TIPO, 智慧財產局)."
+DESCRIPTION = (
+    "Trademark search, IP open data and multi-country patent knowledge "
+    "search for the Intellectual Property Office (TIPO, 智慧財產局)."
+)
 
 
 def create_app(settings: IpSearchSettings | None = None) -> FastAPI:
+    settings = settings or IpSearchSettings()
     definition = ServiceDefinition(
         name="ip_search",
         title=TITLE,
         description=DESCRIPTION,
-        settings=settings or IpSearchSettings(),
+        settings=settings,
         tables=platform_tables,
+        routers=(trademarks_router, patents_router, open_data_router),
     )
-    return create_service_app(definition)
+    app = create_service_app(definition)
+    app.state.freshness = Freshness(settings.data_as_of_cache_seconds)
+    return app
 
 
 MANIFEST = ServiceManifest(
@@ -31,4 +54,7 @@ MANIFEST = ServiceManifest(
     create_app=create_app,
     migrations=Path(__file__).parent / "migrations",
     tables=platform_tables,
+    jobs=(import_trademark_files,),
+    scheduled=(FLUSH_DOWNLOAD_COUNTS,),
+    demo_seed=seed_if_empty,
 )

@@ -1,0 +1,499 @@
+"""Runner of ``bench/ip_search.py``: builds a synthetic register, serves it, loads it.
+
+1. A scratch database is migrated and filled with synthetic marks (1,000,000; ``--quick``
+   50,000) plus the labelled relevance marks, through the real importer (rows computed in a
+   process pool, written by ``import_batches``: staging + upsert + COPY), then VACUUM ANALYZE.
+2. The ip_search app and a raw-asyncpg PK-select yardstick are served by uvicorn; wrk drives 16
+   connections over query lists drawn from the register (similar / exact / prefix; ``cold``
+   lists are thousands of distinct queries, so most miss the Redis cache; the ``hot`` list is
+   100 queries, all cached after the warm-up).
+3. An open-loop generator sends 35 mixed searches/s for a fixed time; latency is measured from
+   each request's scheduled start (no coordinated omission).
+4. Every search statement shape is EXPLAINed on the register; Seq Scan nodes are counted.
+5. recall@10 of the labelled relevance cases through the served API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bench.harness import (
+    Load,
+    Server,
+    argument_parser,
+    machine_info,
+    plain_postgres_url,
+    print_table,
+    require_wrk,
+    scratch_database,
+    sqlalchemy_url,
+    uvicorn_server,
+    write_results,
+)
+from bench.ip_search_apps import CONFIG_VARIABLE
+from common.migrations import upgrade
+from ip_search.app import MANIFEST
+from ip_search.importing.planted import planted_number, planted_records
+from ip_search.importing.rows import MarkRows, record_rows
+from ip_search.importing.runner import Batch, import_batches
+from ip_search.search import sql
+from ip_search.search.backend import Filters, SearchMode
+from ip_search.search.postgres import listing_for, similar_sources, trigram_source
+from ip_search.synthetic import generate
+from ip_search.text import query_keys
+from ip_search.text.relevance import RELEVANCE_CASES
+
+NAME = "ip_search"
+DESCRIPTION = (
+    "Trademark search on a synthetic register: req/s and p99 of similar, exact and prefix search "
+    "vs a raw asyncpg PK select; fixed-rate p99; Seq Scans in plans; recall@10."
+)
+FULL_MARKS = 1_000_000
+QUICK_MARKS = 50_000
+CHUNK = 5_000
+SEED = 4242
+POOL_SIZE = 10
+FULL = Load(connections=16, duration_seconds=10, warmup_seconds=3)
+QUICK = Load(connections=16, duration_seconds=3, warmup_seconds=1)
+FIXED_RATE = 35.0
+FIXED_SECONDS_FULL = 20.0
+FIXED_SECONDS_QUICK = 5.0
+GOAL_RATIO = 0.25
+GOAL_P99_MS = 50.0
+SAMPLED_MARKS = 3000
+HOT_QUERIES = 100
+
+WRK_SCRIPT = r"""
+local paths = {}
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time())
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_RESULT {"requests": %d, "duration_us": %d, "socket_errors": %d, "status_errors": %d,'
+    .. ' "p50_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+# 1. the register -------------------------------------------------------------------------------
+
+
+def _chunk(index: int) -> Batch:
+    """Marks of chunk ``index`` as rows (in a worker process); numbers unique across chunks."""
+    records = [
+        replace(record, application_no=f"{100 + index:03d}{serial:06d}")
+        for serial, record in enumerate(generate(CHUNK, seed=SEED + index), 1)
+    ]
+    rows = MarkRows()
+    for record in records:
+        rows.extend(record_rows(record))
+    return Batch(rows, len(records), [])
+
+
+def _planted() -> Batch:
+    rows = MarkRows()
+    records = planted_records()
+    for record in records:
+        rows.extend(record_rows(record))
+    return Batch(rows, len(records), [])
+
+
+class _Feeder:
+    """Hands the importer the pool's chunks, then the planted marks; prints progress."""
+
+    def __init__(self, chunks: Iterator[Batch]) -> None:
+        self.chunks = chunks
+        self.tail = iter([_planted()])
+        self.count = 0
+
+    def __call__(self, _run_id: int | None) -> Batch | None:
+        batch = next(self.chunks, None) or next(self.tail, None)
+        if batch is not None:
+            self.count += batch.accepted
+            print(f"\r  {self.count:,} marks", end="", flush=True)
+        return batch
+
+
+async def build_register(dsn: str, marks: int) -> float:
+    """Fill the register; return the seconds it took."""
+    started = time.perf_counter()
+    engine = create_async_engine(sqlalchemy_url(dsn))
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        feeder = _Feeder(pool.map(_chunk, range(marks // CHUNK)))
+        try:
+            await import_batches(engine, feeder, source="bench", feed="synthetic")
+        finally:
+            await engine.dispose()
+    print()
+    connection = await asyncpg.connect(plain_postgres_url(dsn))
+    try:
+        await connection.execute("VACUUM ANALYZE")
+    finally:
+        await connection.close()
+    return time.perf_counter() - started
+
+
+# 2. query sets ---------------------------------------------------------------------------------
+
+
+async def _sample_marks(dsn: str) -> list[tuple[str, list[int]]]:
+    connection = await asyncpg.connect(plain_postgres_url(dsn))
+    try:
+        rows = await connection.fetch(
+            "SELECT name, nice_classes FROM ip_search.trademark TABLESAMPLE SYSTEM (2) "
+            "REPEATABLE (7) LIMIT $1",
+            SAMPLED_MARKS,
+        )
+    finally:
+        await connection.close()
+    return [(row["name"], list(row["nice_classes"])) for row in rows]
+
+
+def _path(q: str, mode: str, nice_class: int | None = None) -> str:
+    params: list[tuple[str, Any]] = [("q", q), ("mode", mode)]
+    if nice_class is not None:
+        params.append(("nice_class", nice_class))
+    return "/trademarks/search?" + urllib.parse.urlencode(params)
+
+
+def _variants(name: str, rng: random.Random) -> list[str]:
+    """What people type: the name, a piece of it, its Latin words."""
+    keys = query_keys(name)
+    compact = keys.compacts[0]
+    found = [name]
+    if len(compact) >= 3:
+        start = rng.randrange(len(compact) - 1)
+        found.append(compact[start : start + 2])
+    found += [w for w in keys.words if w.isascii() and len(w) >= 3][:1]
+    return [v for v in found if query_keys(v).compacts[0]]
+
+
+def query_sets(marks: list[tuple[str, list[int]]]) -> dict[str, list[str]]:
+    rng = random.Random(SEED)
+    similar: list[str] = []
+    exact: list[str] = []
+    prefix: list[str] = []
+    for name, classes in marks:
+        for variant in _variants(name, rng):
+            nice = rng.choice(classes) if classes and rng.random() < 0.5 else None
+            similar.append(_path(variant, "similar", nice))
+        exact.append(_path(name, "exact"))
+        compact = query_keys(name).compacts[0]
+        width = 3 if compact.isascii() else 2
+        if len(compact) >= width:
+            prefix.append(_path(compact[:width], "prefix"))
+    similar += [_path(c.query, "similar", (c.classes or (None,))[0]) for c in RELEVANCE_CASES]
+    rng.shuffle(similar)
+    return {
+        "similar": similar,
+        "exact": exact,
+        "prefix": prefix,
+        "similar_hot": similar[:HOT_QUERIES],
+        "yardstick": [f"/marks/{n}" for n in range(1, 10_001)],
+    }
+
+
+# 3. load ---------------------------------------------------------------------------------------
+
+
+def run_wrk(server: Server, paths: list[str], load: Load, seconds: float) -> dict[str, float]:
+    wrk = require_wrk()
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".lua") as script,
+        tempfile.NamedTemporaryFile("w", suffix=".txt") as listing,
+    ):
+        script.write(WRK_SCRIPT)
+        script.flush()
+        listing.write("\n".join(paths) + "\n")
+        listing.flush()
+        command = [wrk, "-t", str(load.threads), "-c", str(load.connections)]
+        command += ["-d", f"{max(1, round(seconds))}s", "--timeout", "5s", "-s", script.name]
+        command += [server.url, "--", listing.name]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next((x for x in output.splitlines() if x.startswith("WRK_RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result line:\n{output}")
+    raw = json.loads(line.removeprefix("WRK_RESULT "))
+    return {
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "errors": raw["socket_errors"] + raw["status_errors"],
+    }
+
+
+def prewarm(server: Server, paths: list[str]) -> None:
+    """Ask every query once, so the hot run measures cache hits only."""
+    with httpx.Client(base_url=server.url, timeout=30.0) as client:
+        for path in paths:
+            client.get(path)
+
+
+def measure(server: Server, paths: list[str], load: Load) -> dict[str, float]:
+    if load.warmup_seconds:
+        run_wrk(server, paths, load, load.warmup_seconds)
+    result = run_wrk(server, paths, load, load.duration_seconds)
+    print(f"  {len(paths):,} paths: {result}", flush=True)
+    return result
+
+
+async def fixed_rate(url: str, paths: list[str], rate: float, seconds: float) -> dict[str, float]:
+    """Open loop: request i starts at i / rate seconds, whatever earlier ones are doing."""
+    latencies: list[float] = []
+    errors = 0
+    rng = random.Random(SEED)
+    # Idle connections expire before uvicorn's 5 s keep-alive timeout closes them under us.
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=1.0)
+    async with httpx.AsyncClient(base_url=url, timeout=10.0, limits=limits) as client:
+        start = time.perf_counter()
+
+        async def one(index: int, path: str) -> None:
+            nonlocal errors
+            scheduled = start + index / rate
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            try:
+                response = await client.get(path)
+            except httpx.HTTPError:
+                errors += 1
+                return
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+            errors += response.status_code != 200
+
+        count = int(rate * seconds)
+        await asyncio.gather(*(one(i, rng.choice(paths)) for i in range(count)))
+    latencies.sort()
+    return {
+        "p50_ms": latencies[len(latencies) // 2],
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "requests": float(len(latencies)),
+        "errors": float(errors),
+    }
+
+
+async def recall_at_10(url: str) -> float:
+    found = 0
+    async with httpx.AsyncClient(base_url=url, timeout=30.0) as client:
+        for case in RELEVANCE_CASES:
+            params: dict[str, Any] = {"q": case.query, "limit": 10}
+            if case.classes:
+                params["nice_class"] = list(case.classes)
+            body = (await client.get("/trademarks/search", params=params)).json()
+            numbers = {item["application_no"] for item in body["items"]}
+            found += planted_number(case.expected) in numbers
+    return found / len(RELEVANCE_CASES)
+
+
+# 4. plans --------------------------------------------------------------------------------------
+
+
+def _statements(q: str, nice_class: int | None) -> list[tuple[str, dict[str, Any]]]:
+    filters = sql.filter_statement(Filters(nice_classes=(nice_class,) if nice_class else ()))
+    keys = query_keys(q)
+    sources, params = similar_sources(keys, filters)
+    found = [(sql.candidates_statement(sources), {**params, **filters.params})]
+    trigram = trigram_source(keys, filters)
+    if trigram is not None:
+        found.append((sql.candidates_statement([trigram[0]]), {**trigram[1], **filters.params}))
+    for mode in (SearchMode.EXACT, SearchMode.PREFIX, SearchMode.CONTAINS):
+        try:
+            listing, listing_params = listing_for(mode, keys, filters)
+        except ValueError:
+            continue
+        merged = {**listing_params, **filters.params, "page_size": 21, "sample_size": 1001}
+        found += [(listing.page(False), merged), (listing.sample(), merged)]
+    return found
+
+
+def _seq_scans(plan: dict[str, Any]) -> int:
+    own = 1 if "Seq Scan" in plan.get("Node Type", "") else 0
+    return own + sum(_seq_scans(child) for child in plan.get("Plans", ()))
+
+
+async def seq_scans_in_plans(dsn: str, queries: list[str]) -> tuple[int, int]:
+    """(Seq Scan nodes, statements explained) over every statement shape of these queries."""
+    engine = create_async_engine(sqlalchemy_url(dsn))
+    scans = explained = 0
+    try:
+        async with engine.connect() as connection:
+            for q in queries:
+                for nice_class in (None, 5):
+                    for statement, params in _statements(q, nice_class):
+                        plan = await connection.scalar(
+                            text(f"EXPLAIN (FORMAT JSON) {statement}"), params
+                        )
+                        document = json.loads(plan) if isinstance(plan, str) else plan
+                        scans += _seq_scans(document[0]["Plan"])
+                        explained += 1
+    finally:
+        await engine.dispose()
+    return scans, explained
+
+
+# 5. the run ------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argument_parser(NAME, DESCRIPTION)
+    parser.add_argument(
+        "--database-url",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="a PostgreSQL server (a scratch database is created on it and dropped after)",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
+    parser.add_argument("--marks", type=int, help="register size (default 1,000,000; quick 50,000)")
+    return parser
+
+
+def _app_env(dsn: str, redis_url: str, scratch: str) -> dict[str, str]:
+    return {
+        "IP_SEARCH_DATABASE_URL": sqlalchemy_url(dsn),
+        "IP_SEARCH_REDIS_URL": redis_url,
+        "IP_SEARCH_DATABASE_POOL_SIZE": str(POOL_SIZE),
+        "IP_SEARCH_DATABASE_MAX_OVERFLOW": "0",
+        "IP_SEARCH_RATE_LIMIT_ANONYMOUS": "100000000/minute",
+        "IP_SEARCH_LOG_LEVEL": "WARNING",
+        "IP_SEARCH_DEV_ISSUER_KEY_PATH": str(Path(scratch) / "issuer.pem"),
+    }
+
+
+def main() -> None:
+    arguments = _parser().parse_args()
+    require_wrk()
+    quick = arguments.quick
+    load = QUICK if quick else FULL
+    marks = arguments.marks or (QUICK_MARKS if quick else FULL_MARKS)
+    fixed_seconds = FIXED_SECONDS_QUICK if quick else FIXED_SECONDS_FULL
+    metrics: dict[str, float] = {}
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        scratch_database(arguments.database_url, prefix="moea_bench_ip_search") as dsn,
+    ):
+        upgrade(MANIFEST.migrations, sqlalchemy_url(dsn))
+        print(f"building {marks:,} synthetic marks ...")
+        build_seconds = asyncio.run(build_register(dsn, marks))
+        sets = query_sets(asyncio.run(_sample_marks(dsn)))
+        yard_config = {"dsn": plain_postgres_url(dsn), "pool_size": POOL_SIZE, "id_count": 10_000}
+        env = {CONFIG_VARIABLE: json.dumps(yard_config)}
+        with (
+            uvicorn_server(
+                "bench.ip_search_apps:yardstick_app", env=env, ready_path="/healthz"
+            ) as yard,
+            uvicorn_server(
+                "ip_search.app:create_app",
+                env=_app_env(dsn, arguments.redis_url, scratch),
+                ready_path="/healthz",
+            ) as app,
+        ):
+            results = {
+                "yardstick": measure(yard, sets["yardstick"], load),
+                "similar": measure(app, sets["similar"], load),
+                "exact": measure(app, sets["exact"], load),
+                "prefix": measure(app, sets["prefix"], load),
+            }
+            prewarm(app, sets["similar_hot"])
+            results["similar_hot"] = measure(app, sets["similar_hot"], load)
+            mixed = sets["similar"][:1500] + sets["exact"][:250] + sets["prefix"][:250]
+            fixed = asyncio.run(fixed_rate(app.url, mixed, FIXED_RATE, fixed_seconds))
+            recall = asyncio.run(recall_at_10(app.url))
+        plan_queries = [
+            urllib.parse.parse_qs(p.split("?", 1)[1])["q"][0] for p in sets["similar"][:40]
+        ]
+        plan_queries += [c.query for c in RELEVANCE_CASES]
+        scans, explained = asyncio.run(seq_scans_in_plans(dsn, plan_queries))
+    yard_rps = results["yardstick"]["rps"]
+    metrics = {
+        "similar_rps": results["similar"]["rps"],
+        "similar_p99_ms": results["similar"]["p99_ms"],
+        "exact_rps": results["exact"]["rps"],
+        "prefix_rps": results["prefix"]["rps"],
+        "yardstick_pk_rps": yard_rps,
+        "similar_ratio": results["similar"]["rps"] / yard_rps,
+        "fixed_rate_p99_ms": fixed["p99_ms"],
+        "seq_scans_in_plans": float(scans),
+        "recall_at_10": recall,
+        "marks": float(marks + len(planted_records())),
+        "similar_p50_ms": results["similar"]["p50_ms"],
+        "exact_p99_ms": results["exact"]["p99_ms"],
+        "prefix_p99_ms": results["prefix"]["p99_ms"],
+        "yardstick_pk_p99_ms": results["yardstick"]["p99_ms"],
+        "similar_hot_rps": results["similar_hot"]["rps"],
+        "similar_hot_p99_ms": results["similar_hot"]["p99_ms"],
+        "similar_hot_ratio": results["similar_hot"]["rps"] / yard_rps,
+        "fixed_rate_p50_ms": fixed["p50_ms"],
+        "build_seconds": build_seconds,
+    }
+    _report(results, fixed, metrics, explained)
+    params = {
+        "quick": quick,
+        "marks": marks,
+        "connections": load.connections,
+        "duration_seconds": load.duration_seconds,
+        "warmup_seconds": load.warmup_seconds,
+        "fixed_rate_per_second": FIXED_RATE,
+        "fixed_rate_seconds": fixed_seconds,
+        "query_counts": {name: len(paths) for name, paths in sets.items()},
+        "statements_explained": explained,
+        "goal": f"similar_ratio >= {GOAL_RATIO} and similar_p99_ms <= {GOAL_P99_MS}",
+    }
+    write_results(arguments.out, metrics=metrics, params=params, machine=machine_info())
+    print(f"\nwrote {arguments.out}")
+    errors = sum(r["errors"] for r in results.values()) + fixed["errors"]
+    if errors:
+        raise SystemExit(f"{errors:.0f} requests failed: the numbers above are not valid")
+
+
+def _report(
+    results: dict[str, dict[str, float]],
+    fixed: dict[str, float],
+    metrics: dict[str, float],
+    explained: int,
+) -> None:
+    rows: list[tuple[object, ...]] = [
+        (name, r["rps"], r["p50_ms"], r["p99_ms"], r["errors"]) for name, r in results.items()
+    ]
+    rows.append(
+        (f"fixed {FIXED_RATE:.0f}/s mixed", "-", fixed["p50_ms"], fixed["p99_ms"], fixed["errors"])
+    )
+    print()
+    print_table(["route", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    print()
+    print_table(
+        ["metric", "value"],
+        [
+            ("marks", f"{metrics['marks']:,.0f}"),
+            ("similar_ratio (cold)", f"{metrics['similar_ratio']:.3f}  (goal >= {GOAL_RATIO})"),
+            ("similar_hot_ratio", f"{metrics['similar_hot_ratio']:.3f}"),
+            (
+                "seq_scans_in_plans",
+                f"{metrics['seq_scans_in_plans']:.0f} of {explained} statements",
+            ),
+            ("recall_at_10", f"{metrics['recall_at_10']:.3f}"),
+            ("build_seconds", f"{metrics['build_seconds']:.0f}"),
+        ],
+    )

@@ -1,0 +1,49 @@
+"""Request-scoped pieces of the open-data routes: storage, download context, URLs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from common.pii.blind_index import BlindIndex
+from ip_search.opendata.downloads import DownloadContext
+from ip_search.opendata.storage import LocalStorage
+from ip_search.settings import IpSearchSettings
+
+
+def _settings(request: Request) -> IpSearchSettings:
+    settings: IpSearchSettings = request.app.state.settings
+    return settings
+
+
+# async: FastAPI runs a plain ``def`` dependency in a worker thread, a costly hop per request
+async def open_data_storage(request: Request) -> LocalStorage:
+    return LocalStorage(_settings(request).open_data_dir)
+
+
+async def blind_index(request: Request) -> BlindIndex:
+    return BlindIndex.from_settings(_settings(request))
+
+
+async def download_context(request: Request) -> DownloadContext:
+    settings = _settings(request)
+    return DownloadContext(
+        redis=request.app.state.redis,
+        storage=LocalStorage(settings.open_data_dir),
+        index=BlindIndex.from_settings(settings),
+        object_store_url=settings.open_data_base_url,
+        now=datetime.now(UTC),
+    )
+
+
+async def base_url(request: Request) -> str:
+    """The service's absolute URL, mount prefix included (``/ip-search`` in the all-in-one)."""
+    return str(request.base_url).rstrip("/")
+
+
+StorageDep = Annotated[LocalStorage, Depends(open_data_storage)]
+BlindIndexDep = Annotated[BlindIndex, Depends(blind_index)]
+DownloadContextDep = Annotated[DownloadContext, Depends(download_context)]
+BaseUrlDep = Annotated[str, Depends(base_url)]

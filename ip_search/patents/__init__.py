@@ -1,0 +1,1 @@
+"""Patent knowledge search: documents of six offices, a field-code query language."""

@@ -1,0 +1,112 @@
+"""The contract every trademark search backend meets (PostgreSQL now, OpenSearch later).
+
+A backend turns a ``SearchQuery`` into ``Candidates``: marks that may match, with the facts the
+ranker needs (numbers, name, classes, status, stored match keys). Ranking, explanation, facets
+and paging are the backend-independent part (``ip_search.search.ranking``), so two backends
+that find the same candidates answer identically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+KeyDoc = Mapping[str, Sequence[str]]
+"""A mark's stored match keys: the fields of ``MarkKeys`` as decoded JSON (built lazily)."""
+
+
+class SearchMode(StrEnum):
+    EXACT = "exact"
+    """Same wording after folding (width, case, script, punctuation, generic words)."""
+    CONTAINS = "contains"
+    PREFIX = "prefix"
+    SIMILAR = "similar"
+    """Same or similar wording, sound, glyphs; ranked by the explained score."""
+
+
+class ViennaMatch(StrEnum):
+    ALL = "all"
+    ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Conditions every hit must meet, whatever the mode."""
+
+    nice_classes: tuple[int, ...] = ()
+    groups: tuple[str, ...] = ()
+    vienna: tuple[str, ...] = ()
+    vienna_match: ViennaMatch = ViennaMatch.ALL
+    statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    applicant: str | None = None
+    filed_from: dt.date | None = None
+    filed_to: dt.date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.nice_classes, self.groups, self.vienna, self.statuses, self.kinds)) or any(
+            v is not None for v in (self.applicant, self.filed_from, self.filed_to)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    text: str
+    mode: SearchMode
+    filters: Filters = field(default_factory=Filters)
+    limit: int = 20
+    cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One mark a backend found, with what ranking and the result list need."""
+
+    application_no: str
+    registration_no: str | None
+    name: str
+    status: str
+    kind: str
+    nice_classes: tuple[int, ...]
+    class_codes: tuple[str, ...]
+    groups: tuple[str, ...]
+    filing_date: dt.date | None
+    keys: KeyDoc
+    sources: tuple[str, ...] = ()
+    """Which candidate sources found it (exact, words, gram, sound): evidence for tuning."""
+    sort_key: tuple[str, ...] = ()
+    """Keyset position of the mark in a non-similar listing."""
+
+
+@dataclass(frozen=True, slots=True)
+class FacetRow:
+    nice_classes: tuple[int, ...]
+    status: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What a backend returns for one query.
+
+    For ``similar``: every candidate found (``page`` unused). For the other modes: ``page`` is
+    the requested page in key order (one extra row tells that more follow) and ``matches``
+    a capped sample of all matches for facets.
+    """
+
+    items: Sequence[Candidate]
+    matches: Sequence[FacetRow]
+    total: int
+    total_is_exact: bool
+
+
+class SearchBackend(Protocol):
+    """Finds candidates for a query; the caller ranks and explains them."""
+
+    async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
+        """Candidates of ``query``; ``after`` is the decoded keyset cursor (non-similar modes)."""
+        ...

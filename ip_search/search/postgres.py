@@ -1,0 +1,180 @@
+"""The PostgreSQL search backend: index-backed candidates from pg_trgm and key tables.
+
+``similar`` unions capped sources — exact folded text, trigram word similarity (Latin part of
+three letters or more), shared CJK characters/bigrams, shared sound keys — in one round trip.
+The other modes are keyset listings over ``mark_text``/``mark_gram``. A broad listing's total is
+the planner's row estimate (``total_is_exact`` false) instead of a count that would read every
+match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ip_search.importing.rows import latin_words, sound_keys
+from ip_search.search import sql
+from ip_search.search.backend import (
+    Candidate,
+    Candidates,
+    FacetRow,
+    SearchMode,
+    SearchQuery,
+)
+from ip_search.search.query import query_keys
+from ip_search.text import MarkKeys
+from ip_search.text.scripts import Script, runs
+
+SOURCE_CAP = 100
+"""Most marks one candidate source contributes to a similar search."""
+FEW_CANDIDATES = 20
+"""Below this many key-table candidates, trigram similarity looks for misspellings too."""
+SAMPLE_SIZE = 300
+"""Matches a listing reads for its facets and exact total; beyond it the total is estimated."""
+MIN_TRIGRAM_LETTERS = 3
+
+
+class QueryTooShortError(ValueError):
+    """A ``contains`` query no index can answer (fewer than 3 letters and no CJK character)."""
+
+
+def latin_part(keys: MarkKeys) -> str:
+    return "".join(run for script, run in runs(keys.forms[0]) if script is Script.LATIN)
+
+
+def _candidate(row: Any, sort_key: tuple[str, ...] = ()) -> Candidate:
+    return Candidate(
+        application_no=row.application_no,
+        registration_no=row.registration_no,
+        name=row.name,
+        status=row.status,
+        kind=row.kind,
+        nice_classes=tuple(row.nice_classes),
+        class_codes=tuple(row.class_codes),
+        groups=tuple(row.groups),
+        filing_date=row.filing_date,
+        keys=orjson.loads(row.match_keys),
+        sources=tuple(getattr(row, "sources", None) or ()),
+        sort_key=sort_key,
+    )
+
+
+class PostgresSearchBackend:
+    """``SearchBackend`` over the ip_search schema, on the request's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
+        keys = query_keys(query.text)
+        if query.mode is SearchMode.SIMILAR:
+            return await self._similar(query, keys)
+        return await self._listing(query, keys, after)
+
+    async def _similar(self, query: SearchQuery, keys: MarkKeys) -> Candidates:
+        """Key-table sources first (exact lookups, cheap for any query); trigram similarity,
+        whose cost grows with how common the query's trigrams are, only for rare queries."""
+        filters = sql.filter_statement(query.filters)
+        sources, params = similar_sources(keys, filters)
+        items = await self._union(sources, {**params, **filters.params})
+        if len(items) < FEW_CANDIDATES and (trigram := trigram_source(keys, filters)):
+            seen = {item.application_no for item in items}
+            more = await self._union([trigram[0]], {**trigram[1], **filters.params})
+            items += [item for item in more if item.application_no not in seen]
+        counts: dict[str, int] = {}
+        for item in items:
+            for source in item.sources:
+                counts[source] = counts.get(source, 0) + 1
+        capped = any(count >= SOURCE_CAP for count in counts.values())
+        return Candidates(items=items, matches=(), total=len(items), total_is_exact=not capped)
+
+    async def _union(self, sources: list[str], params: dict[str, Any]) -> list[Candidate]:
+        if not sources:
+            return []
+        result = await self.session.execute(text(sql.candidates_statement(sources)), params)
+        return [_candidate(row) for row in result]
+
+    async def _listing(
+        self, query: SearchQuery, keys: MarkKeys, after: Sequence[str] | None
+    ) -> Candidates:
+        filters = sql.filter_statement(query.filters)
+        listing, params = listing_for(query.mode, keys, filters)
+        params = {**params, **filters.params}
+        page_params = {**params, "page_size": query.limit + 1}
+        if after:
+            values = list(after)[: len(listing.keyset)]
+            page_params.update({f"after_{i}": value for i, value in enumerate(values)})
+        rows = await self.session.execute(text(listing.page(bool(after))), page_params)
+        width = len(listing.keyset)
+        items = [
+            _candidate(row, tuple(str(getattr(row, f"sort_{i}")) for i in range(width)))
+            for row in rows
+        ]
+        sample = await self.session.execute(
+            text(listing.sample()), {**params, "sample_size": SAMPLE_SIZE + 1}
+        )
+        matches = [FacetRow(tuple(r.nice_classes), r.status, r.kind) for r in sample]
+        if len(matches) <= SAMPLE_SIZE:
+            return Candidates(items, matches, total=len(matches), total_is_exact=True)
+        estimate = await self._estimate(listing, params)
+        return Candidates(
+            items, matches[:SAMPLE_SIZE], total=max(estimate, len(matches)), total_is_exact=False
+        )
+
+    async def _estimate(self, listing: sql.Listing, params: dict[str, Any]) -> int:
+        plan = await self.session.scalar(text(listing.explain()), params)
+        document = orjson.loads(plan) if isinstance(plan, str | bytes) else plan
+        return int(document[0]["Plan"]["Plan Rows"])
+
+
+def similar_sources(keys: MarkKeys, filters: sql.Statement) -> tuple[list[str], dict[str, Any]]:
+    """The candidate sources a query can use, and their parameters."""
+    compacts = [c for c in keys.compacts if c]
+    sources: list[str] = []
+    params: dict[str, Any] = {"cap": SOURCE_CAP}
+    if compacts:
+        sources.append(sql.exact_source(filters))
+        params["compacts"] = compacts
+    grams = [*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)]
+    if grams:
+        ranked = len(grams) > 1
+        sources.append(sql.key_source("gram", "mark_gram", "gram", filters, rank=ranked))
+        params["gram_keys"] = grams
+    sounds = sound_keys(keys)
+    if sounds:
+        sources.append(sql.key_source("sound", "mark_sound", "key", filters, rank=True))
+        params["sound_keys"] = sounds
+    return sources, params
+
+
+def trigram_source(keys: MarkKeys, filters: sql.Statement) -> tuple[str, dict[str, Any]] | None:
+    """Similar wording by trigram word similarity (misspellings), for a Latin part of 3+."""
+    latin = latin_part(keys)
+    if len(latin) < MIN_TRIGRAM_LETTERS:
+        return None
+    return sql.words_source(filters), {"latin": latin, "cap": SOURCE_CAP}
+
+
+def listing_for(
+    mode: SearchMode, keys: MarkKeys, filters: sql.Statement
+) -> tuple[sql.Listing, dict[str, Any]]:
+    compact = keys.compacts[0]
+    if mode is SearchMode.EXACT:
+        return sql.exact_listing(filters), {"compact": compact}
+    if mode is SearchMode.PREFIX:
+        return sql.prefix_listing(filters), {"pattern": f"{sql.like_escape(compact)}%"}
+    pattern = f"%{sql.like_escape(compact)}%"
+    if keys.cjk_unigrams:
+        # A bigram is far more selective than a single character; take the last (names vary
+        # more towards their end than their start, which brand prefixes share).
+        gram = keys.cjk_bigrams[-1] if keys.cjk_bigrams else keys.cjk_unigrams[0]
+        return sql.cjk_contains_listing(filters), {"gram": gram, "pattern": pattern}
+    if len(compact) < MIN_TRIGRAM_LETTERS:
+        raise QueryTooShortError(
+            "contains needs at least 3 letters or digits, or one Chinese/Japanese character"
+        )
+    return sql.latin_contains_listing(filters), {"pattern": pattern}

@@ -1,0 +1,185 @@
+"""SQL text of the PostgreSQL search backend: candidate sources, filters, listings.
+
+Every statement is driven by an index: ``mark_text`` btree on ``(compact, application_no)``
+(exact, prefix, keyset order), GIN pg_trgm on ``mark_text.compact`` (similar wording through
+word similarity ``<%``, Latin ``contains``), btree primary keys of ``mark_gram`` (CJK characters
+and bigrams) and ``mark_sound`` (pinyin, syllable grams, metaphone), and GIN on the array
+columns of ``trademark`` for class, group and Vienna filters. Every source is capped, so a
+common query never ranks more than a few hundred marks.
+
+Statements are assembled from this module's constant identifiers and fixed fragments; every
+value a user gives is a bind parameter (hence the S608 suppressions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ip_search.search.backend import Filters, ViennaMatch
+
+S = "ip_search"
+CANDIDATE_COLUMNS = (
+    "t.application_no, t.registration_no, t.name, t.status, t.kind, t.nice_classes, "
+    "t.class_codes, t.groups, t.filing_date, t.match_keys::text AS match_keys"
+)
+JOIN_MARK = "JOIN {s}.trademark t ON t.application_no = {alias}.application_no"
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(slots=True)
+class Statement:
+    """SQL text with its bind parameters, built up piece by piece."""
+
+    conditions: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def where(self, condition: str, **params: Any) -> None:
+        self.conditions.append(condition)
+        self.params.update(params)
+
+    @property
+    def and_conditions(self) -> str:
+        return "".join(f" AND {c}" for c in self.conditions)
+
+
+def filter_statement(filters: Filters) -> Statement:
+    """Conditions on ``t`` (the trademark row) for the active filters."""
+    statement = Statement()
+    if filters.nice_classes:
+        statement.where("t.nice_classes && :f_classes", f_classes=list(filters.nice_classes))
+    if filters.groups:
+        statement.where("t.groups && :f_groups", f_groups=list(filters.groups))
+    if filters.vienna:
+        operator = "@>" if filters.vienna_match is ViennaMatch.ALL else "&&"
+        statement.where(f"t.vienna_codes {operator} :f_vienna", f_vienna=list(filters.vienna))
+    if filters.statuses:
+        statement.where("t.status = ANY(:f_statuses)", f_statuses=list(filters.statuses))
+    if filters.kinds:
+        statement.where("t.kind = ANY(:f_kinds)", f_kinds=list(filters.kinds))
+    if filters.applicant:
+        pattern = f"%{like_escape(filters.applicant)}%"
+        statement.where("t.applicant_key LIKE :f_applicant", f_applicant=pattern)
+    if filters.filed_from:
+        statement.where("t.filing_date >= :f_from", f_from=filters.filed_from)
+    if filters.filed_to:
+        statement.where("t.filing_date <= :f_to", f_to=filters.filed_to)
+    return statement
+
+
+def _join(alias: str, filters: Statement) -> str:
+    return JOIN_MARK.format(s=S, alias=alias) if filters.conditions else ""
+
+
+def exact_source(filters: Statement) -> str:
+    return (
+        f"SELECT 'exact' AS src, m.application_no FROM {S}.mark_text m {_join('m', filters)} "  # noqa: S608
+        f"WHERE m.compact = ANY(:compacts){filters.and_conditions} LIMIT :cap"
+    )
+
+
+def words_source(filters: Statement) -> str:
+    """Similar wording: trigram word similarity through the GIN index, best first."""
+    return (
+        f"SELECT 'words' AS src, application_no FROM (SELECT m.application_no FROM "  # noqa: S608
+        f"{S}.mark_text m {_join('m', filters)} WHERE :latin <% m.compact"
+        f"{filters.and_conditions} ORDER BY word_similarity(:latin, m.compact) DESC "
+        "LIMIT :cap) w"
+    )
+
+
+def key_source(label: str, table: str, column: str, filters: Statement, *, rank: bool) -> str:
+    """Marks sharing index keys with the query; with ``rank``, those sharing most first."""
+    head = (
+        f"SELECT '{label}' AS src, k.application_no FROM {S}.{table} k {_join('k', filters)} "  # noqa: S608
+        f"WHERE k.{column} = ANY(:{label}_keys){filters.and_conditions}"
+    )
+    if not rank:
+        return f"{head} LIMIT :cap"
+    return f"{head} GROUP BY k.application_no ORDER BY count(*) DESC, k.application_no LIMIT :cap"
+
+
+def candidates_statement(sources: list[str]) -> str:
+    """The union of the sources, one row per mark with the sources that found it.
+
+    The marks are fetched by a LATERAL primary-key lookup per candidate: the sources are capped,
+    but the planner cannot know it and otherwise hashes the whole trademark table when a
+    common key makes it expect many candidates.
+    """
+    union = " UNION ALL ".join(f"({source})" for source in sources)
+    return (
+        f"WITH c AS ({union}), n AS (SELECT application_no, array_agg(src) AS sources "  # noqa: S608
+        f"FROM c GROUP BY application_no) SELECT {CANDIDATE_COLUMNS}, n.sources "
+        f"FROM n CROSS JOIN LATERAL (SELECT * FROM {S}.trademark m "
+        "WHERE m.application_no = n.application_no LIMIT 1) t"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A non-similar mode as SQL: its FROM/WHERE, keyset columns and order."""
+
+    from_where: str
+    keyset: tuple[str, ...]
+
+    def page(self, after: bool) -> str:
+        columns = ", ".join(self.keyset)
+        bound = ""
+        if after:
+            values = ", ".join(f":after_{i}" for i in range(len(self.keyset)))
+            bound = (
+                f" AND ({columns}) > ({values})"
+                if len(self.keyset) > 1
+                else (f" AND {columns} > :after_0")
+            )
+        keys = ", ".join(f"{c} AS sort_{i}" for i, c in enumerate(self.keyset))
+        return (
+            f"SELECT {CANDIDATE_COLUMNS}, {keys} {self.from_where}{bound} "
+            f"ORDER BY {columns} LIMIT :page_size"
+        )
+
+    def sample(self) -> str:
+        return f"SELECT t.nice_classes, t.status, t.kind {self.from_where} LIMIT :sample_size"
+
+    def explain(self) -> str:
+        return f"EXPLAIN (FORMAT JSON) SELECT 1 {self.from_where}"
+
+
+def exact_listing(filters: Statement) -> Listing:
+    return Listing(
+        f"FROM {S}.mark_text m JOIN {S}.trademark t ON t.application_no = m.application_no "
+        f"WHERE m.compact = :compact{filters.and_conditions}",
+        ("m.compact", "m.application_no"),
+    )
+
+
+def prefix_listing(filters: Statement) -> Listing:
+    return Listing(
+        f"FROM {S}.mark_text m JOIN {S}.trademark t ON t.application_no = m.application_no "
+        f"WHERE m.compact LIKE :pattern{filters.and_conditions}",
+        ("m.compact", "m.application_no"),
+    )
+
+
+def cjk_contains_listing(filters: Statement) -> Listing:
+    """Marks holding the query's rarest-looking CJK key, rechecked on the whole text."""
+    return Listing(
+        f"FROM {S}.mark_gram g JOIN {S}.trademark t ON t.application_no = g.application_no "  # noqa: S608
+        f"WHERE g.gram = :gram AND EXISTS (SELECT 1 FROM {S}.mark_text m WHERE "
+        f"m.application_no = g.application_no AND m.compact LIKE :pattern)"
+        f"{filters.and_conditions}",
+        ("g.application_no",),
+    )
+
+
+def latin_contains_listing(filters: Statement) -> Listing:
+    """Driven from the trigram index on ``mark_text`` (an ``IN`` form made the planner hash
+    the whole trademark table)."""
+    return Listing(
+        f"FROM {S}.mark_text m JOIN {S}.trademark t ON t.application_no = m.application_no "
+        f"WHERE m.compact LIKE :pattern{filters.and_conditions}",
+        ("m.compact", "m.application_no"),
+    )

@@ -1,0 +1,29 @@
+"""The register's data-freshness stamp, remembered briefly per process.
+
+Every search response carries ``data_as_of`` and every cached result is keyed by it, so reading
+it must cost less than the search: one indexed ``max()`` at most every ``ttl`` seconds. A new
+import shows after at most ``ttl`` seconds on every replica.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ip_search.trademarks.repository import data_as_of
+
+
+class Freshness:
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._value: dt.datetime | None = None
+        self._expires = 0.0
+
+    async def get(self, session: AsyncSession) -> dt.datetime | None:
+        now = time.monotonic()
+        if now >= self._expires:
+            self._value = await data_as_of(session)
+            self._expires = now + self.ttl_seconds
+        return self._value

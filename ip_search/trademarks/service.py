@@ -1,0 +1,232 @@
+"""Use cases of the trademark register API: search (cached) and one record.
+
+A search result is cached in Redis as the exact response bytes, keyed by a hash of the
+normalised query and the register's ``data_as_of`` stamp: an import changes the stamp, so stale
+results are never served after it, and nothing has to be deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.caching import RedisCache
+from common.errors import BadRequest, NotFound, UnprocessableContent
+from common.pagination import decode_cursor, encode_cursor
+from ip_search.importers import MarkKind, MarkStatus
+from ip_search.search import ranking
+from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
+from ip_search.search.postgres import PostgresSearchBackend, QueryTooShortError
+from ip_search.search.query import query_keys
+from ip_search.text import MarkKeys, Score, fold
+from ip_search.trademarks import repository
+from ip_search.trademarks.freshness import Freshness
+from ip_search.trademarks.schemas import (
+    DimensionOut,
+    FacetCount,
+    Facets,
+    ScoreOut,
+    SearchParams,
+    SearchResponse,
+    TrademarkHit,
+    TrademarkOut,
+)
+from ip_search.trademarks.views import record_out
+
+CACHE_VERSION = "v1"
+
+
+def to_query(params: SearchParams) -> SearchQuery:
+    """The normalised query: sorted, de-duplicated lists and a folded applicant."""
+    if params.filed_from and params.filed_to and params.filed_from > params.filed_to:
+        raise UnprocessableContent("filed_from is after filed_to")
+    if not query_keys(params.q).compacts[0]:
+        raise UnprocessableContent("q has no letter, digit or character to search for")
+    filters = Filters(
+        nice_classes=tuple(sorted(set(params.nice_class))),
+        groups=tuple(sorted(set(params.group))),
+        vienna=tuple(sorted(set(params.vienna))),
+        vienna_match=params.vienna_match,
+        statuses=tuple(sorted({s.value for s in params.status})),
+        kinds=tuple(sorted({k.value for k in params.kind})),
+        applicant=fold(params.applicant) or None if params.applicant else None,
+        filed_from=params.filed_from,
+        filed_to=params.filed_to,
+    )
+    return SearchQuery(params.q.strip(), params.mode, filters, params.limit, params.cursor)
+
+
+def cache_key(query: SearchQuery, stamp: dt.datetime | None) -> str:
+    document = orjson.dumps(
+        [CACHE_VERSION, query.text, query.mode, query.filters, query.limit, query.cursor, stamp],
+        default=_encode_filters,
+    )
+    return "tm-search:" + hashlib.sha256(document).hexdigest()
+
+
+def _encode_filters(value: object) -> object:
+    if isinstance(value, Filters):
+        return [getattr(value, name) for name in Filters.__slots__]
+    raise TypeError(type(value).__name__)
+
+
+async def search(
+    session: AsyncSession, cache: RedisCache, freshness: Freshness, params: SearchParams, ttl: int
+) -> bytes:
+    """The response body of a search, from the cache when the same query ran since the import."""
+    query = to_query(params)
+    stamp = await freshness.get(session)
+
+    async def compute() -> bytes:
+        response = await run_search(session, query, stamp)
+        return response.model_dump_json().encode()
+
+    return await cache.get_or_compute(cache_key(query, stamp), ttl, compute)
+
+
+def _decode_cursor(query: SearchQuery) -> list[str] | None:
+    if not query.cursor:
+        return None
+    values = decode_cursor(query.cursor, 3)
+    mode, *after = values
+    if mode != query.mode.value or not all(isinstance(v, str) for v in after):
+        raise BadRequest("cursor is not valid for this query")
+    return [str(v) for v in after]
+
+
+async def run_search(
+    session: AsyncSession, query: SearchQuery, stamp: dt.datetime | None
+) -> SearchResponse:
+    keys = query_keys(query.text)
+    after = _decode_cursor(query)
+    backend = PostgresSearchBackend(session)
+    try:
+        found = await backend.candidates(query, None if query.mode is SearchMode.SIMILAR else after)
+    except QueryTooShortError as error:
+        raise UnprocessableContent(str(error)) from None
+    if query.mode is SearchMode.SIMILAR:
+        return _similar_response(query, keys, found, after, stamp)
+    return _listing_response(query, keys, found, stamp)
+
+
+def _similar_response(
+    query: SearchQuery,
+    keys: MarkKeys,
+    found: Candidates,
+    after: list[str] | None,
+    stamp: dt.datetime | None,
+) -> SearchResponse:
+    filters = query.filters
+    depth = ranking.RERANK_DEPTH  # not the page size: every page must come from one list
+    hits, passing = ranking.rank_similar(
+        keys, found.items, classes=filters.nice_classes, groups=filters.groups, depth=depth
+    )
+    exact = found.total_is_exact and len(passing) <= depth
+    position = _similar_position(after)
+    page = ranking.page_after(hits, position, query.limit)
+    next_cursor = None
+    if len(page) > query.limit:
+        page = page[: query.limit]
+        last = page[-1]
+        next_cursor = encode_cursor(
+            [query.mode.value, f"{last.score.total:.6f}", last.candidate.application_no]
+        )
+    facet_source = [h.candidate for h in hits] if exact else passing
+    return SearchResponse(
+        items=[_hit(h.candidate, h.score) for h in page],
+        next_cursor=next_cursor,
+        total=len(hits) if exact else max(len(hits), len(passing)),
+        total_is_exact=exact,
+        facets=_facets(ranking.facets(ranking.facet_rows(facet_source))),
+        data_as_of=stamp,
+    )
+
+
+def _similar_position(after: list[str] | None) -> tuple[float, str] | None:
+    if after is None:
+        return None
+    try:
+        return (-round(float(after[0]), 6), after[1])
+    except ValueError:
+        raise BadRequest("cursor is not valid for this query") from None
+
+
+def _listing_response(
+    query: SearchQuery, keys: MarkKeys, found: Candidates, stamp: dt.datetime | None
+) -> SearchResponse:
+    filters = query.filters
+    items = list(found.items)
+    next_cursor = None
+    if len(items) > query.limit:
+        items = items[: query.limit]
+        next_cursor = encode_cursor([query.mode.value, *_pad(items[-1].sort_key)])
+    return SearchResponse(
+        items=[
+            _hit(c, ranking.explain(keys, c, filters.nice_classes, filters.groups))
+            for c in _distinct(items)
+        ],
+        next_cursor=next_cursor,
+        total=found.total,
+        total_is_exact=found.total_is_exact,
+        facets=_facets(ranking.facets(found.matches)),
+        data_as_of=stamp,
+    )
+
+
+def _pad(sort_key: Sequence[str]) -> list[str]:
+    """Cursors always hold mode and two values; a one-column keyset repeats its value."""
+    return [*sort_key, sort_key[-1]] if len(sort_key) == 1 else list(sort_key)
+
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """A mark two of whose texts match appears once (prefix over several forms)."""
+    return list({c.application_no: c for c in reversed(candidates)}.values())[::-1]
+
+
+def _hit(candidate: Candidate, score: Score) -> TrademarkHit:
+    return TrademarkHit(
+        application_no=candidate.application_no,
+        registration_no=candidate.registration_no,
+        name=candidate.name,
+        classes=list(candidate.nice_classes),
+        class_codes=list(candidate.class_codes),
+        groups=list(candidate.groups),
+        status=MarkStatus(candidate.status),
+        kind=MarkKind(candidate.kind),
+        filing_date=candidate.filing_date,
+        score=ScoreOut(
+            total=round(score.total, 4),
+            breakdown=[
+                DimensionOut(
+                    dimension=d.dimension,
+                    matched=d.matched,
+                    similarity=round(d.similarity, 4),
+                    weight=round(d.weight, 4),
+                    contribution=round(d.contribution, 4),
+                    evidence=d.evidence,
+                )
+                for d in score.breakdown
+            ],
+        ),
+    )
+
+
+def _facets(facets: ranking.Facets) -> Facets:
+    return Facets(
+        nice_class=[FacetCount(value=str(v), count=n) for v, n in facets.nice_class],
+        status=[FacetCount(value=v, count=n) for v, n in facets.status],
+        kind=[FacetCount(value=v, count=n) for v, n in facets.kind],
+    )
+
+
+async def get_trademark(
+    session: AsyncSession, freshness: Freshness, application_no: str
+) -> TrademarkOut:
+    rows = await repository.get_record(session, application_no)
+    if rows is None:
+        raise NotFound(f"no trademark with application number {application_no}")
+    return record_out(rows, await freshness.get(session))
