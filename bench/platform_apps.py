@@ -1,9 +1,10 @@
 """The apps ``bench/platform.py`` measures, each served by its own uvicorn process.
 
 All routes answer ``GET /items/{item_id}`` with the same ``Item`` document, so the differences
-between them are the driver (raw asyncpg vs our session layer) and the platform (middleware,
-auth, commit route), not the payload. Configuration comes from the ``MOEA_BENCH_PLATFORM``
-environment variable (JSON), read when uvicorn calls a factory, never at import time.
+between them are the driver (raw asyncpg, the platform's ``ReadQuery`` path, the ORM session)
+and the platform (middleware, auth, commit route), not the payload. Configuration comes from
+the ``MOEA_BENCH_PLATFORM`` environment variable (JSON), read when uvicorn calls a factory,
+never at import time.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep, service_metadata
 from common.errors import NotFound
 from common.platform_tables import PlatformTables
+from common.read_query import ReadPoolDep, ReadQuery
 from common.settings import ServiceSettings
 
 CONFIG_VARIABLE = "MOEA_BENCH_PLATFORM"
@@ -113,27 +115,45 @@ def raw_asyncpg_app() -> FastAPI:
     return app
 
 
-# (c) the same select through the platform ----------------------------------------------------
+# (c) the same select through the platform: its hot-read path --------------------------------
 
 ItemReader = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
-items_router = ServiceRouter(prefix="/items", tags=["items"])
-
 
 # Built once: SQLAlchemy caches its compiled form, and rebuilding it per call costs more than
 # the query does on the driver (how a repository should hold its hot statements).
 ITEM_BY_ID = select(item_table).where(item_table.c.id == bindparam("item_id"))
+ITEM_BY_ID_READ = ReadQuery(ITEM_BY_ID)
+
+items_router = ServiceRouter(prefix="/items", tags=["items"])
 
 
 @items_router.get("/{item_id}", response_model=Item)
-async def read_item(item_id: int, session: SessionDep, _principal: ItemReader) -> Any:
+async def read_item(item_id: int, reads: ReadPoolDep, _principal: ItemReader) -> Any:
+    row = await ITEM_BY_ID_READ.fetch_one(reads, item_id=item_id)
+    if row is None:
+        raise NotFound()
+    return dict(row)
+
+
+def full_stack_app() -> FastAPI:
+    return create_service_app(_definition([items_router]))
+
+
+# (c') the same through the ORM session (SessionDep), for comparison ---------------------------
+
+session_router = ServiceRouter(prefix="/items", tags=["items"])
+
+
+@session_router.get("/{item_id}", response_model=Item)
+async def read_item_in_session(item_id: int, session: SessionDep, _principal: ItemReader) -> Any:
     row = (await session.execute(ITEM_BY_ID, {"item_id": item_id})).mappings().one_or_none()
     if row is None:
         raise NotFound()
     return row
 
 
-def full_stack_app() -> FastAPI:
-    return create_service_app(_definition([items_router]))
+def full_stack_session_app() -> FastAPI:
+    return create_service_app(_definition([session_router]))
 
 
 # (d) the same, as an audited read of personal data: one audit event per request -------------

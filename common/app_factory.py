@@ -31,6 +31,7 @@ from common.observability.metrics import MetricsMiddleware, metrics_endpoint
 from common.observability.request_context import RequestContextMiddleware
 from common.platform_tables import PlatformTables
 from common.ratelimit import RateLimitMiddleware
+from common.read_query import ReadPool
 from common.settings import ServiceSettings
 
 REDIS_TIMEOUT_SECONDS = 0.5
@@ -59,6 +60,14 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         responses=PROBLEM_RESPONSES,
+        # FastAPI's native OpenTelemetry: off unless asked for; with it on, the standard
+        # OTEL_* variables configure the exporters (install the `otel` extra).
+        telemetry={
+            "tracing": settings.otel_enabled,
+            "metrics": settings.otel_enabled,
+            "logs": settings.otel_enabled,
+            "auto_configure": settings.otel_enabled,
+        },
     )
     app.router.route_class = CommittingRoute
     app.state.settings = settings
@@ -129,6 +138,7 @@ def _lifespan(settings: ServiceSettings, http_client: httpx.AsyncClient):  # typ
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database.from_settings(settings)
+        app.state.read_pool = ReadPool(settings)
         app.state.redis = redis_client(settings.redis_url)
         app.state.http_client = http_client
         try:
@@ -138,6 +148,7 @@ def _lifespan(settings: ServiceSettings, http_client: httpx.AsyncClient):  # typ
             if counter is not None:  # push the last batched increments while Redis is open
                 await counter.aclose()
             await app.state.database.dispose()
+            await app.state.read_pool.close()
             await app.state.redis.aclose()
             await http_client.aclose()
 

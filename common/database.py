@@ -136,7 +136,9 @@ class CommittingRoute(APIRoute):
             slot = request.scope[_SLOT_KEY] = _SessionSlot()
             try:
                 response = await handler(request)
-                if slot.session is not None and slot.session.in_transaction():
+                # A safe method's session runs on AUTOCOMMIT: each statement committed itself.
+                writes = request.method not in SAFE_METHODS
+                if writes and slot.session is not None and slot.session.in_transaction():
                     await _commit(request, response, slot.session)
                 for callback in request.scope.pop(_AFTER_COMMIT_KEY, ()):
                     await _run_after_commit(callback)

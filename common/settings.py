@@ -51,6 +51,7 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/moea"
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_max_overflow: int = Field(default=10, ge=0, le=200)
+    database_read_pool_size: int = Field(default=5, ge=1, le=100)  # common.read_query
     database_statement_timeout_ms: int = Field(default=15_000, ge=100)
     redis_url: str = "redis://127.0.0.1:6379/0"
 

@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from common.auth.middleware import principal_of
 from common.auth.principal import Principal, Role
 from common.errors import Forbidden, NotFound, Unauthorized
 
-# Declares the bearer scheme in OpenAPI; the middleware has already verified the token.
-_bearer = HTTPBearer(auto_error=False, description="JWT from the agency identity provider")
+BEARER_DESCRIPTION = "JWT from the agency identity provider"
 
 
-async def current_principal(
-    request: Request,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    return principal_of(request.scope)
+class PrincipalGate(HTTPBearer):
+    """The caller's principal, optionally restricted to some roles (401 anonymous, 403 others).
 
+    The middleware has already verified the token; this only reads the result. Subclassing
+    ``HTTPBearer`` documents the bearer scheme in OpenAPI with one dependency per route instead
+    of a chain of three: on a hot route FastAPI's dependency solving costs more than the query.
+    """
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+    def __init__(self, roles: frozenset[Role] | None = None) -> None:
+        super().__init__(auto_error=False, scheme_name="HTTPBearer", description=BEARER_DESCRIPTION)
+        self.roles = roles
 
-
-def require_roles(*roles: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency that lets only the given roles through (401 anonymous, 403 others)."""
-    allowed = frozenset(roles)
-
-    # async: FastAPI runs a plain ``def`` dependency in a worker thread, a costly hop per request
-    async def dependency(principal: CurrentPrincipal) -> Principal:
-        if principal.role in allowed:
+    # Returns the principal, not the credentials HTTPBearer returns: a deliberate override.
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        principal = principal_of(request.scope)
+        if self.roles is None or principal.role in self.roles:
             return principal
         if principal.is_anonymous:
             raise Unauthorized("this operation needs a bearer token")
         raise Forbidden(f"role {principal.role} may not do this")
 
-    return dependency
+
+current_principal = PrincipalGate()
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> PrincipalGate:
+    """A dependency that lets only the given roles through (401 anonymous, 403 others)."""
+    return PrincipalGate(frozenset(roles))
 
 
 def ensure_same_business(principal: Principal, owner_business_id: str) -> None:
