@@ -1,5 +1,6 @@
 """The batch function: determinism, input order, duplicates, configuration."""
 
+import gc
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -91,3 +92,18 @@ def test_a_stricter_threshold_sends_fuzzy_matches_to_review() -> None:
     ).decisions[0]
     assert loose.outcome.value == "auto_matched"
     assert strict.outcome.value == "needs_review"
+
+
+def test_the_batch_leaves_the_garbage_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    match_batch([line()], [ITEM], ledger(ITEM))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        match_batch([line()], [ITEM], ledger(ITEM))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError, match="once"):
+        match_batch([line(), line()], [ITEM], ledger(ITEM))
+    assert gc.isenabled()  # restored when the batch is rejected, too

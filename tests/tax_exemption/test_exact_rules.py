@@ -4,7 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 from tax_exemption.domain.matching import (
+    CertificateItem,
     Check,
+    DeclarationLine,
+    MatchConfig,
     Outcome,
     RefusalReason,
     Rule,
@@ -89,13 +92,34 @@ def test_units_convert_including_through_the_statistical_unit() -> None:
     assert result.balances[key(steel)] == Decimal(3000)
 
 
-def test_incompatible_unit_goes_to_review_not_auto() -> None:
+def test_a_cited_machine_of_the_same_model_counts_pieces_one_for_one_as_sets() -> None:
+    result = match_batch([line(doc_unit="PCE", stat_unit="PCE")], [ITEM], ledger(ITEM))
+    (decision,) = result.decisions
+    assert decision.outcome is Outcome.AUTO_MATCHED
+    assert decision.quantity == Decimal(2)
+    assert "PCE taken one for one as SET" in decision.explanation.detail
+    assert result.balances == {key(ITEM): Decimal(8)}
+
+
+def test_incompatible_unit_without_the_model_as_proof_goes_to_review_not_auto() -> None:
+    lines = [
+        line(doc_unit="PCE", stat_unit="PCE", goods_model="VF-3SS"),
+        line(item_no=2, doc_unit="KGM", stat_unit="KGM"),
+    ]
+    result = match_batch(lines, [ITEM], ledger(ITEM))
+    assert [d.outcome for d in result.decisions] == [Outcome.NEEDS_REVIEW] * 2
+    assert result.decisions[1].explanation.failed is Check.UNIT
+    assert result.decisions[1].candidates[0].item == key(ITEM)
+    assert result.drawdowns == ()
+
+
+def test_one_for_one_counting_can_be_switched_off() -> None:
+    strict = MatchConfig(whole_goods_one_for_one=False)
     (decision,) = match_batch(
-        [line(doc_unit="PCE", stat_unit="PCE")], [ITEM], ledger(ITEM)
+        [line(doc_unit="PCE", stat_unit="PCE")], [ITEM], ledger(ITEM), strict
     ).decisions
     assert decision.outcome is Outcome.NEEDS_REVIEW
     assert decision.explanation.failed is Check.UNIT
-    assert decision.candidates[0].item == key(ITEM)
 
 
 def test_expired_certificate_is_refused() -> None:
@@ -158,3 +182,55 @@ def test_cited_model_mismatch_is_never_auto_matched() -> None:
     (decision,) = match_batch([line(goods_model="VF-3SS")], [ITEM], ledger(ITEM)).decisions
     assert decision.outcome is not Outcome.AUTO_MATCHED
     assert decision.explanation.failed is Check.CONTENT
+
+
+def _resin(
+    item_no: int, spec: str, ccc: str, certificate_no: str = "113A004521"
+) -> CertificateItem:
+    return item(
+        certificate_no=certificate_no,
+        item_no=item_no,
+        model="",
+        description="環氧樹脂 EPOXY RESIN",
+        spec=spec,
+        unit="KGM",
+        ccc_code=ccc,
+    )
+
+
+def _bare_resin(cited_item_no: int, ccc: str) -> DeclarationLine:
+    return line(
+        goods_model="",
+        description="EPOXY  RESIN",
+        goods_spec="",
+        doc_unit="KGM",
+        stat_unit="KGM",
+        ccc_code=ccc,
+        cited_item_no=cited_item_no,
+    )
+
+
+def test_a_cite_without_spec_decides_when_other_grades_are_on_other_certificates() -> None:
+    cited = _resin(1, "黏度 12CP", "39073000111")
+    elsewhere = _resin(1, "黏度 25CP", "39073000111", certificate_no="112B000001")
+    result = match_batch(
+        [_bare_resin(1, "39073000111")], [cited, elsewhere], ledger(cited, elsewhere)
+    )
+    (decision,) = result.decisions
+    assert (decision.outcome, decision.item) == (Outcome.AUTO_MATCHED, key(cited))
+    assert decision.explanation.rule is Rule.EXACT_CITED_ITEM
+
+
+def test_grades_on_one_certificate_need_the_statistical_code_to_tell_them_apart() -> None:
+    grade_12 = _resin(1, "黏度 12CP", "39073000111")
+    grade_25 = _resin(2, "黏度 25CP", "39073000229")
+    both = [grade_12, grade_25]
+    (told,) = match_batch([_bare_resin(2, "39073000221")], both, ledger(*both)).decisions
+    assert (told.outcome, told.item) == (Outcome.AUTO_MATCHED, key(grade_25))
+    # The declared code is grade 12's: the item number may have slipped, an officer decides.
+    result = match_batch([_bare_resin(2, "39073000119")], both, ledger(*both))
+    assert result.decisions[0].outcome is Outcome.NEEDS_REVIEW
+    assert result.drawdowns == ()
+    shared = [grade_12, _resin(2, "黏度 25CP", "39073000111")]
+    (same_code,) = match_batch([_bare_resin(2, "39073000111")], shared, ledger(*shared)).decisions
+    assert same_code.outcome is Outcome.NEEDS_REVIEW

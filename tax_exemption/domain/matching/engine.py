@@ -1,6 +1,7 @@
 """``match_batch``: every line of a batch settled against the certificate items, explained.
 
-The exact pass runs over the whole batch at once (a hash join on the cited item); the lines it
+The exact pass runs over the whole batch at once (a hash join on the cited item; an item the
+batch over-subscribes serves its cleanly cited lines in declaration order); the lines it
 cannot settle then go one by one, in declaration order (date, DECLNO, ITEMNO), through the
 per-line exact rules (for the reason) and the fuzzy pass inside their (firm, HS6) block. So
 correctly cited lines draw first, and the rest, first come first served, from what remains,
@@ -9,6 +10,7 @@ whatever order the caller passes lines in. Pure: the drawdowns are returned, not
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import cast
@@ -52,7 +54,24 @@ def match_batch(
     config: MatchConfig = DEFAULT_CONFIG,
 ) -> BatchResult:
     """Settle every line: auto-matched with a drawdown, sent to review, or refused."""
-    batch = list(lines)
+    collecting = gc.isenabled()
+    # A batch allocates a few objects per line, all alive until it returns and none in a
+    # cycle: the cyclic collector would only rescan that growing heap again and again (about
+    # half the run time on 100,000 lines). Reference counting still frees what dies early.
+    gc.disable()
+    try:
+        return _match(list(lines), items, ledger_view, config)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _match(
+    batch: list[DeclarationLine],
+    items: Iterable[CertificateItem],
+    ledger_view: LedgerView,
+    config: MatchConfig,
+) -> BatchResult:
     if len(set(map(_LINE_KEY, batch))) != len(batch):
         raise ValueError("a batch holds each (DECLNO, ITEMNO) once")
     index = ItemIndex(items)
@@ -75,7 +94,10 @@ def _settle(
     cited = check_cited(line, index, ledger, config)
     if cited.failed is None and cited.item is not None and cited.quantity is not None:
         ledger.draw(cited.item, line.key, cited.quantity)
-        return Decision(line.key, Outcome.AUTO_MATCHED, EXACT, cited.item.key, cited.quantity)
+        explanation = (
+            Explanation(Rule.EXACT_CITED_ITEM, cited.detail, ALL_CHECKS) if cited.detail else EXACT
+        )
+        return Decision(line.key, Outcome.AUTO_MATCHED, explanation, cited.item.key, cited.quantity)
     text = LineText.of(line)
     # Only items of the same model (or without one) can be the same goods, so they alone
     # decide an automatic match or a re-routing; the whole block is ranked only for review.

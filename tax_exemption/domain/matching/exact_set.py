@@ -1,20 +1,19 @@
 """The exact pass over a whole batch at once: a hash join of lines to the items they cite.
 
-Each rule of ``exact.check_cited`` is applied to every line as one ``map`` over columns (the
-loop runs in C), lines passing all of them are summed per item, and an item whose demand fits
-its balance is drawn down in one step. Whatever does not pass cleanly (a failed rule, a
-statistical-unit conversion, an item without a model, an item whose balance the batch
-over-subscribes) is left to the per-line path, which gives the reason and keeps declaration
-order for contested balances.
+One pass over the lines joins each to its cited item through the key table and applies every
+rule of ``exact.check_cited`` inline (firm, CCC prefix, validity, content, unit), with each
+distinct certificate number, model, text and unit pair normalised once per batch. The lines
+passing are grouped per item: an item whose balance covers its whole demand is drawn down in one
+step; an over-subscribed one serves its lines in declaration order while they fit. Whatever does
+not pass cleanly (a failed rule, a statistical-unit conversion, a line the balance no longer
+covers) is left to the per-line path, which gives the reason.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import attrgetter, eq, gt, le, mul, or_
+from operator import attrgetter
 from typing import cast
 
 from tax_exemption.domain.matching.exact import ALL_CHECKS
@@ -25,30 +24,12 @@ from tax_exemption.domain.matching.outcomes import Decision, Drawdown, Explanati
 from tax_exemption.domain.matching.records import DeclarationLine, ItemKey, LineKey
 from tax_exemption.domain.units import conversion_factor
 
-__all__ = ["exact_pass"]
+__all__ = ["EXACT", "exact_pass"]
 
 EXACT = Explanation(Rule.EXACT_CITED_ITEM, passed=ALL_CHECKS)
 _ZERO = Decimal(0)
-_CITED_NO = attrgetter("cited_certificate_no")
-_CITED_ITEM = attrgetter("cited_item_no")
-_BAN = attrgetter("importer_ban")
-_CCC = attrgetter("ccc_code")
-_MODEL = attrgetter("goods_model")
-_DOC_UNIT = attrgetter("doc_unit")
-_QUANTITY = attrgetter("quantity")
-_DAY = attrgetter("declaration_date")
-_DECLNO = attrgetter("declaration_no")
-_ITEMNO = attrgetter("item_no")
-_ITEM_BAN = attrgetter("item.business_id")
-_ITEM_FROM = attrgetter("item.valid_from")
-_ITEM_UNTIL = attrgetter("item.valid_until")
-_PREFIX = attrgetter("ccc_prefix")
-_UNIT = attrgetter("unit_code")
-_EXACT_MODEL = attrgetter("exact_model")
-_EXACT_TEXT = attrgetter("exact_text")
-_DESCRIPTION = attrgetter("description")
-_SPEC = attrgetter("goods_spec")
-_KEY = attrgetter("key")
+_CHRONOLOGICAL = attrgetter("declaration_date", "declaration_no", "item_no")
+Claim = tuple[int, Decimal]  # (position of the line in the batch, quantity in the item's unit)
 
 
 def exact_pass(
@@ -56,63 +37,81 @@ def exact_pass(
 ) -> list[Decision | None]:
     """Decisions for the lines the exact pass settles (None elsewhere), aligned with ``lines``."""
     decisions: list[Decision | None] = [None] * len(lines)
-    cited = _cited_items(lines, index)
-    positions = list(compress(range(len(lines)), cited))
-    hits = cast("list[IndexedItem]", list(compress(cited, cited)))  # the Nones are dropped
-    subset = list(map(lines.__getitem__, positions))
-    quantities = list(map(mul, map(_QUANTITY, subset), _factors(subset, hits)))
-    passed = list(map(all, zip(*_rules(subset, hits, quantities), strict=True)))
-    positions, hits, quantities = (
-        list(compress(column, passed)) for column in (positions, hits, quantities)
-    )
-    drawable = _uncontested(hits, quantities, ledger)
-    keep = list(map(drawable.__contains__, map(_KEY, hits)))
-    positions, hits, quantities = (
-        list(compress(column, keep)) for column in (positions, hits, quantities)
-    )
-    subset = list(map(lines.__getitem__, positions))
-    # tuple.__new__ builds the named tuples in C; every field is given, in declaration order.
-    line_keys = list(
-        map(
-            tuple.__new__,
-            repeat(LineKey),
-            zip(map(_DECLNO, subset), map(_ITEMNO, subset), strict=True),
-        )
-    )
-    item_keys = list(map(_KEY, hits))
-    ledger.record(
-        map(tuple.__new__, repeat(Drawdown), zip(item_keys, line_keys, quantities, strict=True))
-    )
-    fields = zip(
-        line_keys,
-        repeat(Outcome.AUTO_MATCHED),
-        repeat(EXACT),
-        item_keys,
-        quantities,
-        repeat(None),
-        repeat(()),
-    )
-    deque(map(decisions.__setitem__, positions, map(tuple.__new__, repeat(Decision), fields)), 0)
+    for indexed, claims in _claims(lines, index).items():
+        drawn = _drawable(claims, lines, ledger.available(indexed))
+        if drawn:
+            ledger.take(indexed, sum((quantity for _, quantity in drawn), _ZERO))
+            _decide(drawn, indexed.key, lines, decisions, ledger)
     return decisions
 
 
-def _cited_items(lines: Sequence[DeclarationLine], index: ItemIndex) -> list[IndexedItem | None]:
-    """The item each line cites, or None: every distinct number is normalised once."""
-    numbers = list(map(_CITED_NO, lines))
-    normalised = {raw: certificate_key(raw) for raw in set(numbers) if raw}
-    # Plain (number, item) tuples hash and compare equal to the ItemKey named tuples.
-    keys = cast(
-        "Iterator[ItemKey]", zip(map(normalised.get, numbers), map(_CITED_ITEM, lines), strict=True)
-    )
-    return list(map(index.by_key.get, keys))
+def _claims(lines: Sequence[DeclarationLine], index: ItemIndex) -> dict[IndexedItem, list[Claim]]:
+    """The lines passing every rule but the balance, grouped by the item they cite.
+
+    One loop with local look-ups: the per-line work is a few dictionary hits and comparisons;
+    a normalisation runs once per distinct raw value, not once per line.
+    """
+    numbers: dict[str, str] = {}
+    models: dict[str, str] = {}
+    texts: dict[tuple[str, str], str] = {}
+    factors: dict[tuple[str, str | None], Decimal] = {}
+    claims: dict[IndexedItem, list[Claim]] = {}
+    reached = index.reached
+    lookup = index.get
+    for position, line in enumerate(lines):
+        number = line.cited_certificate_no
+        if number is None:
+            continue
+        normal = numbers.get(number)
+        if normal is None:
+            normal = numbers[number] = certificate_key(number)
+        # A plain (number, item) tuple hashes and compares equal to the ItemKey named tuple.
+        key = cast("ItemKey", (normal, line.cited_item_no))
+        indexed = reached.get(key) or lookup(key)
+        if (
+            indexed is None
+            or line.importer_ban != indexed.business_id
+            or not line.ccc_code.startswith(indexed.ccc_prefix)
+            or not indexed.valid_from <= line.declaration_date <= indexed.valid_until
+        ):
+            continue
+        if not _same_content(line, indexed, models, texts):
+            continue
+        units = (line.doc_unit, indexed.unit_code)
+        factor = factors.get(units)
+        if factor is None:
+            factor = factors[units] = _factor(*units)
+        # A factor of 0 (units do not convert) fails here: the per-line path tries ST_UM.
+        quantity = line.quantity * factor
+        if not quantity > _ZERO:
+            continue
+        found = claims.get(indexed)
+        if found is None:
+            claims[indexed] = [(position, quantity)]
+        else:
+            found.append((position, quantity))
+    return claims
 
 
-def _factors(lines: Sequence[DeclarationLine], items: Sequence[IndexedItem]) -> list[Decimal]:
-    """DOC_UM to the item's unit, once per distinct pair; 0 where they do not convert, so the
-    line fails the quantity rule and the per-line path tries the statistical unit."""
-    pairs = list(zip(map(_DOC_UNIT, lines), map(_UNIT, items), strict=True))
-    table = {pair: _factor(*pair) for pair in set(pairs)}
-    return list(map(table.__getitem__, pairs))
+def _same_content(
+    line: DeclarationLine,
+    indexed: IndexedItem,
+    models: dict[str, str],
+    texts: dict[tuple[str, str], str],
+) -> bool:
+    """Same model number, or for an item without one the same description and spec; the
+    dictionaries memoise the normalised form of each raw value for the batch."""
+    if indexed.exact_model is not None:
+        raw = line.goods_model
+        model = models.get(raw)
+        if model is None:
+            model = models[raw] = model_key(raw)
+        return model == indexed.exact_model
+    pair = (line.description, line.goods_spec)
+    text = texts.get(pair)
+    if text is None:
+        text = texts[pair] = exact_text(*pair)
+    return text == indexed.exact_text
 
 
 def _factor(doc_unit: str, unit_code: str | None) -> Decimal:
@@ -120,39 +119,35 @@ def _factor(doc_unit: str, unit_code: str | None) -> Decimal:
     return _ZERO if factor is None else factor
 
 
-def _rules(
+def _drawable(
+    claims: list[Claim], lines: Sequence[DeclarationLine], available: Decimal
+) -> list[Claim]:
+    """All claims if the balance covers them, else those that fit in declaration order."""
+    if sum((quantity for _, quantity in claims), _ZERO) <= available:
+        return claims
+    claims.sort(key=lambda claim: _CHRONOLOGICAL(lines[claim[0]]))
+    drawn: list[Claim] = []
+    for claim in claims:
+        if claim[1] <= available:
+            available -= claim[1]
+            drawn.append(claim)
+    return drawn
+
+
+def _decide(
+    drawn: list[Claim],
+    item: ItemKey,
     lines: Sequence[DeclarationLine],
-    items: Sequence[IndexedItem],
-    quantities: Sequence[Decimal],
-) -> list[Iterator[object]]:
-    """One column of truth values per rule, in the order of ``Check``."""
-    models = {raw: model_key(raw) for raw in set(map(_MODEL, lines))}
-    texts = list(zip(map(_DESCRIPTION, lines), map(_SPEC, lines), strict=True))
-    text_keys = {pair: exact_text(*pair) for pair in set(texts)}
-    days = list(map(_DAY, lines))
-    same_model = map(eq, map(models.__getitem__, map(_MODEL, lines)), map(_EXACT_MODEL, items))
-    same_text = map(eq, map(text_keys.__getitem__, texts), map(_EXACT_TEXT, items))
-    return [
-        map(eq, map(_BAN, lines), map(_ITEM_BAN, items)),
-        map(str.startswith, map(_CCC, lines), map(_PREFIX, items)),
-        map(gt, quantities, repeat(_ZERO)),
-        map(or_, same_model, same_text),
-        map(le, map(_ITEM_FROM, items), days),
-        map(le, days, map(_ITEM_UNTIL, items)),
-    ]
-
-
-def _uncontested(
-    items: Sequence[IndexedItem], quantities: Sequence[Decimal], ledger: RunningLedger
-) -> set[ItemKey]:
-    """Items whose balance covers every line citing them; their balance is taken at once."""
-    demand: dict[ItemKey, Decimal] = {}
-    by_key: dict[ItemKey, IndexedItem] = {}
-    for item, quantity in zip(items, quantities, strict=True):
-        key = item.key
-        demand[key] = demand.get(key, _ZERO) + quantity
-        by_key[key] = item
-    drawable = {key for key, total in demand.items() if total <= ledger.available(by_key[key])}
-    for key in drawable:
-        ledger.take(by_key[key], demand[key])
-    return drawable
+    decisions: list[Decision | None],
+    ledger: RunningLedger,
+) -> None:
+    """One decision and one drawdown per drawn line."""
+    new = tuple.__new__
+    matched = Outcome.AUTO_MATCHED
+    drawdowns = ledger.drawdowns
+    for position, quantity in drawn:
+        line = lines[position]
+        # tuple.__new__ builds the named tuples in C; every field is given, in order.
+        key = new(LineKey, (line.declaration_no, line.item_no))
+        drawdowns.append(new(Drawdown, (item, key, quantity)))
+        decisions[position] = new(Decision, (key, matched, EXACT, item, quantity, None, ()))

@@ -74,13 +74,17 @@ def rank(
     ledger: RunningLedger,
     config: MatchConfig,
 ) -> list[Scored]:
-    """The block's items best first (ties by item key, so the order is deterministic)."""
+    """The block's items scoring at least the review floor, best first (ties by item key, so
+    the order is deterministic). Items below the floor are never shown nor picked, so their
+    blockers are not worked out."""
     ranked: list[Scored] = []
+    floor = config.review_floor
     for indexed in block:
+        scores = score(text, indexed, config)
+        if scores.total < floor:
+            continue
         quantity = quantity_in(line, indexed.unit_code)
-        candidate = Candidate(
-            indexed.key, score(text, indexed, config), blockers(line, indexed, quantity, ledger)
-        )
+        candidate = Candidate(indexed.key, scores, blockers(line, indexed, quantity, ledger))
         ranked.append(Scored(candidate, indexed, quantity))
     ranked.sort(key=lambda scored: (-scored.total, scored.indexed.key))
     return ranked

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tax_exemption.domain.ccc_levels import STAT10_LENGTH, TARIFF8_LENGTH, hs6
+from tax_exemption.domain.ccc_levels import HS6_LENGTH, STAT10_LENGTH, TARIFF8_LENGTH, hs6
 from tax_exemption.domain.matching.normalise import (
     certificate_key,
     compact,
@@ -53,13 +53,15 @@ class ItemText:
 class IndexedItem:
     """A certificate item with what the exact pass compares precomputed.
 
-    A plain slotted class: one is built per item per batch, and its text forms are computed
-    on first use, since most items are only ever reached through an exact cite.
+    A plain slotted class: one is built per item a batch reaches (cited or in a searched
+    block), and its text forms are computed on first use, since most items are only ever
+    reached through an exact cite.
     """
 
     __slots__ = (
         "_text",
         "agreement_digits",
+        "business_id",
         "ccc_prefix",
         "exact_model",
         "exact_text",
@@ -67,13 +69,18 @@ class IndexedItem:
         "key",
         "model_key",
         "unit_code",
+        "valid_from",
+        "valid_until",
     )
 
-    def __init__(self, item: CertificateItem) -> None:
+    def __init__(self, item: CertificateItem, key: ItemKey) -> None:
         digits = STAT10_LENGTH if item.ten_digit_rule else TARIFF8_LENGTH
         item_model = model_key(item.model)
         self.item = item
-        self.key = ItemKey(certificate_key(item.certificate_no), item.item_no)
+        self.key = key
+        self.business_id = item.business_id
+        self.valid_from = item.valid_from
+        self.valid_until = item.valid_until
         self.agreement_digits = digits
         # The CCC prefix a line must start with, and what settles content at once: the model,
         # or for an item without one its description and spec.
@@ -92,43 +99,78 @@ class IndexedItem:
 
 
 class ItemIndex:
-    """The items of one batch, looked up by cited key or by (firm, HS6) block."""
+    """The items of one batch, looked up by cited key or by (firm, HS6) block.
 
-    __slots__ = ("by_block", "by_key", "by_model")
+    Only the key table is built up front (one dictionary insert per item); an item is indexed
+    when a line first reaches it, and a block when a residue line first searches it, since a
+    batch touches a fraction of all valid items and the exact pass only the cited ones.
+    """
+
+    __slots__ = ("_blocks", "_items", "_members", "_models", "reached")
 
     def __init__(self, items: Iterable[CertificateItem]) -> None:
-        self.by_key: dict[ItemKey, IndexedItem] = {}
-        blocks: defaultdict[Block, list[IndexedItem]] = defaultdict(list)
+        numbers: dict[str, str] = {}
+        self._items: dict[ItemKey, CertificateItem] = {}
+        count = 0
         for item in items:
-            indexed = IndexedItem(item)
-            if indexed.key in self.by_key:
-                raise ValueError(f"duplicate certificate item {indexed.key}")
-            self.by_key[indexed.key] = indexed
-            blocks[(item.business_id, hs6(item.ccc_code))].append(indexed)
-        # Sorted blocks make candidate order, hence every tie-break, independent of input order.
-        self.by_block: dict[Block, tuple[IndexedItem, ...]] = {
-            block: tuple(sorted(members, key=lambda member: member.key))
-            for block, members in blocks.items()
-        }
-        models: defaultdict[tuple[str, str, str], list[IndexedItem]] = defaultdict(list)
-        for (business_id, subheading), members in self.by_block.items():
-            for member in members:
-                models[(business_id, subheading, member.model_key)].append(member)
-        # Items without a model are keyed by "" and join every model's candidates.
-        self.by_model = {key: tuple(members) for key, members in models.items()}
+            number = item.certificate_no
+            normal = numbers.get(number)
+            if normal is None:
+                normal = numbers[number] = certificate_key(number)
+            self._items[ItemKey(normal, item.item_no)] = item
+            count += 1
+        if len(self._items) != count:
+            raise ValueError(f"duplicate certificate item among {count} items")
+        # The items indexed so far: a hot loop may read it first and call ``get`` on a miss.
+        self.reached: dict[ItemKey, IndexedItem] = {}
+        self._members: defaultdict[Block, list[ItemKey]] | None = None
+        self._blocks: dict[Block, tuple[IndexedItem, ...]] = {}
+        self._models: dict[tuple[str, str, str], tuple[IndexedItem, ...]] = {}
+
+    def get(self, key: ItemKey) -> IndexedItem | None:
+        """The indexed item under ``key`` (a plain (number, item) tuple will do), or None."""
+        indexed = self.reached.get(key)
+        if indexed is None:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            indexed = self.reached[key] = IndexedItem(item, ItemKey(*key))
+        return indexed
 
     def cited(self, certificate_no: str | None, item_no: int | None) -> IndexedItem | None:
         if certificate_no is None or item_no is None:
             return None
-        return self.by_key.get(ItemKey(certificate_key(certificate_no), item_no))
+        return self.get(ItemKey(certificate_key(certificate_no), item_no))
 
     def block(self, business_id: str, ccc_code: str) -> tuple[IndexedItem, ...]:
-        return self.by_block.get((business_id, hs6(ccc_code)), ())
+        return self._block((business_id, hs6(ccc_code)))
 
     def same_model(self, line: DeclarationLine, line_model: str) -> tuple[IndexedItem, ...]:
         """The block's items with the line's model number, and those approved without one."""
-        subheading = hs6(line.ccc_code)
-        unmodelled = self.by_model.get((line.importer_ban, subheading, ""), ())
+        block = (line.importer_ban, hs6(line.ccc_code))
+        self._block(block)
+        unmodelled = self._models.get((*block, ""), ())
         if not line_model:
             return unmodelled
-        return self.by_model.get((line.importer_ban, subheading, line_model), ()) + unmodelled
+        return self._models.get((*block, line_model), ()) + unmodelled
+
+    def _block(self, block: Block) -> tuple[IndexedItem, ...]:
+        found = self._blocks.get(block)
+        if found is not None:
+            return found
+        by_block = self._members
+        if by_block is None:
+            by_block = self._members = defaultdict(list)
+            for key, item in self._items.items():
+                by_block[(item.business_id, item.ccc_code[:HS6_LENGTH])].append(key)
+        # Sorted blocks make candidate order, hence every tie-break, independent of input order.
+        keys = sorted(by_block.get(block, ()))
+        members = tuple(indexed for key in keys if (indexed := self.get(key)) is not None)
+        self._blocks[block] = members
+        models: defaultdict[str, list[IndexedItem]] = defaultdict(list)
+        for member in members:
+            models[member.model_key].append(member)
+        # Items without a model are keyed by "" and join every model's candidates.
+        for model, same in models.items():
+            self._models[(*block, model)] = tuple(same)
+        return members

@@ -17,6 +17,18 @@ _CACHE = 1 << 16
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _MODEL_FOLD = str.maketrans({"O": "0", "I": "1"})
+# The ASCII fast path (most model and certificate numbers): one C-level ``translate`` that
+# upper-cases letters and drops everything but letters and digits, which for ASCII is exactly
+# what NFKC, ``text_key`` and the removal of spaces do together.
+_ASCII_COMPACT = str.maketrans(
+    {chr(c): (chr(c).upper() if chr(c).isalnum() else None) for c in range(128)}
+)
+_ASCII_MODEL = str.maketrans(
+    {
+        chr(c): (chr(c).upper().translate(_MODEL_FOLD) if chr(c).isalnum() else None)
+        for c in range(128)
+    }
+)
 
 
 @lru_cache(maxsize=_CACHE)
@@ -28,12 +40,16 @@ def text_key(raw: str) -> str:
 @lru_cache(maxsize=_CACHE)
 def compact(raw: str) -> str:
     """``text_key`` without any spaces: spacing noise ("CNCLATHE", "數控 車床") vanishes."""
+    if raw.isascii():
+        return raw.translate(_ASCII_COMPACT)
     return text_key(raw).replace(" ", "")
 
 
 @lru_cache(maxsize=_CACHE)
 def model_key(raw: str) -> str:
     """The identity of a model number, insensitive to formatting and O/0, I/1 confusion."""
+    if raw.isascii():
+        return raw.translate(_ASCII_MODEL)
     return compact(raw).translate(_MODEL_FOLD)
 
 

@@ -24,6 +24,8 @@ class MatchConfig:
     # Exact pass (the cited item): the cite is strong evidence, so content only has to agree.
     exact_description_min: float = 80.0
     exact_spec_min: float = 80.0
+    # A cited machine with the item's exact model counts one for one across PCE/UNT and SET.
+    whole_goods_one_for_one: bool = True
 
     # Fuzzy pass: auto-match only above these and with a clear margin over the runner-up.
     auto_threshold: float = 90.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -62,10 +63,24 @@ def description_score(text: LineText, indexed: IndexedItem) -> float:
     item = indexed.text
     if text.description_compact == item.description_compact:
         return 100.0
+    return _description_similarity(
+        text.description_compact,
+        text.description_text,
+        item.description_compact,
+        item.description_text,
+    )
+
+
+# Descriptions repeat a great deal (a firm's goods, declared again and again with the same
+# noise), so each distinct pair is scored once; the cache is bounded and holds only numbers.
+@lru_cache(maxsize=1 << 16)
+def _description_similarity(
+    line_compact: str, line_text: str, item_compact: str, item_text: str
+) -> float:
     return max(
-        fuzz.ratio(text.description_compact, item.description_compact),
-        fuzz.token_sort_ratio(text.description_text, item.description_text),
-        fuzz.token_set_ratio(text.description_text, item.description_text) - SUBSET_DISCOUNT,
+        fuzz.ratio(line_compact, item_compact),
+        fuzz.token_sort_ratio(line_text, item_text),
+        fuzz.token_set_ratio(line_text, item_text) - SUBSET_DISCOUNT,
     )
 
 
