@@ -42,6 +42,7 @@ EXEMPT_PATHS = frozenset(
 )
 EXEMPT_PREFIXES = (f"{DOCS_ASSETS_PATH}/",)
 
+
 class TrustedProxies:
     """Addresses or networks (``10.0.0.0/8``) whose ``X-Forwarded-For`` we believe."""
 
