@@ -162,9 +162,14 @@ def _serve(arguments: argparse.Namespace) -> None:
 
 
 def _seed_demo(manifests: list[ServiceManifest], database_url: str) -> None:
+    """Demo data for a laptop: only in development, only into empty services."""
     for manifest in manifests:
-        if manifest.demo_seed is not None:
-            asyncio.run(manifest.demo_seed(database_url))
+        if manifest.demo_seed is None:
+            continue
+        if not manifest.settings().is_development:
+            print(f"{manifest.name}: no demo seed outside development", file=sys.stderr)
+            continue
+        asyncio.run(manifest.demo_seed(database_url))
 
 
 def _ip_search(arguments: argparse.Namespace) -> None:
