@@ -25,10 +25,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Insert,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from common.auth.middleware import principal_of
@@ -141,18 +152,17 @@ async def store_response(request: Request, response: Response, session: AsyncSes
     if not isinstance(body, bytes):
         # A streamed body cannot be replayed; storing nothing would allow a second record.
         raise TypeError("an idempotent route must return a buffered response")
-    await session.execute(
-        insert(_table(request)).values(
-            owner=claim.owner,
-            key=claim.key,
-            method=claim.method,
-            path=claim.path,
-            request_hash=claim.fingerprint,
-            response_status=response.status_code,
-            response_headers=_kept_headers(response),
-            response_body=body,
-        )
-    )
+    values = {
+        "owner": claim.owner,
+        "key": claim.key,
+        "method": claim.method,
+        "path": claim.path,
+        "request_hash": claim.fingerprint,
+        "response_status": response.status_code,
+        "response_headers": _kept_headers(response),
+        "response_body": body,
+    }
+    await session.execute(_statements(_table(request)).insert, values)
 
 
 def install_idempotency(app: FastAPI) -> None:
@@ -205,8 +215,30 @@ def _lock_id(table: Table, claim: IdempotentRequest) -> int:
     return int.from_bytes(hashlib.sha256(material).digest()[:8], "big", signed=True)
 
 
+# Statements are built once and take their values as parameters: building them per request
+# cost more Python time than the round trips themselves.
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    stored: Select[Any]
+    insert: Insert
+
+
+@cache
+def _statements(table: Table) -> _Statements:
+    stored = select(
+        table.c.request_hash,
+        table.c.response_status,
+        table.c.response_headers,
+        table.c.response_body,
+    ).where(table.c.owner == bindparam("claim_owner"), table.c.key == bindparam("claim_key"))
+    return _Statements(stored, insert(table))
+
+
 async def _try_lock(session: AsyncSession, table: Table, claim: IdempotentRequest) -> bool:
-    locked = await session.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(table, claim))))
+    locked = await session.scalar(_TRY_LOCK, {"lock_id": _lock_id(table, claim)})
     return bool(locked)
 
 
@@ -221,13 +253,8 @@ class _StoredResponse:
 async def _stored(
     session: AsyncSession, table: Table, claim: IdempotentRequest
 ) -> _StoredResponse | None:
-    query = select(
-        table.c.request_hash,
-        table.c.response_status,
-        table.c.response_headers,
-        table.c.response_body,
-    ).where(table.c.owner == claim.owner, table.c.key == claim.key)
-    row = (await session.execute(query)).first()
+    params = {"claim_owner": claim.owner, "claim_key": claim.key}
+    row = (await session.execute(_statements(table).stored, params)).first()
     if row is None:
         return None
     return _StoredResponse(bytes(row[0]), int(row[1]), dict(row[2]), bytes(row[3]))

@@ -27,13 +27,7 @@ def emit_after_commit(session: AsyncSession, line: dict[str, Any]) -> None:
     if _autocommits(session):
         emit(line)
         return
-    sync_session = session.sync_session
-    pending: list[dict[str, Any]] | None = sync_session.info.get(_PENDING)
-    if pending is None:
-        pending = sync_session.info[_PENDING] = []
-        event.listen(sync_session, "after_commit", _flush)
-        event.listen(sync_session, "after_rollback", _discard)
-    pending.append(line)
+    session.sync_session.info.setdefault(_PENDING, []).append(line)
 
 
 def _autocommits(session: AsyncSession) -> bool:
@@ -51,3 +45,9 @@ def _flush(sync_session: Session) -> None:
 
 def _discard(sync_session: Session) -> None:
     sync_session.info.get(_PENDING, []).clear()
+
+
+# Listened once for every session: registering listeners on each session instance cost more
+# per request than the audit INSERT's own Python work. Sessions with no lines pending do nothing.
+event.listen(Session, "after_commit", _flush)
+event.listen(Session, "after_rollback", _discard)

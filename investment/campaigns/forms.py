@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,12 +42,16 @@ async def _load(session: AsyncSession, form_pk: int) -> FormDefinition:
     return FormDefinition.model_validate(document)
 
 
-async def request_forms(request: Request) -> FormCache:
-    state = request.app.state
-    cache: FormCache | None = getattr(state, "form_cache", None)
+def app_forms(app: FastAPI) -> FormCache:
+    """The app's one form cache (made on first use)."""
+    cache: FormCache | None = getattr(app.state, "form_cache", None)
     if cache is None:
-        cache = state.form_cache = FormCache()
+        cache = app.state.form_cache = FormCache()
     return cache
+
+
+async def request_forms(request: Request) -> FormCache:
+    return app_forms(request.app)
 
 
 FormsDep = Annotated[FormCache, Depends(request_forms)]

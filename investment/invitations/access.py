@@ -50,16 +50,18 @@ async def redemption_throttle(request: Request) -> RedemptionThrottle:
 async def current_caller(
     request: Request,
     principal: CurrentPrincipal,
-    tokens: Annotated[FilingTokens, Depends(filing_tokens)],
     token: Annotated[str | None, Depends(_filing_token)],
 ) -> Caller:
     """The caller; a filing session also becomes the request's principal when it has none.
 
     Declared before ``AuditDep`` and ``IdempotencyDep`` in a route, so the audit trail names
     the session and its Idempotency-Keys are its own, not shared by every anonymous caller.
+    The token verifier is read from the app state, not injected: on the filing path each
+    dependency FastAPI solves costs about as much as verifying the token.
     """
     if not token:
         return Caller(principal, None)
+    tokens: FilingTokens = request.app.state.filing_tokens
     filing = tokens.verify(token)
     if principal.is_anonymous:
         principal = Principal(subject=filing.subject, role=Role.PUBLIC)

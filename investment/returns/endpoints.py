@@ -11,7 +11,7 @@ from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pii import FieldCipher
-from investment.campaigns.forms import FormsDep
+from investment.campaigns.forms import app_forms
 from investment.invitations.access import CallerDep
 from investment.returns import service
 from investment.returns.etags import expected_version, return_etag
@@ -41,10 +41,11 @@ async def request_cipher(request: Request) -> FieldCipher:
 CipherDep = Annotated[FieldCipher, Depends(request_cipher)]
 
 
-async def _context(
-    session: SessionDep, forms: FormsDep, cipher: CipherDep, caller: CallerDep
-) -> FilingContext:
-    return FilingContext(session, forms, cipher, caller)
+async def _context(request: Request, session: SessionDep, caller: CallerDep) -> FilingContext:
+    """Everything the filing path needs, as one dependency: the form cache and the cipher come
+    from the app state, because each dependency FastAPI solves costs tens of microseconds."""
+    cipher: FieldCipher = request.app.state.pii_cipher
+    return FilingContext(session, app_forms(request.app), cipher, caller)
 
 
 Context = Annotated[FilingContext, Depends(_context)]

@@ -1,4 +1,8 @@
-"""Every query of the filing path: one read and one write per request, no N+1."""
+"""Every query of the filing path: one read and one write per request, no N+1.
+
+The statements are built once, at import, and take their values as parameters: building an
+UPDATE with its values per request cost more Python time than running it.
+"""
 
 from __future__ import annotations
 
@@ -77,6 +81,54 @@ async def load(session: AsyncSession, return_id: int) -> AnyRow | None:
     return (await session.execute(_FILING_QUERY, {"return_id": return_id})).first()
 
 
+def _param(name: str, column: str) -> Any:
+    """A named parameter typed like ``column`` (a SET value must not reuse the column's name)."""
+    return bindparam(name, type_=survey_return.c[column].type)
+
+
+def _writable() -> Any:
+    """The row to write: this return, at the version that was read, still open for filing."""
+    return (
+        update(survey_return)
+        .where(
+            survey_return.c.id == bindparam("return_id"),
+            survey_return.c.version == bindparam("expected_version"),
+            survey_return.c.status.in_(EDITABLE),
+        )
+        .values(
+            answers=_param("new_answers", "answers"),
+            personal=_param("new_personal", "personal"),
+            version=survey_return.c.version + 1,
+            updated_at=func.now(),
+        )
+    )
+
+
+_SAVE_DRAFT = (
+    _writable()
+    .values(
+        problem_count=_param("new_problem_count", "problem_count"),
+        status=func.coalesce(
+            func.nullif(survey_return.c.status, text("'not_started'")), text("'draft'")
+        ),
+    )
+    .returning(survey_return.c.version, survey_return.c.status, survey_return.c.updated_at)
+)
+
+_SUBMIT = (
+    _writable()
+    .values(
+        problem_count=0,
+        status="submitted",
+        submission_count=survey_return.c.submission_count + 1,
+        receipt_number=_param("new_receipt_number", "receipt_number"),
+        submitted_at=func.now(),
+        first_submitted_at=func.coalesce(survey_return.c.first_submitted_at, func.now()),
+    )
+    .returning(survey_return.c.version, survey_return.c.submitted_at)
+)
+
+
 async def save_draft(
     session: AsyncSession,
     return_id: int,
@@ -87,26 +139,14 @@ async def save_draft(
     problem_count: int,
 ) -> AnyRow | None:
     """None when the version moved on (another tab saved first) or the return is closed."""
-    statement = (
-        update(survey_return)
-        .where(
-            survey_return.c.id == return_id,
-            survey_return.c.version == version,
-            survey_return.c.status.in_(EDITABLE),
-        )
-        .values(
-            answers=answers,
-            personal=personal,
-            problem_count=problem_count,
-            version=survey_return.c.version + 1,
-            status=func.coalesce(
-                func.nullif(survey_return.c.status, text("'not_started'")), text("'draft'")
-            ),
-            updated_at=func.now(),
-        )
-        .returning(survey_return.c.version, survey_return.c.status, survey_return.c.updated_at)
-    )
-    return (await session.execute(statement)).first()
+    params = {
+        "return_id": return_id,
+        "expected_version": version,
+        "new_answers": answers,
+        "new_personal": personal,
+        "new_problem_count": problem_count,
+    }
+    return (await session.execute(_SAVE_DRAFT, params)).first()
 
 
 async def submit(
@@ -119,29 +159,14 @@ async def submit(
     receipt_number: str,
 ) -> AnyRow | None:
     """None when the version moved on or the return is no longer open for filing."""
-    now = func.now()
-    statement = (
-        update(survey_return)
-        .where(
-            survey_return.c.id == return_id,
-            survey_return.c.version == version,
-            survey_return.c.status.in_(EDITABLE),
-        )
-        .values(
-            answers=answers,
-            personal=personal,
-            problem_count=0,
-            status="submitted",
-            version=survey_return.c.version + 1,
-            submission_count=survey_return.c.submission_count + 1,
-            receipt_number=receipt_number,
-            submitted_at=now,
-            first_submitted_at=func.coalesce(survey_return.c.first_submitted_at, now),
-            updated_at=now,
-        )
-        .returning(survey_return.c.version, survey_return.c.submitted_at)
-    )
-    return (await session.execute(statement)).first()
+    params = {
+        "return_id": return_id,
+        "expected_version": version,
+        "new_answers": answers,
+        "new_personal": personal,
+        "new_receipt_number": receipt_number,
+    }
+    return (await session.execute(_SUBMIT, params)).first()
 
 
 async def firm_returns(session: AsyncSession, business_id: str, year: int | None) -> list[AnyRow]:
