@@ -29,6 +29,7 @@ from common.observability.health import router as health_router
 from common.observability.logging import configure_logging
 from common.observability.metrics import MetricsMiddleware, metrics_endpoint
 from common.observability.request_context import RequestContextMiddleware
+from common.pii.cipher import FieldCipher
 from common.platform_tables import PlatformTables
 from common.ratelimit import RateLimitMiddleware
 from common.read_query import ReadPool
@@ -73,6 +74,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app.state.settings = settings
     app.state.tables = definition.tables
     app.state.before_commit = []
+    app.state.pii_cipher = FieldCipher.from_settings(settings)
     install_problem_handlers(app)
     install_idempotency(app)
     _install_routes(app, definition)

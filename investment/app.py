@@ -11,7 +11,6 @@ from fastapi import FastAPI
 
 from common.app_factory import ServiceDefinition, create_service_app
 from common.manifest import ServiceManifest
-from common.pii import FieldCipher
 from investment.campaigns.endpoints import router as campaigns_router
 from investment.cli import main as investment_command
 from investment.decision_support.endpoints import router as decision_router
@@ -58,7 +57,6 @@ def create_app(settings: InvestmentSettings | None = None) -> FastAPI:
         routers=ROUTERS,
     )
     app = create_service_app(definition)
-    app.state.pii_cipher = FieldCipher.from_settings(settings)
     app.state.filing_tokens = FilingTokens(
         settings.filing_token_key.get_secret_value().encode(), settings.filing_token_seconds
     )

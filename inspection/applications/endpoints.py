@@ -13,6 +13,7 @@ from common.caching import CacheDep, RedisCache
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit
+from common.pii import CipherDep
 from inspection.applications import service, steps
 from inspection.applications.schemas import (
     ActionIn,
@@ -25,7 +26,6 @@ from inspection.applications.schemas import (
 from inspection.domain.stages import ActionKind, Stage
 from inspection.public_checks.subjects import Subject, forget
 from inspection.web.clock import NowDep
-from inspection.web.pii import CipherDep
 
 router = ServiceRouter(prefix="/applications", tags=["inspection applications"])
 

@@ -15,6 +15,7 @@ from common.auth import Principal, Role, require_roles
 from common.caching import CacheDep, RedisCache
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
+from common.pii import CipherDep
 from inspection.certificates import service
 from inspection.certificates.schemas import (
     CertificateActionIn,
@@ -28,7 +29,6 @@ from inspection.domain.status import CertificateAction
 from inspection.ledger.service import OfficerAction
 from inspection.public_checks.subjects import Subject, forget
 from inspection.web.clock import NowDep
-from inspection.web.pii import CipherDep
 
 router = ServiceRouter(tags=["marks and certificates"])
 

@@ -11,11 +11,11 @@ from common.auth import Principal, Role, require_roles
 from common.caching import CacheDep
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
+from common.pii import CipherDep
 from inspection.metrology import service
 from inspection.metrology.schemas import InstrumentIn, InstrumentOut, ResultIn, VerificationIn
 from inspection.public_checks.subjects import forget
 from inspection.web.clock import NowDep
-from inspection.web.pii import CipherDep
 
 router = ServiceRouter(tags=["metrology"])
 

@@ -9,9 +9,9 @@ from fastapi import Depends, Path, Request, Response
 from common.audit import AuditDep
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
+from common.pii import CipherDep
 from investment.exports import service
 from investment.exports.schemas import ExportIn, ExportOut
-from investment.returns.endpoints import CipherDep
 
 router = ServiceRouter(tags=["exports"])
 

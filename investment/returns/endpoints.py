@@ -33,14 +33,6 @@ Firm = Annotated[Principal, Depends(require_roles(Role.FIRM))]
 PRIVATE = "private, no-store"
 
 
-async def request_cipher(request: Request) -> FieldCipher:
-    cipher: FieldCipher = request.app.state.pii_cipher
-    return cipher
-
-
-CipherDep = Annotated[FieldCipher, Depends(request_cipher)]
-
-
 async def _context(request: Request, session: SessionDep, caller: CallerDep) -> FilingContext:
     """Everything the filing path needs, as one dependency: the form cache and the cipher come
     from the app state, because each dependency FastAPI solves costs tens of microseconds."""

@@ -12,7 +12,7 @@ from common.database import ServiceRouter, SessionDep
 from common.fields import PositiveInt64
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit, Page
-from tax_exemption.crypto import CipherDep
+from common.pii import CipherDep
 from tax_exemption.domain.workflow import FilingAction
 from tax_exemption.filings import service
 from tax_exemption.filings.etag import filing_etag

@@ -9,7 +9,7 @@ from fastapi import Depends
 from common.audit import AuditDep
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
-from tax_exemption.crypto import CipherDep
+from common.pii import CipherDep
 from tax_exemption.mandates.service import own_business
 from tax_exemption.notifications import service
 from tax_exemption.notifications.schemas import NotificationOut, PreferencesIn, PreferencesOut
