@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from common.audit.operations import seal, seal_and_verify
@@ -151,6 +153,7 @@ def _serve(arguments: argparse.Namespace) -> None:
             f"http://{arguments.host}:{arguments.port}",
             file=sys.stderr,
         )
+        _exit_cleanly_on_sigterm()
         uvicorn.run(
             app,
             host=arguments.host,
@@ -159,6 +162,17 @@ def _serve(arguments: argparse.Namespace) -> None:
             proxy_headers=True,
             server_header=False,
         )
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """After its graceful shutdown uvicorn re-raises the signal it caught. SIGTERM's default
+    action would end the process on the spot and leave the embedded PostgreSQL and Redis
+    running; as an exception it unwinds ``backends()``, which stops them."""
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _seed_demo(manifests: list[ServiceManifest], database_url: str) -> None:
