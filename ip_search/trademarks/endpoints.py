@@ -15,7 +15,7 @@ from ip_search.trademarks.schemas import SearchParams, SearchResponse, Trademark
 router = ServiceRouter(prefix="/trademarks", tags=["trademarks"])
 
 
-def request_freshness(request: Request) -> Freshness:
+async def request_freshness(request: Request) -> Freshness:
     freshness: Freshness = request.app.state.freshness
     return freshness
 
