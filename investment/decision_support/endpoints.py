@@ -12,7 +12,7 @@ from fastapi import Path, Query, Request, Response
 
 from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
-from common.errors import NotFound
+from common.errors import NotFound, UnprocessableContent
 from investment.decision import catalogue, item
 from investment.decision.industry_counts import industry_counts
 from investment.decision.land_availability import land_availability
@@ -20,6 +20,7 @@ from investment.decision.location_quotient import location_quotients
 from investment.decision.nearest_parks import nearest_parks
 from investment.decision.similar_factories import similar_factories
 from investment.decision.site_fit import SiteRequirements, site_fit
+from investment.decision.upstream_suppliers import upstream_suppliers
 from investment.decision_support.inputs import PointsDep, park_inputs
 from investment.decision_support.schemas import CatalogueItem, SiteRequirementsIn
 
@@ -33,8 +34,11 @@ PATHS = {
     "land_availability": "/land-availability",
     "similar_factories": "/similar-factories/{registration_number}",
     "nearest_parks": "/nearest-parks",
+    "upstream_suppliers": "/upstream-suppliers",
 }
 County = Annotated[str | None, Query(pattern=r"^[0-9]{5}$")]
+Longitude = Annotated[float, Query(ge=-180, le=180)]
+Latitude = Annotated[float, Query(ge=-90, le=90)]
 
 
 def _summary(item_id: str) -> str:
@@ -148,10 +152,38 @@ async def similar(
 async def nearest(
     request: Request,
     session: SessionDep,
-    longitude: Annotated[float, Query(ge=-180, le=180)],
-    latitude: Annotated[float, Query(ge=-90, le=90)],
+    longitude: Longitude,
+    latitude: Latitude,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> Response:
     return _answer(
         request, nearest_parks(await park_inputs(session), longitude, latitude, limit=limit)
     )
+
+
+@router.get(
+    PATHS["upstream_suppliers"],
+    summary=_summary("upstream_suppliers"),
+    description=_description("upstream_suppliers"),
+)
+async def upstream(
+    request: Request,
+    *,
+    session: SessionDep,
+    points: PointsDep,
+    industry_code: Annotated[str, Query(pattern=r"^[0-9]{2,3}$")],
+    longitude: Longitude,
+    latitude: Latitude,
+    radius_km: Annotated[float, Query(gt=0, le=200)] = 30.0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    everyone = await points.get(session)
+    try:
+        result = upstream_suppliers(
+            everyone, industry_code, longitude, latitude, radius_km=radius_km, limit=limit
+        )
+    except KeyError:
+        raise UnprocessableContent(
+            f"{industry_code} is not a manufacturing industry (08-34)"
+        ) from None
+    return _answer(request, result)

@@ -9,11 +9,13 @@ import pytest
 from investment.decision import FactoryPoint, Park, catalogue, item
 from investment.decision.geo import haversine_km
 from investment.decision.industry_counts import industry_counts
+from investment.decision.industry_linkage import IndustryLinkage, industry_linkage
 from investment.decision.land_availability import land_availability
 from investment.decision.location_quotient import location_quotients
 from investment.decision.nearest_parks import nearest_parks
 from investment.decision.similar_factories import jaccard, similar_factories
 from investment.decision.site_fit import SiteRequirements, site_fit
+from investment.decision.upstream_suppliers import upstream_suppliers
 
 KEELUNG, PENGHU, TAIPEI = "10017", "10016", "63000"
 
@@ -102,6 +104,7 @@ def test_catalogue_lists_every_item_with_its_method() -> None:
         "nearest_parks",
         "similar_factories",
         "site_fit",
+        "upstream_suppliers",
     ]
     assert all(entry.method_zh and entry.method_en and entry.sources for entry in catalogue())
     assert item("site_fit").title_zh == "投資選址適配評分"
@@ -227,3 +230,37 @@ def test_similar_factories() -> None:
         if s.registration_number == "8"
     )
     assert (unlocated.similarity, unlocated.distance_km) == (0.0, None)
+
+
+def test_linkage_table_covers_every_manufacturing_industry() -> None:
+    table = industry_linkage()
+    assert sorted(table.upstream) == [f"{code:02d}" for code in range(8, 35)]
+    assert all(code in table.upstream for codes in table.upstream.values() for code in codes)
+    assert table.upstream_of("262") == table.upstream["26"]  # 3-digit codes use their 2 digits
+    with pytest.raises(KeyError):
+        table.upstream_of("01")  # agriculture is not in the registry
+
+
+def test_upstream_suppliers_counts_within_radius_and_lists_the_nearest() -> None:
+    # 31 (other transport) is supplied by 25 and 29 here; 08 food is not upstream of it.
+    linkage = IndustryLinkage(
+        "test table", {"25": "金屬", "29": "機械", "31": "運輸"}, {"31": ("25", "29")}
+    )
+    unplaced = factory("9", KEELUNG, "25")
+    result = upstream_suppliers(
+        [*FACTORIES, unplaced], "31", 121.76, 25.15, radius_km=10, linkage=linkage
+    )
+    assert [s.registration_number for s in result.suppliers] == ["2", "4", "3"]
+    assert result.suppliers[0].upstream_industries == ("29",)
+    assert result.suppliers[0].distance_km == round(haversine_km(121.76, 25.15, 121.77, 25.15), 3)
+    by_code = {row.industry_code: row for row in result.upstream}
+    assert (by_code["25"].factories_within, by_code["29"].factories_within) == (1, 2)
+    assert by_code["29"].nearest_km == result.suppliers[0].distance_km
+    assert result.unplaced_factories == 1  # factory 9 has no coordinates: counted apart
+    assert any("no coordinates" in step for step in result.explanation.steps)
+    assert result.explanation.sources[0] == "test table"
+    # Penghu's food factories are 300 km away and not upstream anyway.
+    assert (
+        upstream_suppliers(FACTORIES, "31", 121.76, 25.15, radius_km=0.5, linkage=linkage).suppliers
+        == ()
+    )

@@ -49,3 +49,26 @@ async def test_every_catalogue_item_is_an_explained_api(client: httpx.AsyncClien
     assert "0.0 ha on offer" in fit.json()["excluded"][0]["excluded_because"][-1]
     similar = await client.get("/decision-support/similar-factories/96200001")
     assert similar.json()["explanation"]["summary_en"]
+
+
+async def test_upstream_suppliers_item(client: httpx.AsyncClient) -> None:
+    params: dict[str, str | float] = {
+        "industry_code": "25",
+        "longitude": 121.74,
+        "latitude": 25.13,
+        "radius_km": 200,
+    }
+    answer = await client.get("/decision-support/upstream-suppliers", params=params)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert [row["industry_code"] for row in body["upstream"]] == ["19", "24"]
+    distances = [s["distance_km"] for s in body["suppliers"]]
+    assert distances and sum(row["factories_within"] for row in body["upstream"]) >= len(distances)
+    assert distances == sorted(distances) and all(d <= 200 for d in distances)
+    assert all(set(s["upstream_industries"]) <= {"19", "24"} for s in body["suppliers"])
+    assert body["explanation"]["steps"][0].startswith("上游產業")
+    unknown = await client.get(
+        "/decision-support/upstream-suppliers", params={**params, "industry_code": "01"}
+    )
+    assert unknown.status_code == 422
+    assert unknown.headers["content-type"] == "application/problem+json"
