@@ -91,7 +91,15 @@ async def _run_handler(runtime: ServiceRuntime, message: OutboxMessage) -> None:
         )
         if locked.first() is None:
             return
-        await handler(Delivery(message=message, session=session, settings=runtime.settings))
+        await handler(
+            Delivery(
+                message=message,
+                session=session,
+                settings=runtime.settings,
+                cipher=runtime.cipher,
+                http_client=runtime.http_client,
+            )
+        )
         await session.execute(
             update(outbox)
             .where(outbox.c.id == message.id)

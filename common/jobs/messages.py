@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.pii import FieldCipher
 from common.settings import ServiceSettings
 
 
@@ -34,6 +36,8 @@ class Delivery:
     message: OutboxMessage
     session: AsyncSession
     settings: ServiceSettings
+    cipher: FieldCipher  # the service's, made once per worker process
+    http_client: httpx.AsyncClient  # one pooled client per worker process, not per delivery
 
 
 OutboxHandler = Callable[[Delivery], Awaitable[None]]

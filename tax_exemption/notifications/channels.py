@@ -8,26 +8,30 @@ dead-letters after the last attempt.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 import uuid
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
 import aiosmtplib
 import httpx
-import orjson
 from sqlalchemy import RowMapping
 
 from common.jobs import Delivery
-from common.pii import FieldCipher
+from common.webhooks import post_signed
 from tax_exemption.notifications import repository
 from tax_exemption.settings import TaxExemptionSettings
 
-SIGNATURE_HEADER = "X-Moea-Signature"
-TIMESTAMP_HEADER = "X-Moea-Timestamp"
-DELIVERY_HEADER = "X-Moea-Delivery"
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One notice ready to send: the firm's decrypted address and the worker's HTTP client."""
+
+    settings: TaxExemptionSettings
+    client: httpx.AsyncClient
+    notice: RowMapping
+    preference: RowMapping
+    address: str
 
 
 class ChannelError(RuntimeError):
@@ -38,9 +42,6 @@ class _Channel:
     """Find the queued notice and the firm's address; send; mark it sent."""
 
     column = ""
-
-    def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._transport = transport
 
     async def __call__(self, delivery: Delivery) -> None:
         session = delivery.session
@@ -53,41 +54,27 @@ class _Channel:
             raise ChannelError(f"no {self.column} on file for {notice['business_id']}")
         settings = delivery.settings
         assert isinstance(settings, TaxExemptionSettings)
-        address = FieldCipher.from_settings(settings).decrypt(
+        address = delivery.cipher.decrypt(
             bytes(blob),
             table="notification_preference",
             column=self.column,
             row_key=notice["business_id"],
         )
-        await self.send(settings, notice, preference, address)
+        await self.send(Outgoing(settings, delivery.http_client, notice, preference, address))
         await repository.mark_sent(session, notice["id"])
 
-    async def send(
-        self,
-        settings: TaxExemptionSettings,
-        notice: RowMapping,
-        preference: RowMapping,
-        address: str,
-    ) -> None:
+    async def send(self, outgoing: Outgoing) -> None:
         raise NotImplementedError
-
-    def client(self, settings: TaxExemptionSettings) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self._transport, timeout=settings.http_timeout_s)
 
 
 class EmailChannel(_Channel):
     column = "email_enc"
 
-    async def send(
-        self,
-        settings: TaxExemptionSettings,
-        notice: RowMapping,
-        preference: RowMapping,
-        address: str,
-    ) -> None:
+    async def send(self, outgoing: Outgoing) -> None:
+        settings, notice = outgoing.settings, outgoing.notice
         message = EmailMessage()
         message["From"] = settings.smtp_sender
-        message["To"] = address
+        message["To"] = outgoing.address
         message["Subject"] = notice["subject"]
         message["Message-ID"] = f"<notice-{notice['outbox_message_id']}@tax-exemption.moea>"
         message.set_content(notice["body"])
@@ -104,33 +91,24 @@ class LineChannel(_Channel):
 
     column = "line_user_id_enc"
 
-    async def send(
-        self,
-        settings: TaxExemptionSettings,
-        notice: RowMapping,
-        preference: RowMapping,
-        address: str,
-    ) -> None:
+    async def send(self, outgoing: Outgoing) -> None:
+        settings, notice = outgoing.settings, outgoing.notice
         retry_key = uuid.uuid5(uuid.NAMESPACE_URL, f"moea:notice:{notice['outbox_message_id']}")
         headers = {
             "Authorization": f"Bearer {settings.line_channel_token.get_secret_value()}",
             "X-Line-Retry-Key": str(retry_key),
         }
         text = f"{notice['subject']}\n\n{notice['body']}"[:5000]  # LINE's text limit
-        body = {"to": address, "messages": [{"type": "text", "text": text}]}
-        async with self.client(settings) as client:
-            response = await client.post(
-                f"{settings.line_api_base}/v2/bot/message/push", json=body, headers=headers
-            )
+        body = {"to": outgoing.address, "messages": [{"type": "text", "text": text}]}
+        response = await outgoing.client.post(
+            f"{settings.line_api_base}/v2/bot/message/push",
+            json=body,
+            headers=headers,
+            timeout=settings.http_timeout_s,
+        )
         # 409: a request with this retry key was already accepted, i.e. it was sent.
         if response.status_code != 409:
             response.raise_for_status()
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """``sha256=<hex>`` of ``timestamp.body``: the timestamp stops replays of old deliveries."""
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return f"sha256={mac.hexdigest()}"
 
 
 class WebhookChannel(_Channel):
@@ -138,24 +116,15 @@ class WebhookChannel(_Channel):
 
     column = "webhook_secret_enc"
 
-    async def send(
-        self,
-        settings: TaxExemptionSettings,
-        notice: RowMapping,
-        preference: RowMapping,
-        address: str,
-    ) -> None:
-        body = orjson.dumps(_webhook_body(notice))
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(address, timestamp, body),
-            DELIVERY_HEADER: str(notice["outbox_message_id"]),
-        }
-        async with self.client(settings) as client:
-            response = await client.post(preference["webhook_url"], content=body, headers=headers)
-        response.raise_for_status()
+    async def send(self, outgoing: Outgoing) -> None:
+        await post_signed(
+            outgoing.client,
+            outgoing.preference["webhook_url"],
+            outgoing.address,
+            outgoing.notice["outbox_message_id"],
+            _webhook_body(outgoing.notice),
+            timeout_s=outgoing.settings.http_timeout_s,
+        )
 
 
 def _webhook_body(notice: RowMapping) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from common.jobs import Delivery, OutboxMessage
+from common.pii import FieldCipher
 from investment.exports.jobs import build_export
 from investment.settings import InvestmentSettings
 from investment.surveyors.reminders import send_reminder
@@ -113,7 +114,9 @@ async def delivery(
     message = OutboxMessage(
         message_id, "investment", row.topic, row.payload, dt.datetime.now(dt.UTC), 1
     )
-    return Delivery(message, session, settings)
+    return Delivery(
+        message, session, settings, FieldCipher.from_settings(settings), httpx.AsyncClient()
+    )
 
 
 async def test_reminders_go_through_the_outbox_once_per_non_filer(

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tax_exemption.models import platform_tables
-from tax_exemption.notifications.channels import EmailChannel, LineChannel, WebhookChannel
 from tests.tax_exemption.conftest import filing_body
 from tests.tax_exemption.worker import run_worker_once
 
@@ -65,6 +64,11 @@ class Recorder:
         return httpx.Response(self.status, json={})
 
 
+def _by_host(line: Recorder, hook: Recorder) -> httpx.MockTransport:
+    """The worker's one HTTP client: LINE's API to one recorder, webhooks to the other."""
+    return httpx.MockTransport(lambda r: (line if r.url.host == "api.line.me" else hook)(r))
+
+
 async def _submitted_filing(client: httpx.AsyncClient, firm: dict[str, str]) -> int:
     assert (
         await client.put("/notifications/preferences", json=PREFERENCES, headers=firm)
@@ -85,16 +89,12 @@ async def test_a_step_is_notified_on_every_chosen_channel(
 ) -> None:
     box, port = mailbox
     line, hook = Recorder(), Recorder()
-    handlers = {
-        "notification.email": EmailChannel(),
-        "notification.line": LineChannel(httpx.MockTransport(line)),
-        "notification.webhook": WebhookChannel(httpx.MockTransport(hook)),
-    }
+    transport = _by_host(line, hook)
     overrides = {**settings_overrides, "smtp_port": port, "line_channel_token": "line-token"}
     filing_id = await _submitted_filing(client, firm_a)
 
-    await run_worker_once(db_engine, redis_url, overrides, handlers)  # fan out
-    await run_worker_once(db_engine, redis_url, overrides, handlers)  # deliver
+    await run_worker_once(db_engine, redis_url, overrides, http_transport=transport)  # fan out
+    await run_worker_once(db_engine, redis_url, overrides, http_transport=transport)  # deliver
 
     [mail] = box.messages
     parsed = message_from_bytes(mail.content)
@@ -139,15 +139,12 @@ async def test_a_failing_webhook_is_retried_then_dead_lettered_alone(
 ) -> None:
     _, port = mailbox
     line, hook = Recorder(), Recorder(status=500)
-    handlers = {
-        "notification.line": LineChannel(httpx.MockTransport(line)),
-        "notification.webhook": WebhookChannel(httpx.MockTransport(hook)),
-    }
+    transport = _by_host(line, hook)
     overrides = {**settings_overrides, "smtp_port": port}
     await _submitted_filing(client, firm_a)
 
-    await run_worker_once(db_engine, redis_url, overrides, handlers)
-    await run_worker_once(db_engine, redis_url, overrides, handlers)
+    await run_worker_once(db_engine, redis_url, overrides, http_transport=transport)
+    await run_worker_once(db_engine, redis_url, overrides, http_transport=transport)
 
     assert len(hook.requests) == 2  # the policy of the test worker: two attempts
     status = {n["channel"]: n for n in (await client.get("/notifications", headers=firm_a)).json()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
 from arq.connections import RedisSettings, create_pool
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +20,7 @@ async def run_worker_once(
     redis_url: str,
     settings_overrides: dict[str, Any],
     handlers: Mapping[str, OutboxHandler] | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
     """Relay every due message and work the queue dry; returns how many were relayed."""
     runtime = ServiceRuntime(
@@ -29,6 +31,7 @@ async def run_worker_once(
         handlers={**MANIFEST.outbox_handlers, **(handlers or {})},
         jobs=MANIFEST.jobs,
         policy=RetryPolicy(max_attempts=2, base_delay_s=0),
+        http_transport=http_transport,
     )
     pool = await create_pool(
         RedisSettings.from_dsn(redis_url), default_queue_name=queue_name(runtime.schema)
@@ -42,3 +45,4 @@ async def run_worker_once(
         return relayed
     finally:
         await pool.aclose()
+        await runtime.http_client.aclose()  # the engine is the test's: leave it open
