@@ -43,6 +43,11 @@ def _created_at() -> Column[Any]:
     return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
+def _agency() -> Column[Any]:
+    # The case's agency; IDA (產業發展署) for rows written without one (migration 0003).
+    return Column("agency", Text, nullable=False, server_default=text("'IDA'"))
+
+
 mandate = Table(
     "mandate",
     metadata,
@@ -177,6 +182,7 @@ declaration_batch = Table(
     Column("counts", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     _created_at(),
     Column("matched_at", DateTime(timezone=True)),
+    _agency(),
 )
 
 declaration_line = Table(
@@ -216,6 +222,7 @@ declaration_line = Table(
     Column("reviewed_at", DateTime(timezone=True)),
     Column("matched_at", DateTime(timezone=True)),
     Column("superseded_at", DateTime(timezone=True)),
+    _agency(),
     Index(
         "uq_declaration_line_current",
         "declaration_no",
@@ -226,6 +233,7 @@ declaration_line = Table(
     Index("ix_declaration_line_batch", "batch_id", "id"),
     Index(
         "ix_declaration_line_review",
+        "agency",
         "id",
         postgresql_where=text("review_status = 'pending'"),
     ),

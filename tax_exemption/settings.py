@@ -14,7 +14,8 @@ class TaxExemptionSettings(ServiceSettings):
     service_name: ClassVar[str] = "tax_exemption"
     db_schema: ClassVar[str] = "tax_exemption"
 
-    # The agency whose officers decide the filings (產業發展署).
+    # The agency whose officers decide the filings (產業發展署): every case is routed to it, and
+    # officers of other agencies find none of them (tax_exemption/agency.py).
     agency: str = Field(default="IDA", pattern=r"^[A-Z][A-Z0-9_]{1,19}$")
     certificate_prefix: str = Field(default="IDA", pattern=r"^[A-Z]{1,6}$")
 

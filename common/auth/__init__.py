@@ -2,6 +2,7 @@
 
 from common.auth.dependencies import (
     CurrentPrincipal,
+    ensure_same_agency,
     ensure_same_business,
     require_roles,
 )
@@ -12,6 +13,7 @@ __all__ = [
     "CurrentPrincipal",
     "Principal",
     "Role",
+    "ensure_same_agency",
     "ensure_same_business",
     "require_roles",
 ]

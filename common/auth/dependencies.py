@@ -52,3 +52,9 @@ def ensure_same_business(principal: Principal, owner_business_id: str) -> None:
     """
     if principal.role is Role.FIRM and principal.business_id != owner_business_id:
         raise NotFound()
+
+
+def ensure_same_agency(principal: Principal, owner_agency: str) -> None:
+    """Object-level check for officers: another agency's case does not exist for you (404)."""
+    if principal.role is Role.OFFICER and principal.agency != owner_agency:
+        raise NotFound()

@@ -5,6 +5,7 @@ Every reader yields ``TrademarkRecord`` or ``RecordRejection`` items in file ord
 at all.
 """
 
+from common.safe_xml import HostileXmlError, MalformedXmlError, XmlRefusedError
 from ip_search.importers.dates import DateFormatError, parse_date, to_roc
 from ip_search.importers.gazette import read_gazette
 from ip_search.importers.records import (
@@ -20,7 +21,6 @@ from ip_search.importers.records import (
     RecordSource,
     TrademarkRecord,
 )
-from ip_search.importers.safe_xml import HostileXmlError, MalformedXmlError, XmlRefusedError
 from ip_search.importers.tmark import read_tmarkappl, read_tmarkrights
 
 __all__ = [

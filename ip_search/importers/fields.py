@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from common.safe_xml import text_of
 from ip_search.importers.dates import DateFormatError, parse_date
-from ip_search.importers.safe_xml import text_of
 
 _T = TypeVar("_T")
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from common.safe_xml import XmlSource, iter_checked, text_of
 from ip_search.importers.codes import (
     GAZETTE_MARK_TYPE,
     design_words,
@@ -31,7 +32,6 @@ from ip_search.importers.records import (
     RecordSource,
     TrademarkRecord,
 )
-from ip_search.importers.safe_xml import XmlSource, iter_checked, text_of
 
 RECORD_TAGS = frozenset({"RegContent"})
 ROOTS = frozenset({"RegContentList", "RegContent"})

@@ -3,7 +3,7 @@
 Both come as the API returns them (``<API>…<tmarkappl><tmarkcontent>…``) or as bulk per-case
 files (root ``tmarkappl``). Every record is checked on its own: a bad one becomes a
 ``RecordRejection`` with all its reasons and the file goes on; a hostile or malformed file is
-refused as a whole (safe_xml).
+refused as a whole (common.safe_xml).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from common.safe_xml import XmlSource, iter_checked, text_of
 from ip_search.importers.codes import (
     TMARK_CLASS,
     TMARK_COLOR,
@@ -33,7 +34,6 @@ from ip_search.importers.records import (
     RecordSource,
     TrademarkRecord,
 )
-from ip_search.importers.safe_xml import XmlSource, iter_checked, text_of
 
 RECORD_TAGS = frozenset({"tmarkcontent"})
 APPL_ROOTS = frozenset({"API", "tmarkappl"})

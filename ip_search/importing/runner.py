@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from common.safe_xml import check_xml
 from ip_search.importers import (
     ImportItem,
     RecordRejection,
@@ -31,7 +32,6 @@ from ip_search.importers import (
     read_tmarkrights,
     tmark,
 )
-from ip_search.importers.safe_xml import check_xml
 from ip_search.importing.loader import RegisterLoader
 from ip_search.importing.progress import Progress, SilentProgress
 from ip_search.importing.rows import MarkRows, record_rows

@@ -28,7 +28,13 @@ async def lock_keys(session: AsyncSession, keys: Collection[Key]) -> None:
 async def current_versions(session: AsyncSession, keys: Collection[Key]) -> dict[Key, RowMapping]:
     line = declaration_line.c
     statement = select(
-        line.id, line.declaration_no, line.item_no, line.version, line.content_hash, line.kind
+        line.id,
+        line.declaration_no,
+        line.item_no,
+        line.version,
+        line.content_hash,
+        line.kind,
+        line.agency,
     ).where(line.is_current, tuple_(line.declaration_no, line.item_no).in_(list(keys)))
     rows = (await session.execute(statement)).mappings()
     return {(row["declaration_no"], row["item_no"]): row for row in rows}

@@ -1,4 +1,4 @@
-"""Declaration lines as the API takes them (JSON, or CSV in the customs field layout)."""
+"""Declaration lines as the API takes them (JSON, or CSV / XML in the customs field layout)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ class BatchIn(BaseModel):
 
 class BatchOut(BaseModel):
     id: int
+    agency: str = Field(description="The agency whose case the batch is")
     source: str
     filename: str | None
     status: str

@@ -12,6 +12,7 @@ from common.auth import Principal, Role
 from common.errors import Forbidden, NotFound, UnprocessableContent
 from common.pagination import Page, split_page
 from common.pii import FieldCipher
+from tax_exemption.agency import ensure_deciding_officer
 from tax_exemption.domain.workflow import FilingAction, FilingStatus
 from tax_exemption.filings import repository, views
 from tax_exemption.filings.access import visibility, visible_filing
@@ -39,6 +40,7 @@ async def create(
     *,
     agency: str,
 ) -> FilingOut:
+    ensure_deciding_officer(principal, agency)
     business_id, channel = await _applicant(session, principal, body)
     values = {
         **_content(body),

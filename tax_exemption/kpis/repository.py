@@ -18,12 +18,12 @@ async def filing_counts(session: AsyncSession, agency: str) -> Row[int, int, int
     return (await session.execute(statement)).one()
 
 
-async def line_counts(session: AsyncSession) -> Row[int, int, int, int]:
+async def line_counts(session: AsyncSession, agency: str) -> Row[int, int, int, int]:
     line = declaration_line.c
     statement = select(
         func.count(),
         func.count().filter(line.outcome == "auto_matched"),
         func.count().filter(line.review_status == "pending"),
         func.count().filter(line.outcome == "refused"),
-    ).where(line.is_current, line.outcome.is_not(None))
+    ).where(line.agency == agency, line.is_current, line.outcome.is_not(None))
     return (await session.execute(statement)).one()

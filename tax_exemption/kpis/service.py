@@ -14,7 +14,7 @@ def _share(part: int, whole: int) -> float | None:
 
 async def indicators(session: AsyncSession, agency: str) -> KpisOut:
     filings, online, electronic = await repository.filing_counts(session, agency)
-    decided, auto, backlog, refused = await repository.line_counts(session)
+    decided, auto, backlog, refused = await repository.line_counts(session, agency)
     return KpisOut(
         filings=filings,
         share_online=_share(online, filings),

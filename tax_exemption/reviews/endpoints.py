@@ -20,11 +20,13 @@ Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
 LineId = Annotated[PositiveInt64, Path()]
 
 
-@router.get("", response_model=Page[LineOut], summary="Lines waiting for an officer")
+@router.get(
+    "", response_model=Page[LineOut], summary="Lines of the officer's agency waiting for review"
+)
 async def list_pending(
-    _principal: Officer, session: SessionDep, cursor: Cursor = None, limit: Limit = 50
+    principal: Officer, session: SessionDep, cursor: Cursor = None, limit: Limit = 50
 ) -> Page[LineOut]:
-    return await service.pending(session, cursor, limit)
+    return await service.pending(session, principal, cursor, limit)
 
 
 @router.post(

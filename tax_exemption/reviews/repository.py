@@ -9,14 +9,16 @@ from sqlalchemy import RowMapping, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.pagination import keyset_page
-from tax_exemption.models import certificate, certificate_item, declaration_line
+from tax_exemption.models import certificate, certificate_item, declaration_line, filing
 
 PENDING = "pending"
 
 
-def pending_statement(cursor: str | None, limit: int) -> Select[Any]:
+def pending_statement(agency: str, cursor: str | None, limit: int) -> Select[Any]:
     line = declaration_line.c
-    statement = select(declaration_line).where(line.review_status == PENDING, line.is_current)
+    statement = select(declaration_line).where(
+        line.agency == agency, line.review_status == PENDING, line.is_current
+    )
     return keyset_page(statement, [line.id], cursor=cursor, limit=limit)
 
 
@@ -24,23 +26,26 @@ async def fetch(session: AsyncSession, statement: Select[Any]) -> list[RowMappin
     return list((await session.execute(statement)).mappings())
 
 
-async def pending_line(session: AsyncSession, line_id: int) -> RowMapping | None:
-    """The line, locked, if it is current and waiting for an officer."""
-    line = declaration_line.c
-    statement = (
-        select(declaration_line)
-        .where(line.id == line_id, line.is_current, line.review_status == PENDING)
-        .with_for_update()
-    )
+async def locked_line(session: AsyncSession, line_id: int) -> RowMapping | None:
+    """The line, locked against a concurrent review or re-ingestion."""
+    statement = select(declaration_line).where(declaration_line.c.id == line_id).with_for_update()
     row: RowMapping | None = (await session.execute(statement)).mappings().first()
     return row
 
 
-async def item_by_key(session: AsyncSession, number: str, item_no: int) -> RowMapping | None:
+async def item_by_key(
+    session: AsyncSession, agency: str, number: str, item_no: int
+) -> RowMapping | None:
+    """The item of one of ``agency``'s certificates, with its firm and status."""
     statement = (
         select(certificate_item, certificate.c.business_id, certificate.c.status)
         .join(certificate, certificate.c.id == certificate_item.c.certificate_id)
-        .where(certificate.c.certificate_no == number, certificate_item.c.item_no == item_no)
+        .join(filing, filing.c.id == certificate.c.filing_id)
+        .where(
+            certificate.c.certificate_no == number,
+            certificate_item.c.item_no == item_no,
+            filing.c.agency == agency,
+        )
     )
     row: RowMapping | None = (await session.execute(statement)).mappings().first()
     return row
@@ -55,9 +60,3 @@ async def settle(session: AsyncSession, line_id: int, values: Mapping[str, Any])
     )
     row: RowMapping = (await session.execute(statement)).mappings().one()
     return row
-
-
-async def backlog(session: AsyncSession) -> int:
-    line = declaration_line.c
-    statement = select(func.count()).where(line.review_status == PENDING, line.is_current)
-    return int((await session.execute(statement)).scalar_one())

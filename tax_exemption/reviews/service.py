@@ -6,7 +6,8 @@ from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.audit import RequestAudit
-from common.errors import Conflict, UnprocessableContent
+from common.auth import Principal, ensure_same_agency
+from common.errors import Conflict, NotFound, UnprocessableContent
 from common.pagination import Page, split_page
 from tax_exemption.declarations.schemas import LineOut
 from tax_exemption.domain.matching.quantities import quantity_in
@@ -21,16 +22,25 @@ def line_out(row: RowMapping) -> LineOut:
     return LineOut.model_validate({name: row[name] for name in LineOut.model_fields})
 
 
-async def pending(session: AsyncSession, cursor: str | None, limit: int) -> Page[LineOut]:
-    rows = await repository.fetch(session, repository.pending_statement(cursor, limit))
+async def pending(
+    session: AsyncSession, principal: Principal, cursor: str | None, limit: int
+) -> Page[LineOut]:
+    """The lines of the officer's agency waiting for review."""
+    assert principal.agency is not None
+    statement = repository.pending_statement(principal.agency, cursor, limit)
+    rows = await repository.fetch(session, statement)
     kept, next_cursor = split_page(rows, limit, lambda row: [row["id"]])
     return Page[LineOut](items=[line_out(row) for row in kept], next_cursor=next_cursor)
 
 
-async def _pending_line(session: AsyncSession, line_id: int) -> RowMapping:
-    row = await repository.pending_line(session, line_id)
+async def _pending_line(session: AsyncSession, principal: Principal, line_id: int) -> RowMapping:
+    """The line locked; 404 when it is unknown or another agency's, 409 when not pending."""
+    row = await repository.locked_line(session, line_id)
     if row is None:
-        raise Conflict("this line is not waiting for review (settled, superseded or unknown)")
+        raise NotFound()
+    ensure_same_agency(principal, row["agency"])
+    if not row["is_current"] or row["review_status"] != repository.PENDING:
+        raise Conflict("this line is not waiting for review (settled or superseded)")
     return row
 
 
@@ -49,9 +59,9 @@ def _chosen(row: RowMapping, body: ConfirmIn) -> tuple[str, int]:
 async def confirm(
     session: AsyncSession, audit: RequestAudit, line_id: int, body: ConfirmIn
 ) -> LineOut:
-    row = await _pending_line(session, line_id)
+    row = await _pending_line(session, audit.principal, line_id)
     number, item_no = _chosen(row, body)
-    item = await repository.item_by_key(session, number, item_no)
+    item = await repository.item_by_key(session, row["agency"], number, item_no)
     if item is None or item["status"] not in LIVE or item["business_id"] != row["importer_ban"]:
         raise Conflict("the item is gone, no longer valid, or not the importer's")
     quantity = quantity_in(records.declaration_line(row), normalise_unit(item["unit"]))
@@ -77,7 +87,7 @@ async def confirm(
 async def refuse(
     session: AsyncSession, audit: RequestAudit, line_id: int, body: RefuseIn
 ) -> LineOut:
-    await _pending_line(session, line_id)
+    await _pending_line(session, audit.principal, line_id)
     values = {
         "review_status": "refused",
         "reviewed_by": audit.principal.subject,

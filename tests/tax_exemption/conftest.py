@@ -14,6 +14,7 @@ FIRM_A = "04595257"
 FIRM_B = "10458575"
 BROKER = "88117125"
 AGENCY = "IDA"
+OTHER_AGENCY = "BSMI"
 
 
 @pytest.fixture
@@ -44,6 +45,12 @@ def broker(token: Callable[..., str]) -> dict[str, str]:
 @pytest.fixture
 def officer(token: Callable[..., str]) -> dict[str, str]:
     return bearer(token("officer", agency=AGENCY, subject="officer-lin"))
+
+
+@pytest.fixture
+def foreign_officer(token: Callable[..., str]) -> dict[str, str]:
+    """An officer of another agency (BSMI): none of IDA's cases exist for them."""
+    return bearer(token("officer", agency=OTHER_AGENCY, subject="officer-chen"))
 
 
 def item(n: int, **changes: Any) -> dict[str, Any]:
