@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import RowMapping
 
 from tax_exemption.domain.matching import (
@@ -87,18 +88,43 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def decision_values(
-    line_id: int, decision: Decision, item_ids: Mapping[ItemKey, int]
-) -> dict[str, Any]:
-    """The columns of a line once the engine has decided it."""
-    matched = decision.outcome is Outcome.AUTO_MATCHED and decision.item is not None
-    return {
-        "line_id": line_id,
-        "outcome": str(decision.outcome),
-        "refusal_reason": None if decision.reason is None else str(decision.reason),
-        "matched_item_id": item_ids[decision.item] if matched and decision.item else None,
-        "matched_quantity": decision.quantity if matched else None,
-        "explanation": explanation_json(decision.explanation, decision.item),
-        "candidates": [candidate_json(c) for c in decision.candidates],
-        "review_status": PENDING if decision.outcome is Outcome.NEEDS_REVIEW else None,
-    }
+class DecisionColumns:
+    """The columns of a batch's lines once the engine has decided them, JSON columns as text.
+
+    Most lines of a batch are exact matches sharing their item's explanation, so each distinct
+    (explanation, item) is serialised once per batch, not once per line.
+    """
+
+    __slots__ = ("_explanations", "_item_ids")
+
+    def __init__(self, item_ids: Mapping[ItemKey, int]) -> None:
+        self._item_ids = item_ids
+        self._explanations: dict[tuple[Explanation, ItemKey | None], str] = {}
+
+    def of(self, line_id: int, decision: Decision) -> dict[str, Any]:
+        matched = decision.outcome is Outcome.AUTO_MATCHED and decision.item is not None
+        return {
+            "line_id": line_id,
+            "outcome": str(decision.outcome),
+            "refusal_reason": None if decision.reason is None else str(decision.reason),
+            "matched_item_id": self._item_ids[decision.item] if matched and decision.item else None,
+            "matched_quantity": decision.quantity if matched else None,
+            "explanation": self._explanation(decision.explanation, decision.item),
+            "candidates": _candidates_text(decision.candidates),
+            "review_status": PENDING if decision.outcome is Outcome.NEEDS_REVIEW else None,
+        }
+
+    def _explanation(self, explanation: Explanation, item: ItemKey | None) -> str:
+        key = (explanation, item)
+        text = self._explanations.get(key)
+        if text is None:
+            text = self._explanations[key] = _json(explanation_json(explanation, item))
+        return text
+
+
+def _candidates_text(candidates: tuple[Candidate, ...]) -> str:
+    return _json([candidate_json(c) for c in candidates]) if candidates else "[]"
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()

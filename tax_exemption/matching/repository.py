@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import orjson
 from sqlalchemy import RowMapping, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,10 +51,32 @@ async def candidate_items(
     return list((await session.execute(statement)).mappings())
 
 
+# What the engine reads of a line (``records.declaration_line``) and its row id: not the
+# decision columns, whose JSON would be decoded for every line only to be overwritten.
+_LINE_INPUT = (
+    "id",
+    "declaration_no",
+    "item_no",
+    "importer_ban",
+    "ccc_code",
+    "description",
+    "goods_model",
+    "goods_spec",
+    "quantity",
+    "doc_unit",
+    "stat_quantity",
+    "stat_unit",
+    "origin_country",
+    "cited_certificate_no",
+    "cited_item_no",
+    "declaration_date",
+)
+
+
 async def lines_to_match(session: AsyncSession, batch_id: int) -> list[RowMapping]:
     line = declaration_line.c
     statement = (
-        select(declaration_line)
+        select(*(line[name] for name in _LINE_INPUT))
         .where(
             line.batch_id == batch_id,
             line.is_current,
@@ -95,7 +116,6 @@ _STORE_DECISIONS = text(
     WHERE line.id = d.line_id
     """
 )
-_JSON_COLUMNS = frozenset({"explanation", "candidates"})
 _DECISION_COLUMNS = (
     "line_id",
     "outcome",
@@ -110,16 +130,11 @@ _DECISION_COLUMNS = (
 
 async def store_decisions(session: AsyncSession, values: Sequence[Mapping[str, Any]]) -> None:
     """One set-based UPDATE for the whole batch: each mapping carries ``line_id`` and the
-    decision's columns (a statement per line cost more than the engine itself)."""
+    decision's columns, the JSON ones as text (``records.DecisionColumns``); a statement per
+    line cost more than the engine itself."""
     if not values:
         return
-    columns = {
-        name: [
-            orjson.dumps(row[name]).decode() if name in _JSON_COLUMNS else row[name]
-            for row in values
-        ]
-        for name in _DECISION_COLUMNS
-    }
+    columns = {name: [row[name] for row in values] for name in _DECISION_COLUMNS}
     await session.execute(_STORE_DECISIONS, columns)
 
 

@@ -72,14 +72,10 @@ async def _persist(
     item_ids: Mapping[ItemKey, int],
     line_ids: Mapping[tuple[str, int], int],
 ) -> None:
-    draws = [
-        ledger.Draw(item_ids[d.item], line_ids[(d.line.declaration_no, d.line.item_no)], d.quantity)
-        for d in result.drawdowns
-    ]
+    # A LineKey hashes and compares equal to the (DECLNO, ITEMNO) tuple that keys the ids.
+    draws = [ledger.Draw(item_ids[d.item], line_ids[d.line], d.quantity) for d in result.drawdowns]
     if not await ledger.draw_many(session, draws):
         raise LedgerConflict("a stored balance did not cover the batch's drawdowns")
-    values = [
-        records.decision_values(line_ids[(d.line.declaration_no, d.line.item_no)], d, item_ids)
-        for d in result.decisions
-    ]
+    columns = records.DecisionColumns(item_ids)
+    values = [columns.of(line_ids[d.line], d) for d in result.decisions]
     await repository.store_decisions(session, values)

@@ -11,9 +11,11 @@ import pytest
 from tax_exemption.domain.matching import (
     CertificateItem,
     DeclarationLine,
+    LineKey,
     MatchConfig,
     match_batch,
 )
+from tax_exemption.domain.matching.records import line_keys
 from tests.tax_exemption.builders import ITEM, item, ledger, line
 
 
@@ -107,3 +109,10 @@ def test_the_batch_leaves_the_garbage_collector_as_it_found_it() -> None:
     with pytest.raises(ValueError, match="once"):
         match_batch([line(), line()], [ITEM], ledger(ITEM))
     assert gc.isenabled()  # restored when the batch is rejected, too
+
+
+def test_line_keys_are_the_lines_own_keys() -> None:
+    lines, _ = _batch()
+    keys = line_keys(lines)
+    assert keys == [declared.key for declared in lines]
+    assert all(type(k) is LineKey for k in keys)

@@ -234,3 +234,13 @@ def test_grades_on_one_certificate_need_the_statistical_code_to_tell_them_apart(
     shared = [grade_12, _resin(2, "黏度 25CP", "39073000111")]
     (same_code,) = match_batch([_bare_resin(2, "39073000111")], shared, ledger(*shared)).decisions
     assert same_code.outcome is Outcome.NEEDS_REVIEW
+
+
+def test_quantities_keep_their_digits_in_the_items_unit_and_convert_exactly() -> None:
+    pieces = item(unit="PCE")
+    same_unit = line(quantity=Decimal("2.50"), doc_unit="PCE")
+    dozens = line(item_no=2, quantity=Decimal("0.50"), doc_unit="DZN")
+    result = match_batch([same_unit, dozens], [pieces], ledger(pieces))
+    assert [str(d.quantity) for d in result.decisions] == ["2.50", "6.00"]
+    assert [str(d.quantity) for d in result.drawdowns] == ["2.50", "6.00"]
+    assert str(result.balances[key(pieces)]) == "1.50"

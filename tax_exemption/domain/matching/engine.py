@@ -18,7 +18,7 @@ from typing import cast
 from tax_exemption.domain.matching.exact import ALL_CHECKS, IDENTITY_CHECKS, CitedCheck, check_cited
 from tax_exemption.domain.matching.exact_set import EXACT, exact_pass
 from tax_exemption.domain.matching.fuzzy import Scored, Verdict, is_same_goods, judge, rank
-from tax_exemption.domain.matching.index import ItemIndex
+from tax_exemption.domain.matching.index import ItemIndex, other_models, same_model
 from tax_exemption.domain.matching.ledger import LedgerView, RunningLedger
 from tax_exemption.domain.matching.outcomes import (
     BatchResult,
@@ -31,14 +31,13 @@ from tax_exemption.domain.matching.outcomes import (
     RefusalReason,
     Rule,
 )
-from tax_exemption.domain.matching.records import CertificateItem, DeclarationLine
+from tax_exemption.domain.matching.records import CertificateItem, DeclarationLine, line_keys
 from tax_exemption.domain.matching.rules import DEFAULT_CONFIG, MatchConfig
 from tax_exemption.domain.matching.scoring import LineText
 
 __all__ = ["match_batch"]
 
 _CHRONOLOGICAL = attrgetter("declaration_date", "declaration_no", "item_no")
-_LINE_KEY = attrgetter("declaration_no", "item_no")
 _BLOCKER_REASONS = {
     Blocker.EXPIRED: RefusalReason.EXPIRED,
     Blocker.NOT_YET_VALID: RefusalReason.NOT_YET_VALID,
@@ -72,19 +71,19 @@ def _match(
     ledger_view: LedgerView,
     config: MatchConfig,
 ) -> BatchResult:
-    if len(set(map(_LINE_KEY, batch))) != len(batch):
+    keys = line_keys(batch)
+    if len(set(keys)) != len(batch):
         raise ValueError("a batch holds each (DECLNO, ITEMNO) once")
     index = ItemIndex(items)
     ledger = RunningLedger(ledger_view)
-    decisions = exact_pass(batch, index, ledger)
-    rest = sorted(
-        (position for position, decision in enumerate(decisions) if decision is None),
-        key=lambda position: _CHRONOLOGICAL(batch[position]),
-    )
-    for position in rest:
+    decisions = exact_pass(batch, keys, index, ledger)
+    rest = [position for position, decision in enumerate(decisions) if decision is None]
+    # (date, DECLNO, ITEMNO) is unique in a batch: the positions are never compared.
+    in_order = sorted(zip(map(_CHRONOLOGICAL, map(batch.__getitem__, rest)), rest, strict=True))
+    for _, position in in_order:
         decisions[position] = _settle(batch[position], index, ledger, config)
     return BatchResult(
-        tuple(cast("list[Decision]", decisions)), tuple(ledger.drawdowns), dict(ledger.balances)
+        tuple(cast("list[Decision]", decisions)), tuple(ledger.drawdowns), ledger.balances
     )
 
 
@@ -100,14 +99,17 @@ def _settle(
         return Decision(line.key, Outcome.AUTO_MATCHED, explanation, cited.item.key, cited.quantity)
     text = LineText.of(line)
     # Only items of the same model (or without one) can be the same goods, so they alone
-    # decide an automatic match or a re-routing; the whole block is ranked only for review.
-    same_model = rank(line, text, index.same_model(line, text.model_key), ledger, config)
+    # decide an automatic match or a re-routing; the whole block is ranked only for review,
+    # the other models' items joining the candidates already ranked.
+    block = index.block(line.importer_ban, line.ccc_code)
+    same = rank(line, text, same_model(block, text.model_key), ledger, config)
     if cited.failed not in IDENTITY_CHECKS:
-        return _settle_blocked_cite(line, cited, same_model, config)
-    verdict = judge(same_model, config)
+        return _settle_blocked_cite(line, cited, same, config)
+    verdict = judge(same, config)
     if verdict.pick is None:
-        block = index.block(line.importer_ban, line.ccc_code)
-        verdict = judge(rank(line, text, block, ledger, config), config)
+        others = other_models(block, text.model_key)
+        ranked = rank(line, text, others, ledger, config, ranked_already=same)
+        verdict = judge(ranked, config)
     return _settle_fuzzy(line, cited, verdict, ledger, config)
 
 

@@ -6,7 +6,6 @@ explanation (or hands to the fuzzy pass when the cite itself looks wrong).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -46,7 +45,7 @@ def content_agrees(
     line: DeclarationLine,
     item: IndexedItem,
     config: MatchConfig,
-    block: Sequence[IndexedItem] = (),
+    index: ItemIndex | None = None,
 ) -> bool:
     """The goods agree: same model number; without a declared model, description and spec.
 
@@ -70,6 +69,8 @@ def content_agrees(
         return False
     day = line.declaration_date
     certificate = item.key.certificate_no
+    # The item's block (firm and HS6), built only now: most cites are settled before this.
+    block = () if index is None else index.block(item.business_id, item.item.ccc_code)
     rivals = [
         other
         for other in block
@@ -131,8 +132,7 @@ def _check_identity(
         if quantity is None:
             return CitedCheck(Check.UNIT, indexed, detail=f"{line.doc_unit} vs {item.unit}")
         detail = f"{line.doc_unit} taken one for one as {item.unit}: same model number"
-    block = index.block(item.business_id, item.ccc_code)
-    if not content_agrees(line, indexed, config, block):
+    if not content_agrees(line, indexed, config, index):
         return CitedCheck(Check.CONTENT, indexed, quantity, "model or description differs")
     return CitedCheck(None, indexed, quantity, detail)
 

@@ -8,8 +8,9 @@ unless the cited certificate number, close to one of them, breaks the tie.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from tax_exemption.domain.matching.index import IndexedItem
@@ -21,6 +22,9 @@ from tax_exemption.domain.matching.rules import MatchConfig
 from tax_exemption.domain.matching.scoring import LineText, score
 
 __all__ = ["Scored", "Verdict", "blockers", "is_same_goods", "judge", "rank"]
+
+_ITEM_KEY = attrgetter("indexed.key")
+_TOTAL = attrgetter("candidate.scores.total")
 
 
 class Scored(NamedTuple):
@@ -51,14 +55,13 @@ def blockers(
     ledger: RunningLedger,
 ) -> tuple[Blocker, ...]:
     """Everything that keeps ``indexed`` from taking the line, whatever the text says."""
-    item = indexed.item
     found: list[Blocker] = []
-    digits = indexed.agreement_digits
-    if line.ccc_code[:digits] != item.ccc_code[:digits]:
+    if not line.ccc_code.startswith(indexed.ccc_prefix):
         found.append(Blocker.CCC_MISMATCH)
-    if line.declaration_date > item.valid_until:
+    day = line.declaration_date
+    if day > indexed.valid_until:
         found.append(Blocker.EXPIRED)
-    elif line.declaration_date < item.valid_from:
+    elif day < indexed.valid_from:
         found.append(Blocker.NOT_YET_VALID)
     if quantity is None:
         found.append(Blocker.UNIT_INCOMPATIBLE)
@@ -70,23 +73,32 @@ def blockers(
 def rank(
     line: DeclarationLine,
     text: LineText,
-    block: Sequence[IndexedItem],
+    block: Iterable[IndexedItem],
     ledger: RunningLedger,
     config: MatchConfig,
+    *,
+    ranked_already: Iterable[Scored] = (),
 ) -> list[Scored]:
-    """The block's items scoring at least the review floor, best first (ties by item key, so
-    the order is deterministic). Items below the floor are never shown nor picked, so their
-    blockers are not worked out."""
-    ranked: list[Scored] = []
+    """The block's items scoring at least the review floor, with the line's candidates ranked
+    already (from a narrower search), best first; ties by item key, so the order is
+    deterministic. Items below the floor are never shown nor picked, so their blockers are
+    not worked out."""
+    ranked = list(ranked_already)
     floor = config.review_floor
+    # tuple.__new__ builds the named tuples in C, every field given in order: a batch makes
+    # two per candidate.
+    new = tuple.__new__
     for indexed in block:
         scores = score(text, indexed, config)
         if scores.total < floor:
             continue
         quantity = quantity_in(line, indexed.unit_code)
-        candidate = Candidate(indexed.key, scores, blockers(line, indexed, quantity, ledger))
-        ranked.append(Scored(candidate, indexed, quantity))
-    ranked.sort(key=lambda scored: (-scored.total, scored.indexed.key))
+        candidate = new(Candidate, (indexed.key, scores, blockers(line, indexed, quantity, ledger)))
+        ranked.append(new(Scored, (candidate, indexed, quantity)))
+    # Key order first, then by total, best first: the sort is stable, so equal totals stay in
+    # key order (two sorts with C-level keys, no Python call per candidate).
+    ranked.sort(key=_ITEM_KEY)
+    ranked.sort(key=_TOTAL, reverse=True)
     return ranked
 
 
@@ -114,7 +126,8 @@ def _cited_number_winner(group: Sequence[Scored], config: MatchConfig) -> Scored
 
 def judge(ranked: Sequence[Scored], config: MatchConfig) -> Verdict:
     """Auto-match the unambiguous same goods; otherwise say why an officer must look."""
-    shown = tuple(s for s in ranked if s.total >= config.review_floor)
+    floor = config.review_floor
+    shown = tuple(s for s in ranked if s.candidate.scores.total >= floor)
     if not shown:
         return Verdict(Rule.REFUSE_NO_CANDIDATE, shown)
     same_goods = [s for s in shown if is_same_goods(s, config)]

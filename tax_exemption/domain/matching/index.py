@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple, cast
 
 from tax_exemption.domain.ccc_levels import HS6_LENGTH, STAT10_LENGTH, TARIFF8_LENGTH, hs6
 from tax_exemption.domain.matching.normalise import (
@@ -19,35 +20,41 @@ from tax_exemption.domain.matching.normalise import (
     model_key,
     text_key,
 )
-from tax_exemption.domain.matching.records import CertificateItem, DeclarationLine, ItemKey
+from tax_exemption.domain.matching.records import CertificateItem, ItemKey
 from tax_exemption.domain.units import normalise_unit
 
-__all__ = ["Block", "IndexedItem", "ItemIndex", "ItemText"]
+__all__ = [
+    "Block",
+    "BlockKey",
+    "IndexedItem",
+    "ItemIndex",
+    "ItemText",
+    "other_models",
+    "same_model",
+]
 
-Block = tuple[str, str]  # (business ID, HS6)
+BlockKey = tuple[str, str]  # (business ID, HS6)
 
 
-@dataclass(frozen=True, slots=True)
-class ItemText:
-    """An item's free text, normalised: built only for items the fuzzy pass looks at."""
+class ItemText(NamedTuple):
+    """An item's description and spec, normalised: built only for items the fuzzy pass scores
+    (its model and certificate number are normalised on ``IndexedItem`` already)."""
 
-    model_key: str
     description_text: str
     description_compact: str
     spec_compact: str
     spec_figures: tuple[str, ...]
-    certificate_key: str
 
     @classmethod
     def of(cls, item: CertificateItem) -> ItemText:
-        return cls(
-            model_key=model_key(item.model),
-            description_text=text_key(item.description),
-            description_compact=compact(item.description),
-            spec_compact=compact(item.spec),
-            spec_figures=figures(item.spec),
-            certificate_key=certificate_key(item.certificate_no),
-        )
+        return _item_text(item.description, item.spec)
+
+
+# Items repeat a few descriptions and specs (a firm's goods, item after item), so each
+# distinct pair is normalised once and its forms shared; bounded like the other caches.
+@lru_cache(maxsize=1 << 14)
+def _item_text(description: str, spec: str) -> ItemText:
+    return ItemText(text_key(description), compact(description), compact(spec), figures(spec))
 
 
 class IndexedItem:
@@ -98,6 +105,9 @@ class IndexedItem:
         return self._text
 
 
+Block = tuple[IndexedItem, ...]  # a firm's items under one HS6 subheading
+
+
 class ItemIndex:
     """The items of one batch, looked up by cited key or by (firm, HS6) block.
 
@@ -106,26 +116,26 @@ class ItemIndex:
     batch touches a fraction of all valid items and the exact pass only the cited ones.
     """
 
-    __slots__ = ("_blocks", "_items", "_members", "_models", "reached")
+    __slots__ = ("_blocks", "_items", "_members", "reached")
 
     def __init__(self, items: Iterable[CertificateItem]) -> None:
         numbers: dict[str, str] = {}
         self._items: dict[ItemKey, CertificateItem] = {}
+        new_key = tuple.__new__
         count = 0
         for item in items:
             number = item.certificate_no
             normal = numbers.get(number)
             if normal is None:
                 normal = numbers[number] = certificate_key(number)
-            self._items[ItemKey(normal, item.item_no)] = item
+            self._items[new_key(ItemKey, (normal, item.item_no))] = item
             count += 1
         if len(self._items) != count:
             raise ValueError(f"duplicate certificate item among {count} items")
         # The items indexed so far: a hot loop may read it first and call ``get`` on a miss.
         self.reached: dict[ItemKey, IndexedItem] = {}
-        self._members: defaultdict[Block, list[ItemKey]] | None = None
-        self._blocks: dict[Block, tuple[IndexedItem, ...]] = {}
-        self._models: dict[tuple[str, str, str], tuple[IndexedItem, ...]] = {}
+        self._members: defaultdict[BlockKey, list[ItemKey]] | None = None
+        self._blocks: dict[BlockKey, Block] = {}
 
     def get(self, key: ItemKey) -> IndexedItem | None:
         """The indexed item under ``key`` (a plain (number, item) tuple will do), or None."""
@@ -134,43 +144,50 @@ class ItemIndex:
             item = self._items.get(key)
             if item is None:
                 return None
-            indexed = self.reached[key] = IndexedItem(item, ItemKey(*key))
+            # tuple.__new__ makes the named tuple in C (``ItemKey(*key)`` goes through Python).
+            indexed = self.reached[key] = IndexedItem(item, tuple.__new__(ItemKey, key))
         return indexed
 
     def cited(self, certificate_no: str | None, item_no: int | None) -> IndexedItem | None:
         if certificate_no is None or item_no is None:
             return None
-        return self.get(ItemKey(certificate_key(certificate_no), item_no))
+        # A plain (number, item) tuple hashes and compares equal to the ItemKey named tuple.
+        return self.get(cast("ItemKey", (certificate_key(certificate_no), item_no)))
 
-    def block(self, business_id: str, ccc_code: str) -> tuple[IndexedItem, ...]:
-        return self._block((business_id, hs6(ccc_code)))
+    def block(self, business_id: str, ccc_code: str) -> Block:
+        """The firm's items under the code's HS6 subheading: the fuzzy pass's candidates, in
+        input order (the fuzzy pass ranks them by score and item key, so no decision depends
+        on this order)."""
+        key = (business_id, hs6(ccc_code))
+        found = self._blocks.get(key)
+        if found is None:
+            members = self._block_members().get(key, ())
+            found = self._blocks[key] = tuple(map(self._indexed, members))
+        return found
 
-    def same_model(self, line: DeclarationLine, line_model: str) -> tuple[IndexedItem, ...]:
-        """The block's items with the line's model number, and those approved without one."""
-        block = (line.importer_ban, hs6(line.ccc_code))
-        self._block(block)
-        unmodelled = self._models.get((*block, ""), ())
-        if not line_model:
-            return unmodelled
-        return self._models.get((*block, line_model), ()) + unmodelled
+    def _indexed(self, key: ItemKey) -> IndexedItem:
+        """``get`` for a key of the table itself (an ItemKey, never missing)."""
+        indexed = self.reached.get(key)
+        if indexed is None:
+            indexed = self.reached[key] = IndexedItem(self._items[key], key)
+        return indexed
 
-    def _block(self, block: Block) -> tuple[IndexedItem, ...]:
-        found = self._blocks.get(block)
-        if found is not None:
-            return found
+    def _block_members(self) -> dict[BlockKey, list[ItemKey]]:
+        """Every item's key by block, built when a residue line first searches a block."""
         by_block = self._members
         if by_block is None:
             by_block = self._members = defaultdict(list)
-            for key, item in self._items.items():
-                by_block[(item.business_id, item.ccc_code[:HS6_LENGTH])].append(key)
-        # Sorted blocks make candidate order, hence every tie-break, independent of input order.
-        keys = sorted(by_block.get(block, ()))
-        members = tuple(indexed for key in keys if (indexed := self.get(key)) is not None)
-        self._blocks[block] = members
-        models: defaultdict[str, list[IndexedItem]] = defaultdict(list)
-        for member in members:
-            models[member.model_key].append(member)
-        # Items without a model are keyed by "" and join every model's candidates.
-        for model, same in models.items():
-            self._models[(*block, model)] = tuple(same)
-        return members
+            for item_key, item in self._items.items():
+                by_block[(item.business_id, item.ccc_code[:HS6_LENGTH])].append(item_key)
+        return by_block
+
+
+def same_model(block: Block, line_model: str) -> list[IndexedItem]:
+    """The block's items with the line's model number, and those approved without one (which
+    join every model's candidates): only they can be the same goods."""
+    return [item for item in block if not item.model_key or item.model_key == line_model]
+
+
+def other_models(block: Block, line_model: str) -> list[IndexedItem]:
+    """The block's items ``same_model`` leaves out."""
+    return [item for item in block if item.model_key and item.model_key != line_model]

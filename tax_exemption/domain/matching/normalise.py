@@ -45,11 +45,20 @@ def compact(raw: str) -> str:
     return text_key(raw).replace(" ", "")
 
 
-@lru_cache(maxsize=_CACHE)
 def model_key(raw: str) -> str:
-    """The identity of a model number, insensitive to formatting and O/0, I/1 confusion."""
+    """The identity of a model number, insensitive to formatting and O/0, I/1 confusion.
+
+    The ASCII path is not cached: its ``translate`` costs what a cache hit costs, and a large
+    batch brings more distinct model numbers (each line's own noise) than a bounded cache
+    holds, which would only cycle through it missing every time.
+    """
     if raw.isascii():
         return raw.translate(_ASCII_MODEL)
+    return _unicode_model_key(raw)
+
+
+@lru_cache(maxsize=_CACHE)
+def _unicode_model_key(raw: str) -> str:
     return compact(raw).translate(_MODEL_FOLD)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from tax_exemption.domain.matching.index import IndexedItem
+from tax_exemption.domain.matching.index import IndexedItem, ItemText
 from tax_exemption.domain.matching.normalise import (
     certificate_key,
     compact,
@@ -32,9 +32,8 @@ SPEC_FIGURES_DIFFER = 60.0
 SUBSET_DISCOUNT = 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class LineText:
-    """A line's free text, normalised once."""
+class LineText(NamedTuple):
+    """A line's free text, normalised once (a named tuple: one is built per residue line)."""
 
     description_text: str
     description_compact: str
@@ -45,14 +44,20 @@ class LineText:
 
     @classmethod
     def of(cls, line: DeclarationLine) -> LineText:
+        description = line.description
+        spec = line.goods_spec
         cited = line.cited_certificate_no
-        return cls(
-            description_text=text_key(line.description),
-            description_compact=compact(line.description),
-            model_key=model_key(line.goods_model),
-            spec_compact=compact(line.goods_spec),
-            spec_figures=figures(line.goods_spec),
-            cited_key=certificate_key(cited) if cited else None,
+        # tuple.__new__ builds the named tuple in C, every field given in order.
+        return tuple.__new__(
+            cls,
+            (
+                text_key(description),
+                compact(description),
+                model_key(line.goods_model),
+                compact(spec),
+                figures(spec),
+                certificate_key(cited) if cited else None,
+            ),
         )
 
 
@@ -60,7 +65,10 @@ def description_score(text: LineText, indexed: IndexedItem) -> float:
     """Edit similarity without spaces (typos, spacing), word-order-free similarity, or - a
     little discounted - one description's words contained in the other's (declarations often
     give only the English or only the Chinese half)."""
-    item = indexed.text
+    return _description(text, indexed.text)
+
+
+def _description(text: LineText, item: ItemText) -> float:
     if text.description_compact == item.description_compact:
         return 100.0
     return _description_similarity(
@@ -90,7 +98,10 @@ def spec_score(text: LineText, indexed: IndexedItem) -> float | None:
     The figures are a spec's identity (12 CP is not 25 CP however alike the strings look), so
     specs stating other figures score at most ``SPEC_FIGURES_DIFFER``.
     """
-    item = indexed.text
+    return _spec(text, indexed.text)
+
+
+def _spec(text: LineText, item: ItemText) -> float | None:
     if not text.spec_compact or not item.spec_compact:
         return None
     if text.spec_compact == item.spec_compact:
@@ -101,34 +112,38 @@ def spec_score(text: LineText, indexed: IndexedItem) -> float | None:
     return similarity
 
 
-def _model_score(text: LineText, item: IndexedItem) -> float:
-    if text.model_key == item.model_key:
-        return 100.0
-    return fuzz.ratio(text.model_key, item.model_key)
+def score(text: LineText, indexed: IndexedItem, config: MatchConfig) -> FieldScores:
+    """All field scores and their weighted total over the fields both sides carry.
 
-
-def score(text: LineText, item: IndexedItem, config: MatchConfig) -> FieldScores:
-    """All field scores and their weighted total over the fields both sides carry."""
-    description = description_score(text, item)
+    The fuzzy pass calls this once per candidate, so it reads the item's text forms once and
+    builds the scores positionally (field order of ``FieldScores``).
+    """
+    item = indexed.text
+    description = _description(text, item)
     weighted = config.description_weight * description
     weights = config.description_weight
-    model = _model_score(text, item)
-    if item.model_key:
+    line_model = text.model_key
+    item_model = indexed.model_key
+    model = 100.0 if line_model == item_model else fuzz.ratio(line_model, item_model)
+    if item_model:
         weighted += config.model_weight * model
         weights += config.model_weight
-    spec = spec_score(text, item)
+    spec = _spec(text, item)
     if spec is not None:
         weighted += config.spec_weight * spec
         weights += config.spec_weight
-    cited_key = item.text.certificate_key
-    cited = None if text.cited_key is None else fuzz.ratio(text.cited_key, cited_key)
-    return FieldScores(
-        description=description,
-        model=model,
-        spec=spec if spec is not None else 0.0,
-        total=weighted / weights,
-        # An item approved without a model is identified by description and spec alone.
-        model_agrees=text.model_key == item.model_key if item.model_key else True,
-        spec_compared=spec is not None,
-        cited_number=cited,
+    cited = text.cited_key
+    # tuple.__new__ builds the named tuple in C, every field given in order.
+    return tuple.__new__(
+        FieldScores,
+        (
+            description,
+            model,
+            0.0 if spec is None else spec,
+            weighted / weights,
+            # An item approved without a model is identified by description and spec alone.
+            line_model == item_model if item_model else True,
+            spec is not None,
+            None if cited is None else fuzz.ratio(cited, indexed.key.certificate_no),
+        ),
     )

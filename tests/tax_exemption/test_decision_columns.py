@@ -1,0 +1,55 @@
+"""A batch's decisions as the columns written back onto its lines (no database)."""
+
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from tax_exemption.domain.matching import Decision, match_batch
+from tax_exemption.matching.records import DecisionColumns, candidate_json, explanation_json
+from tests.tax_exemption.builders import ITEM, item, key, ledger, line
+
+OTHER = item(certificate_no="113B009999")
+
+
+def _decided() -> tuple[list[dict[str, Any]], list[Decision]]:
+    lines = [
+        line(),
+        line(item_no=2, quantity=Decimal(3)),
+        line(item_no=3, cited_certificate_no=None, cited_item_no=None),
+    ]
+    result = match_batch(lines, [ITEM, OTHER], ledger(ITEM, OTHER))
+    columns = DecisionColumns({key(ITEM): 11, key(OTHER): 12})
+    values = [columns.of(n, decision) for n, decision in enumerate(result.decisions, start=100)]
+    return values, list(result.decisions)
+
+
+def test_json_columns_are_the_serialised_explanation_and_candidates() -> None:
+    values, decisions = _decided()
+    for row, decision in zip(values, decisions, strict=True):
+        assert isinstance(row["explanation"], str) and isinstance(row["candidates"], str)
+        assert orjson.loads(row["explanation"]) == explanation_json(
+            decision.explanation, decision.item
+        )
+        assert orjson.loads(row["candidates"]) == [candidate_json(c) for c in decision.candidates]
+
+
+def test_matched_lines_carry_item_id_and_quantity_and_review_lines_are_pending() -> None:
+    values, decisions = _decided()
+    exact, second, uncited = values
+    assert (exact["line_id"], exact["outcome"], exact["matched_item_id"]) == (
+        100,
+        "auto_matched",
+        11,
+    )
+    assert exact["matched_quantity"] == decisions[0].quantity
+    assert second["matched_quantity"] == Decimal(3)
+    # The same goods on two certificates: an officer picks, nothing is matched yet.
+    assert (uncited["outcome"], uncited["review_status"]) == ("needs_review", "pending")
+    assert uncited["matched_item_id"] is None and uncited["matched_quantity"] is None
+    assert len(orjson.loads(uncited["candidates"])) == 2
+
+
+def test_lines_sharing_an_explanation_share_its_text() -> None:
+    values, _ = _decided()
+    assert values[0]["explanation"] is values[1]["explanation"]
