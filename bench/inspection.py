@@ -5,7 +5,8 @@
 Measures ``GET /public-checks/cns_mark/{number}`` (a ledgered record: its status is replayed
 from its events) at 32 connections, served by:
   (a) a bare FastAPI route answering a document of the same shape (the yardstick),
-  (b) the inspection app with the answers cached in Redis (warm),
+  (b) the inspection app with the answers cached (warm: in its memory, checked against the
+      cache generation in Redis),
   (c) the inspection app with every lookup missing the cache (cold: PostgreSQL each time).
 Every variant runs the full platform edge except the yardstick. Goal (issue #6):
 ``warm_ratio`` = (b) / (a) >= 0.6. Needs PostgreSQL (a scratch database is created, migrated

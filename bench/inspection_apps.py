@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
-from common.caching import RedisCache, request_cache
+from common.caching import RedisCache, Representation
 from inspection.app import create_app
 from inspection.settings import InspectionSettings
 
@@ -58,17 +59,22 @@ def warm_app() -> FastAPI:
 class AlwaysMissingCache(RedisCache):
     """A cache whose every lookup misses: a fresh key per request, stored like a real miss."""
 
-    async def get_or_compute(
+    async def representation(
         self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
-    ) -> bytes:
-        return await super().get_or_compute(f"{key}:{uuid.uuid4().hex}", COLD_TTL_SECONDS, compute)
+    ) -> Representation:
+        return await super().representation(f"{key}:{uuid.uuid4().hex}", COLD_TTL_SECONDS, compute)
 
 
 def cold_app() -> FastAPI:
+    """The app with ``AlwaysMissingCache`` as its cache, installed once its Redis client exists."""
     app = create_app(_settings())
+    platform_lifespan = app.router.lifespan_context
 
-    async def missing_cache(request: Request) -> RedisCache:
-        return AlwaysMissingCache(request.app.state.redis, prefix="bench-cold:")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with platform_lifespan(app):
+            app.state.cache = AlwaysMissingCache(app.state.redis, prefix="bench-cold:")
+            yield
 
-    app.dependency_overrides[request_cache] = missing_cache
+    app.router.lifespan_context = lifespan
     return app

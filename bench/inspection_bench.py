@@ -58,7 +58,7 @@ class Variant:
 
 VARIANTS = (
     Variant("yardstick", "(a) bare FastAPI JSON route", f"{APPS}:yardstick_app"),
-    Variant("warm", "(b) public check, warm Redis cache", f"{APPS}:warm_app"),
+    Variant("warm", "(b) public check, warm cache", f"{APPS}:warm_app"),
     Variant("cold", "(c) public check, cache miss (PostgreSQL)", f"{APPS}:cold_app"),
 )
 

@@ -2,13 +2,14 @@
 
 Every service gets the same edge (request id, metrics, security headers, body limit, CORS,
 authentication, rate limits), the same problem+json errors, health and metrics routes, offline
-docs, and a lifespan that opens and closes its database engine, Redis client and HTTP client.
+docs, and a lifespan that opens and closes its database engine, Redis client and HTTP client
+(and, in the first app of a process, tunes the garbage collector: ``common.gc_tuning``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -23,6 +24,7 @@ from common.auth.tokens import JwksKeys, TokenVerifier
 from common.database import CommittingRoute, Database
 from common.docs import install_offline_docs
 from common.errors import PROBLEM_RESPONSES, install_problem_handlers
+from common.gc_tuning import tune_for_serving
 from common.http_edge import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from common.idempotency import install_idempotency
 from common.observability.health import router as health_router
@@ -31,11 +33,14 @@ from common.observability.metrics import MetricsMiddleware, metrics_endpoint
 from common.observability.request_context import RequestContextMiddleware
 from common.pii.cipher import FieldCipher
 from common.platform_tables import PlatformTables
-from common.ratelimit import RateLimitMiddleware
+from common.ratelimit import BudgetResolver, RateLimitMiddleware
 from common.read_query import ReadPool
 from common.settings import ServiceSettings
 
 REDIS_TIMEOUT_SECONDS = 0.5
+
+ServiceLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+"""A service's own resources (e.g. a search cluster client), opened after the platform's."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ class ServiceDefinition:
     settings: ServiceSettings
     tables: PlatformTables
     routers: Sequence[APIRouter] = field(default=())
+    # rate-limit budgets of the service's own clients (e.g. API keys); see common.ratelimit
+    rate_limit_budget: BudgetResolver | None = None
+    lifespans: Sequence[ServiceLifespan] = field(default=())
     version: str = "0.1.0"
 
 
@@ -57,7 +65,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         title=definition.title,
         description=definition.description,
         version=definition.version,
-        lifespan=_lifespan(settings, http_client),
+        lifespan=_lifespan(settings, http_client, definition.lifespans),
         docs_url=None,
         redoc_url=None,
         responses=PROBLEM_RESPONSES,
@@ -74,30 +82,37 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app.state.settings = settings
     app.state.tables = definition.tables
     app.state.before_commit = []
+    # name -> probe; /readyz reports each (a service's lifespan registers what it opened)
+    app.state.readiness_probes = {}
     app.state.pii_cipher = FieldCipher.from_settings(settings)
     install_problem_handlers(app)
     install_idempotency(app)
     _install_routes(app, definition)
-    _install_middleware(app, settings, _token_verifier(settings, http_client), definition.name)
+    _install_middleware(app, settings, _token_verifier(settings, http_client), definition)
     return app
 
 
 def _install_routes(app: FastAPI, definition: ServiceDefinition) -> None:
+    # The service's routes first: routing tries routes in order (FastAPI matches an included
+    # router's routes twice per request), and they carry the traffic. None may shadow one of
+    # the platform's few fixed paths (tests/e2e/test_route_order.py).
+    for router in definition.routers:
+        app.include_router(router)
     app.include_router(health_router)
     app.include_router(audit_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     install_offline_docs(app)
-    for router in definition.routers:
-        app.include_router(router)
 
 
 def _install_middleware(
-    app: FastAPI, settings: ServiceSettings, verifier: TokenVerifier, service: str
+    app: FastAPI, settings: ServiceSettings, verifier: TokenVerifier, definition: ServiceDefinition
 ) -> None:
     # add_middleware wraps: the last added runs first. Order of a request, outermost first:
     # request id -> metrics -> security headers -> body limit -> CORS -> authentication ->
     # rate limit (inside authentication, so it knows the principal).
-    app.add_middleware(RateLimitMiddleware, settings=settings)
+    app.add_middleware(
+        RateLimitMiddleware, settings=settings, budget_resolver=definition.rate_limit_budget
+    )
     app.add_middleware(AuthenticationMiddleware, verifier=verifier)
     if settings.cors_origins:
         app.add_middleware(
@@ -109,7 +124,7 @@ def _install_middleware(
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(MetricsMiddleware, service=service)
+    app.add_middleware(MetricsMiddleware, service=definition.name)
     app.add_middleware(RequestContextMiddleware)
 
 
@@ -136,7 +151,9 @@ def redis_client(url: str) -> Redis:
     return client
 
 
-def _lifespan(settings: ServiceSettings, http_client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+def _lifespan(  # type: ignore[no-untyped-def]
+    settings: ServiceSettings, http_client: httpx.AsyncClient, services: Sequence[ServiceLifespan]
+):
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.database = Database.from_settings(settings)
@@ -144,7 +161,11 @@ def _lifespan(settings: ServiceSettings, http_client: httpx.AsyncClient):  # typ
         app.state.redis = redis_client(settings.redis_url)
         app.state.http_client = http_client
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                for service_lifespan in services:
+                    await stack.enter_async_context(service_lifespan(app))
+                tune_for_serving()
+                yield
         finally:
             counter = getattr(app.state, "rate_counter", None)
             if counter is not None:  # push the last batched increments while Redis is open

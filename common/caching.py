@@ -1,13 +1,22 @@
-"""Caching helpers: conditional GET with ETags, and a Redis cache that fails open.
+"""Caching helpers: conditional GET with ETags, and a two-level cache that fails open.
 
 ``conditional_response`` gives a public read a strong ETag and ``Cache-Control`` and answers a
-matching ``If-None-Match`` with 304 and no body. ``RedisCache`` keeps computed bytes in Redis;
-when Redis errors it computes anyway and caches nothing, so a Redis outage costs latency, never
-availability.
+matching ``If-None-Match`` with 304 and no body. ``RedisCache`` keeps computed bytes in Redis,
+shared by all replicas, and the recently used ones in each replica's memory with their ETag
+already computed, so a hot read costs neither a round trip for its entry nor a hash.
 
-Invalidation (e.g. a suspended certificate): call ``invalidate`` AFTER the change has committed,
-or a concurrent reader may cache the old state again in between; keep TTLs short, because an
-invalidation that fails while Redis is unreachable leaves the entry until its TTL expires.
+Freshness: a change must be invalidated with ``invalidate`` AFTER it has committed (deleted
+earlier, a concurrent reader could cache the old state again). ``invalidate`` deletes the entries
+and moves the cache generation in one transaction, and no replica serves a copy from memory
+without a generation read that began after its request arrived (``common.cache_generation``
+explains why this makes a change visible everywhere as soon as the writer has its response).
+A copy in memory lives as long as its copy in Redis; delete entries only through ``invalidate``:
+a key deleted behind the cache's back is still served from memory until its TTL runs out.
+
+Redis errors degrade to "not cached": the value is computed and neither level is used, so a
+Redis outage costs latency, never availability, and never serves what could not be checked. An
+invalidation that fails while Redis is unreachable leaves the entry until its TTL expires: keep
+TTLs short.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Final
 
 import structlog
 from fastapi import Depends, Request
@@ -26,9 +35,14 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.responses import Response
 
+from common.cache_generation import GenerationBarrier, GenerationStore, GenerationUnavailable
+from common.local_cache import LocalCache
+
 __all__ = [
     "CacheDep",
     "RedisCache",
+    "Representation",
+    "app_cache",
     "conditional_response",
     "etag_matches",
     "request_cache",
@@ -36,8 +50,10 @@ __all__ = [
 ]
 
 _ENTITY_TAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"')
-_REDIS_ERRORS = (RedisError, OSError, TimeoutError)
+_REDIS_ERRORS = (RedisError, OSError, TimeoutError, GenerationUnavailable)
 WARN_INTERVAL_SECONDS = 60.0
+LOCAL_ENTRIES: Final = 10_000
+LOCAL_BYTES: Final = 16 * 1024 * 1024
 
 logger = structlog.get_logger("moea.caching")
 
@@ -46,6 +62,22 @@ def strong_etag(body: bytes) -> str:
     """A strong validator: 128 bits of SHA-256 of the exact representation bytes."""
     digest = hashlib.sha256(body).digest()[:16]
     return f'"{base64.urlsafe_b64encode(digest).rstrip(b"=").decode()}"'
+
+
+class Representation:
+    """Response bytes and their strong ETag, hashed once however often they are served."""
+
+    __slots__ = ("_etag", "body")
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._etag: str | None = None
+
+    @property
+    def etag(self) -> str:
+        if self._etag is None:
+            self._etag = strong_etag(self.body)
+        return self._etag
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -60,7 +92,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 def conditional_response(
     request: Request,
-    payload: bytes | BaseModel,
+    payload: bytes | BaseModel | Representation,
     *,
     max_age: int | None = None,
     private: bool = False,
@@ -71,18 +103,22 @@ def conditional_response(
     ``max_age`` defaults to ``settings.public_cache_seconds``; ``private`` keeps shared caches
     from storing responses that depend on who asks.
     """
-    body = (
-        payload if isinstance(payload, bytes) else payload.model_dump_json(by_alias=True).encode()
-    )
+    representation = payload if isinstance(payload, Representation) else _represent(payload)
     headers = {
-        "ETag": strong_etag(body),
+        "ETag": representation.etag,
         "Cache-Control": _cache_control(request, max_age, private),
     }
     if request.method in ("GET", "HEAD") and etag_matches(
-        request.headers.get("if-none-match"), headers["ETag"]
+        request.headers.get("if-none-match"), representation.etag
     ):
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(representation.body, media_type=media_type, headers=headers)
+
+
+def _represent(payload: bytes | BaseModel) -> Representation:
+    if isinstance(payload, bytes):
+        return Representation(payload)
+    return Representation(payload.model_dump_json(by_alias=True).encode())
 
 
 def _cache_control(request: Request, max_age: int | None, private: bool) -> str:
@@ -92,11 +128,26 @@ def _cache_control(request: Request, max_age: int | None, private: bool) -> str:
 
 
 class RedisCache:
-    """Bytes in Redis under ``prefix + key``; every Redis failure degrades to "not cached"."""
+    """Bytes in Redis under ``prefix + key``, the recent ones also in this replica's memory.
 
-    def __init__(self, redis: Redis, *, prefix: str = "cache:") -> None:
+    Every Redis failure degrades to "not cached".
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        prefix: str = "cache:",
+        local_entries: int = LOCAL_ENTRIES,
+        local_bytes: int = LOCAL_BYTES,
+    ) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.generation = GenerationStore(redis, f"cache-generation:{prefix}")
+        self._barrier = GenerationBarrier(self.generation.read)
+        self._local: LocalCache[Representation] = LocalCache(
+            max_entries=local_entries, max_bytes=local_bytes
+        )
         self._next_warning = 0.0
         self._suppressed = 0
 
@@ -104,29 +155,70 @@ class RedisCache:
         self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
     ) -> bytes:
         """The cached bytes, or ``compute()``'s result stored for ``ttl`` seconds."""
+        return (await self.representation(key, ttl, compute)).body
+
+    async def representation(
+        self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
+    ) -> Representation:
+        """Like ``get_or_compute``, with the ETag: hashed once per replica and entry."""
         if ttl <= 0:
             raise ValueError("ttl must be positive")
+        try:
+            generation = await self._barrier.current()
+        except _REDIS_ERRORS as exc:
+            self._warn("generation", exc)
+            return Representation(await compute())  # Redis is failing: skip both levels
+        held = self._local.get(key, generation)
+        if held is not None:
+            return held
+        representation, lifetime = await self._shared(key, ttl, compute, generation)
+        if lifetime is not None:
+            size = len(representation.body)
+            self._local.put(key, representation, generation, ttl=lifetime, size=size)
+        return representation
+
+    async def _shared(
+        self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]], generation: bytes
+    ) -> tuple[Representation, float | None]:
+        """The entry from Redis, or computed and stored there; and for how many seconds this
+        replica may hold it (None: not at all).
+
+        Read after ``generation`` was, a Redis entry is at least as new as it, and is held as
+        long as Redis keeps it. A computed one only if Redis took it, which it does only while
+        ``generation`` still stands.
+        """
         name = self.prefix + key
         try:
-            cached: bytes | None = await self.redis.get(name)
+            cached, lifetime = await self._read_entry(name)
         except _REDIS_ERRORS as exc:
             self._warn("get", exc)
-            return await compute()  # Redis is failing: do not pay a second timeout to set
+            return Representation(await compute()), None  # do not pay a second timeout
         if cached is not None:
-            return cached
-        value = await compute()
+            return Representation(cached), ttl if lifetime is None else lifetime
+        representation = Representation(await compute())
         try:
-            await self.redis.set(name, value, ex=ttl)
+            stored = await self.generation.store_if_current(
+                name, representation.body, ttl, generation
+            )
         except _REDIS_ERRORS as exc:
             self._warn("set", exc)
-        return value
+            return representation, None
+        return representation, ttl if stored else None
+
+    async def _read_entry(self, name: str) -> tuple[bytes | None, float | None]:
+        """The entry's bytes and seconds left to live (None if it has no expiry), atomically."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(name)
+            pipe.pttl(name)
+            cached, milliseconds = await pipe.execute()
+        return cached, milliseconds / 1000 if milliseconds > 0 else None
 
     async def invalidate(self, *keys: str) -> bool:
-        """Delete the keys; False (and a warning) if Redis could not be told."""
+        """Delete the keys and move the generation; False (and a warning) if Redis failed."""
         if not keys:
             return True
         try:
-            await self.redis.delete(*(self.prefix + key for key in keys))
+            await self.generation.replace([self.prefix + key for key in keys])
         except _REDIS_ERRORS as exc:
             self._warn("invalidate", exc)
             return False
@@ -148,10 +240,11 @@ class RedisCache:
         self._suppressed = 0
 
 
-async def request_cache(request: Request) -> RedisCache:
+def app_cache(request: Request) -> RedisCache:
     """The app's cache on its Redis client, keys prefixed by the service name.
 
-    Async although it awaits nothing: FastAPI runs a plain `def` dependency in a worker thread.
+    One per app, so its in-memory level lives as long as the app. A plain call for the hottest
+    routes, where FastAPI's dependency solving would cost more than the cache hit itself.
     """
     state = request.app.state
     cache: RedisCache | None = getattr(state, "cache", None)
@@ -159,6 +252,12 @@ async def request_cache(request: Request) -> RedisCache:
         cache = RedisCache(state.redis, prefix=f"cache:{state.settings.service_name}:")
         state.cache = cache
     return cache
+
+
+async def request_cache(request: Request) -> RedisCache:
+    """``app_cache`` as a dependency: async although it awaits nothing, because FastAPI runs a
+    plain ``def`` dependency in a worker thread."""
+    return app_cache(request)
 
 
 CacheDep = Annotated[RedisCache, Depends(request_cache)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.asgi_headers import add_missing_headers, encode_headers
 from common.errors import problem_response
 
 SECURITY_HEADERS = {
@@ -24,7 +24,13 @@ DOCS_CSP = (
 )
 
 
+_API_HEADERS = encode_headers({**SECURITY_HEADERS, "content-security-policy": API_CSP})
+_DOCS_HEADERS = encode_headers({**SECURITY_HEADERS, "content-security-policy": DOCS_CSP})
+
+
 class SecurityHeadersMiddleware:
+    """Adds the security headers a response does not set itself (encoded once, not per request)."""
+
     def __init__(self, app: ASGIApp, *, docs_path: str = "/docs") -> None:
         self.app = app
         self.docs_path = docs_path
@@ -36,14 +42,11 @@ class SecurityHeadersMiddleware:
         # Exactly this app's docs page (root_path is the mount prefix in the all-in-one app):
         # any other path ending in /docs is an API path and keeps the strict policy.
         is_docs = scope["path"] == scope.get("root_path", "") + self.docs_path
-        csp = DOCS_CSP if is_docs else API_CSP
+        headers = _DOCS_HEADERS if is_docs else _API_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("content-security-policy", csp)
+                add_missing_headers(message, headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -1,4 +1,5 @@
-"""Rate limits at the edge: per client IP for anonymous callers, per subject for authenticated.
+"""Rate limits at the edge: per client IP for anonymous callers, per subject for authenticated,
+or per whatever client a service's ``BudgetResolver`` recognises (e.g. an API key).
 
 Pure ASGI, installed inside ``AuthenticationMiddleware`` so the principal is already known.
 Counting lives in ``common.rate_counter``: shared in Redis so all replicas hold one budget,
@@ -12,23 +13,27 @@ Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv6Address, ip_address, ip_network
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from redis.asyncio import Redis
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.asgi_headers import RawHeaders, set_headers
 from common.auth.middleware import principal_of
 from common.docs import DOCS_ASSETS_PATH
-from common.errors import problem_response
+from common.errors import ProblemError, problem_response
 from common.rate_counter import BatchedCounter, Decision, FailoverStorage
 from common.settings import ServiceSettings
 
 __all__ = [
     "BatchedCounter",
+    "BudgetResolver",
+    "ClientBudget",
     "Decision",
     "FailoverStorage",
     "RateLimitMiddleware",
@@ -41,6 +46,9 @@ EXEMPT_PATHS = frozenset(
     {"/livez", "/healthz", "/readyz", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json"}
 )
 EXEMPT_PREFIXES = (f"{DOCS_ASSETS_PATH}/",)
+# Parsing an address costs more than the rest of a rate check, and the same clients and proxies
+# come back all day: what is derived from an address alone is memoised (bounded, LRU).
+ADDRESS_MEMO_SIZE = 4096
 
 
 class TrustedProxies:
@@ -48,8 +56,12 @@ class TrustedProxies:
 
     def __init__(self, entries: Sequence[str]) -> None:
         self.networks = [ip_network(entry, strict=False) for entry in entries]
+        self._verdict: Callable[[str], bool] = lru_cache(maxsize=ADDRESS_MEMO_SIZE)(self._judge)
 
     def trusts(self, address: str) -> bool:
+        return self._verdict(address)
+
+    def _judge(self, address: str) -> bool:
         try:
             parsed = ip_address(address)
         except ValueError:
@@ -83,6 +95,7 @@ def _forwarded_for(scope: Scope) -> list[str]:
     return [hop.strip() for value in values for hop in value.split(",") if hop.strip()]
 
 
+@lru_cache(maxsize=ADDRESS_MEMO_SIZE)
 def _is_ip(value: str) -> bool:
     try:
         ip_address(value)
@@ -91,6 +104,7 @@ def _is_ip(value: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=ADDRESS_MEMO_SIZE)
 def _ip_identity(address: str) -> str:
     """IPv6 clients get a /64 each: one subscriber can rotate through a whole /64 at will."""
     try:
@@ -104,9 +118,30 @@ def _ip_identity(address: str) -> str:
     return f"ip:{parsed}"
 
 
+@dataclass(frozen=True, slots=True)
+class ClientBudget:
+    """Whom a request is counted against, and how many requests that client may make."""
+
+    identity: str  # e.g. "key:17"; prefixed so it never collides with "ip:..." or "sub:..."
+    limit: RateLimitItem
+
+
+BudgetResolver = Callable[[Scope], Awaitable[ClientBudget | None]]
+"""A service's own kind of client (e.g. API keys): its budget, or None for the default one
+(per user, else per IP address). Raising ``ProblemError`` refuses the request (e.g. an unknown
+key: 401) after counting it against the default budget, so refusals are rate-limited too."""
+
+
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, settings: ServiceSettings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        settings: ServiceSettings,
+        budget_resolver: BudgetResolver | None = None,
+    ) -> None:
         self.app = app
+        self.budget_resolver = budget_resolver
         self.anonymous = parse(settings.rate_limit_anonymous)
         self.authenticated = parse(settings.rate_limit_authenticated)
         self.trusted = TrustedProxies(settings.trusted_proxies)
@@ -118,7 +153,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or _is_exempt(scope):
             await self.app(scope, receive, send)
             return
-        item, identity = self._budget(scope)
+        item, identity, refusal = await self._resolve(scope)
         decision = await self._limiter_for(scope).hit(item, self.namespace, identity)
         if not decision.allowed:
             retry_after = str(max(decision.reset_seconds, 1))
@@ -130,7 +165,29 @@ class RateLimitMiddleware:
             )
             await response(scope, receive, send)
             return
-        await self.app(scope, receive, _with_headers(send, decision.headers()))
+        if refusal is not None:
+            headers = {**decision.headers(), **refusal.headers}
+            response = problem_response(
+                refusal.status,
+                detail=refusal.detail,
+                instance=scope["path"],
+                headers=headers,
+                slug=refusal.slug,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, _with_headers(send, decision.raw_headers()))
+
+    async def _resolve(self, scope: Scope) -> tuple[RateLimitItem, str, ProblemError | None]:
+        """The service's own budget for this client, else the default; and any refusal."""
+        item, identity = self._budget(scope)
+        if self.budget_resolver is None:
+            return item, identity, None
+        try:
+            own = await self.budget_resolver(scope)
+        except ProblemError as refusal:
+            return item, identity, refusal
+        return (item, identity, None) if own is None else (own.limit, own.identity, None)
 
     def _budget(self, scope: Scope) -> tuple[RateLimitItem, str]:
         principal = principal_of(scope)
@@ -179,12 +236,10 @@ def _is_exempt(scope: Scope) -> bool:
     return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
 
 
-def _with_headers(send: Send, headers: dict[str, str]) -> Send:
+def _with_headers(send: Send, headers: RawHeaders) -> Send:
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
-            mutable = MutableHeaders(scope=message)
-            for name, value in headers.items():
-                mutable[name] = value
+            set_headers(message, headers)
         await send(message)
 
     return send_with_headers

@@ -1,10 +1,14 @@
-"""Liveness and readiness: is the process alive; can it reach PostgreSQL and Redis now?"""
+"""Liveness and readiness: is the process alive; can it reach PostgreSQL and Redis now?
+
+A service adds its own dependencies to the report by registering probes (name -> coroutine
+function) in ``app.state.readiness_probes``, e.g. ip_search's OpenSearch cluster when selected.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -64,21 +68,24 @@ async def livez() -> Liveness:
 @router.get(
     "/readyz",
     response_model=Readiness,
-    summary="Readiness: PostgreSQL answers within a second (Redis is reported, not required)",
+    summary="Readiness: PostgreSQL answers within a second (Redis and others are reported)",
     responses={503: {"model": Readiness, "description": "A dependency is failing"}},
 )
 async def readyz(request: Request, response: Response) -> Readiness:
     """Without PostgreSQL the pod leaves the load balancer. Without Redis it stays: public
     reads keep working uncached with local rate limits, and pulling every pod because the
-    shared cache is down would turn a degradation into an outage."""
+    shared cache is down would turn a degradation into an outage. A service's own probes are
+    reported the same way, for the same reason."""
+    probes: Mapping[str, Callable[[], Awaitable[object]]] = request.app.state.readiness_probes
     checks = dict(
         await asyncio.gather(
             _timed("postgresql", _ping_postgres(request.app.state.database)),
             _timed("redis", _ping_redis(request.app.state.redis)),
+            *(_timed(name, probe()) for name, probe in probes.items()),
         )
     )
     if checks["postgresql"].status == "failing":
         response.status_code = 503
         return Readiness(status="failing", checks=checks)
-    degraded = checks["redis"].status == "failing"
+    degraded = any(check.status == "failing" for check in checks.values())
     return Readiness(status="degraded" if degraded else "ok", checks=checks)

@@ -60,6 +60,9 @@ class MetricsMiddleware:
     def __init__(self, app: ASGIApp, *, service: str) -> None:
         self.app = app
         self.service = service
+        # prometheus_client's labels() validates and locks on every call; the label sets are
+        # bounded (route templates, known methods, statuses), so their children are kept here.
+        self._durations: dict[tuple[str, str, int], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -88,10 +91,17 @@ class MetricsMiddleware:
 
     def _observe(self, scope: Scope, outer_route: object, status: int, seconds: float) -> None:
         route = route_template(scope, outer_route)
-        labels = (self.service, method_label(scope), route, str(status))
-        REQUEST_DURATION.labels(*labels).observe(seconds)
+        self._duration(method_label(scope), route, status).observe(seconds)
         if status >= 500:
             REQUESTS_IN_ERROR.labels(self.service, route).inc()
+
+    def _duration(self, method: str, route: str, status: int) -> Histogram:
+        labels = (method, route, status)
+        child = self._durations.get(labels)
+        if child is None:
+            child = REQUEST_DURATION.labels(self.service, method, route, str(status))
+            self._durations[labels] = child
+        return child
 
 
 def _registry() -> CollectorRegistry:

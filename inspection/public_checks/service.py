@@ -1,8 +1,9 @@
 """Use cases of the public checks: the cached answer, and the signed status document.
 
-The answer's bytes are cached in Redis per subject and Taipei date; a warm check touches
-neither PostgreSQL nor a session. Officer actions delete the keys after they commit
-(``subjects.forget``), so a suspension shows at once.
+The answer's bytes (and their ETag) are cached per subject and Taipei date, in Redis and in each
+replica's memory; a warm check touches neither PostgreSQL nor a session. Officer actions
+invalidate the keys after they commit (``subjects.forget``), so a suspension shows at once on
+every replica (``common.cache_generation``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.caching import RedisCache
+from common.caching import RedisCache, Representation
 from common.database import request_session
 from common.errors import NotFound
 from inspection.domain.qr_payload import build_qr_payload
@@ -30,9 +31,9 @@ from inspection.public_checks.subjects import cache_key, normalise
 from inspection.settings import InspectionSettings
 
 
-async def check_bytes(
+async def cached_check(
     request: Request, cache: RedisCache, kind: SubjectKind, raw_id: str, now: datetime
-) -> bytes:
+) -> Representation:
     """The JSON answer for ``raw_id``: 422 if malformed, 404 if unknown."""
     subject_id = normalise(kind, raw_id)
     settings: InspectionSettings = request.app.state.settings
@@ -43,7 +44,7 @@ async def check_bytes(
         return check.model_dump_json().encode()
 
     key = cache_key(kind, subject_id, now)
-    return await cache.get_or_compute(key, settings.public_check_cache_seconds, compute)
+    return await cache.representation(key, settings.public_check_cache_seconds, compute)
 
 
 async def evaluate(

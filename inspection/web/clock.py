@@ -19,9 +19,14 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-async def request_now(request: Request) -> datetime:
+def app_now(request: Request) -> datetime:
+    """The app clock's instant (a plain call, for routes too hot for dependency solving)."""
     clock: Clock = getattr(request.app.state, "clock", system_clock)
     return clock()
+
+
+async def request_now(request: Request) -> datetime:
+    return app_now(request)
 
 
 NowDep = Annotated[datetime, Depends(request_now)]

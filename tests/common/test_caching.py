@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,14 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from common.app_factory import ServiceDefinition, create_service_app
-from common.caching import CacheDep, RedisCache, conditional_response, etag_matches
+from common.caching import (
+    CacheDep,
+    RedisCache,
+    Representation,
+    conditional_response,
+    etag_matches,
+    strong_etag,
+)
 from common.database import ServiceRouter
 from common.manifest import ServiceManifest
 from common.settings import ServiceSettings
@@ -39,6 +47,11 @@ async def get_item(item_id: int, request: Request) -> Response:
 @router.get("/private")
 async def get_private(request: Request) -> Response:
     return conditional_response(request, b'{"mine":true}', max_age=5, private=True)
+
+
+@router.get("/represented")
+async def get_represented(request: Request) -> Response:
+    return conditional_response(request, Representation(b'{"cached":true}'))
 
 
 @router.get("/hot/{name}")
@@ -200,3 +213,71 @@ async def test_the_app_keeps_answering_when_redis_is_unreachable(
         responses = [await client.get("/hot/gear") for _ in range(2)]
     assert [response.status_code for response in responses] == [200, 200]
     assert service_client.app.state.computations == 2
+
+
+async def test_a_hit_is_served_from_memory_with_its_etag(redis: Redis) -> None:
+    cache = RedisCache(redis, prefix="test:")
+    first = await cache.representation("k", 30, Counter(b"fresh"))
+    await redis.set("test:k", b"changed behind the cache's back")
+
+    again = await cache.representation("k", 30, Counter(b"recomputed"))
+
+    assert again is first  # neither the entry nor its hash was fetched again
+    assert again.etag == strong_etag(b"fresh")
+
+
+async def test_an_invalidation_on_one_replica_shows_on_the_others_at_once(redis: Redis) -> None:
+    reader, writer = RedisCache(redis, prefix="test:"), RedisCache(redis, prefix="test:")
+    assert await reader.get_or_compute("k", 30, Counter(b"valid")) == b"valid"
+    assert await writer.get_or_compute("k", 30, Counter(b"valid")) == b"valid"
+
+    assert await writer.invalidate("k") is True
+
+    assert await reader.get_or_compute("k", 30, Counter(b"suspended")) == b"suspended"
+    assert await writer.get_or_compute("k", 30, Counter(b"other")) == b"suspended"
+
+
+async def test_a_computation_overtaken_by_an_invalidation_is_not_kept(redis: Redis) -> None:
+    reader, writer = RedisCache(redis, prefix="test:"), RedisCache(redis, prefix="test:")
+
+    async def read_then_change_lands() -> bytes:
+        await writer.invalidate("k")  # commits and invalidates while the reader computes
+        return b"old"
+
+    assert await reader.get_or_compute("k", 30, read_then_change_lands) == b"old"
+
+    assert await redis.exists("test:k") == 0
+    assert await reader.get_or_compute("k", 30, Counter(b"new")) == b"new"
+
+
+async def test_with_redis_unreachable_a_cached_copy_is_not_served() -> None:
+    redis = Redis.from_url(UNREACHABLE_REDIS)
+    cache = RedisCache(redis)
+    try:
+        with structlog.testing.capture_logs():
+            first = await cache.get_or_compute("k", 30, Counter(b"one"))
+            second = await cache.get_or_compute("k", 30, Counter(b"two"))
+    finally:
+        await redis.aclose()
+    assert (first, second) == (b"one", b"two")
+
+
+async def test_a_representation_answers_conditional_requests(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await client.get("/represented")
+    again = await client.get("/represented", headers={"If-None-Match": first.headers["etag"]})
+
+    assert first.headers["etag"] == strong_etag(b'{"cached":true}')
+    assert first.content == b'{"cached":true}'
+    assert (again.status_code, again.content) == (304, b"")
+
+
+async def test_a_copy_in_memory_lapses_with_its_copy_in_redis(redis: Redis) -> None:
+    writer, reader = RedisCache(redis, prefix="test:"), RedisCache(redis, prefix="test:")
+    await writer.get_or_compute("k", 30, Counter(b"first"))
+    await redis.pexpire("test:k", 150)  # the shared copy has 0.15 s left when the reader reads it
+
+    assert await reader.get_or_compute("k", 30, Counter(b"unused")) == b"first"
+    await asyncio.sleep(0.3)
+    assert await reader.get_or_compute("k", 30, Counter(b"second")) == b"second"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from redis.asyncio import Redis
 
+from inspection.app import MANIFEST
 from inspection.domain.signed_status import InvalidStatusDocument, verify_status_document
 from inspection.settings import InspectionSettings
 from tests.inspection.conftest import FIRM_A, SettableClock
@@ -61,6 +63,26 @@ async def test_a_suspended_certificate_reads_suspended_immediately(
     assert after.json()["status"] == "suspended"
     assert after.json()["valid"] is False
     assert after.headers["ETag"] != warm.headers["ETag"]
+
+
+async def test_a_suspension_on_one_replica_shows_on_another_at_once(
+    service_client_factory: Callable[..., Any], clock: SettableClock, officer: dict[str, str]
+) -> None:
+    reader, writer = service_client_factory(MANIFEST), service_client_factory(MANIFEST)
+    reader.app.state.clock = writer.app.state.clock = clock
+    async with reader as reading, writer as writing:
+        number = (await issue(writing, officer))["number"]
+        path = f"/public-checks/certificate/{number}"
+        warm = [await reading.get(path) for _ in range(2)]  # the second from the reader's memory
+        suspended = await writing.post(
+            f"/certificates/{number}/actions/suspend", json={"reason": "recall"}, headers=officer
+        )
+        after = await reading.get(path)
+
+    assert [response.json()["status"] for response in warm] == ["valid", "valid"]
+    assert suspended.status_code == 200
+    assert (after.json()["status"], after.json()["valid"]) == ("suspended", False)
+    assert after.headers["ETag"] != warm[1].headers["ETag"]
 
 
 async def test_expiry_shows_on_the_next_taipei_day(

@@ -1,0 +1,38 @@
+"""Garbage-collector settings for a serving process, applied once its first app has started.
+
+A service process holds a large heap that lives as long as the process (every imported module,
+FastAPI's routes, SQLAlchemy's and pydantic's machinery), and CPython's cyclic collector walks
+it again in every full collection, while the default young-generation threshold (700
+allocations) starts a collection every request or two. Profiled on the inspection service's
+public check (py-spy --native), collections were 30 % of the server's CPU.
+
+``tune_for_serving`` therefore
+- collects, then freezes everything alive into the permanent generation: what startup built is
+  not garbage, and is never walked again;
+- raises the young-generation threshold, so the objects of requests in flight are traversed
+  once per ``GEN0_THRESHOLD`` allocations instead of once per 700. Cycles are still collected,
+  in larger batches.
+
+Only the first app of a process is frozen: tests build hundreds of apps in one process, and
+freezing each would keep every finished test's cyclic garbage forever.
+"""
+
+from __future__ import annotations
+
+import gc
+
+__all__ = ["GEN0_THRESHOLD", "tune_for_serving"]
+
+GEN0_THRESHOLD = 10_000
+_tuned = False
+
+
+def tune_for_serving() -> None:
+    global _tuned  # noqa: PLW0603 - once per process is the point
+    if _tuned:
+        return
+    _tuned = True
+    gc.collect()
+    gc.freeze()
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
