@@ -112,12 +112,40 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far (Linux ``/proc``; else NaN)."""
-        stat = Path(f"/proc/{self.pid}/stat")
-        if not stat.exists():
+        """User + system CPU time so far of the server process and of its worker processes
+        (uvicorn ``--workers``), from Linux ``/proc``; NaN elsewhere."""
+        if not Path(f"/proc/{self.pid}/stat").exists():
             return math.nan
-        fields = stat.read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_seconds(pid) for pid in _process_tree(self.pid))
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (None once the pid is gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = _stat_fields(pid)
+    if fields is None:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree(root: int) -> list[int]:
+    """``root`` and every process descended from it."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        fields = _stat_fields(int(entry.name)) if entry.name.isdigit() else None
+        if fields is not None:
+            parents[int(entry.name)] = int(fields[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree.extend(frontier)
+    return tree
 
 
 def argument_parser(name: str, description: str) -> argparse.ArgumentParser:
@@ -145,25 +173,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(factory: str, *, env: Mapping[str, str], ready_path: str) -> Iterator[Server]:
+def uvicorn_server(
+    factory: str, *, env: Mapping[str, str], ready_path: str, workers: int = 1
+) -> Iterator[Server]:
     """Serve ``module:factory`` in a child uvicorn process until the block ends."""
-    with uvicorn_servers({factory: factory}, env=env, ready_path=ready_path) as servers:
+    with uvicorn_servers(
+        {factory: factory}, env=env, ready_path=ready_path, workers=workers
+    ) as servers:
         yield servers[factory]
 
 
 @contextmanager
 def uvicorn_servers(
-    factories: Mapping[str, str], *, env: Mapping[str, str], ready_path: str
+    factories: Mapping[str, str], *, env: Mapping[str, str], ready_path: str, workers: int = 1
 ) -> Iterator[dict[str, Server]]:
-    """Serve each ``{name: "module:factory"}`` in its own uvicorn process, all started at once."""
+    """Serve each ``{name: "module:factory"}`` in its own uvicorn process, all started at once;
+    with ``workers`` > 1 each is a uvicorn master with that many worker processes."""
     with tempfile.TemporaryDirectory() as logs:
         children = {
-            name: _spawn(factory, env, Path(logs) / f"{index}.log")
+            name: _spawn(factory, env, Path(logs) / f"{index}.log", workers)
             for index, (name, factory) in enumerate(factories.items())
         }
         try:
             for process, port, log in children.values():
                 _wait_until_ready(process, port, ready_path, log)
+            if workers > 1:
+                # The first worker up answers; connections opened before the others are up
+                # would all stay with it. The workers are up once their start-up CPU settles.
+                for process, _, _ in children.values():
+                    _wait_until_idle(process.pid)
             yield {
                 name: Server(f"http://127.0.0.1:{port}", process.pid)
                 for name, (process, port, _) in children.items()
@@ -173,12 +211,14 @@ def uvicorn_servers(
 
 
 def _spawn(
-    factory: str, env: Mapping[str, str], log: Path
+    factory: str, env: Mapping[str, str], log: Path, workers: int
 ) -> tuple[subprocess.Popen[bytes], int, Path]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--app-dir", str(REPO_ROOT)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop"]
     command += ["--http", "httptools", "--no-access-log", "--log-level", "warning"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
@@ -195,6 +235,20 @@ def _wait_until_ready(process: subprocess.Popen[bytes], port: int, path: str, lo
             return
         time.sleep(0.1)
     raise RuntimeError(f"server on port {port} not ready after {SERVER_START_TIMEOUT_SECONDS} s")
+
+
+def _wait_until_idle(pid: int, *, interval: float = 0.5, busy_share: float = 0.1) -> None:
+    """Until ``pid`` and its workers use under ``busy_share`` of a core over ``interval``."""
+    server = Server("", pid)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+    before = server.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        now = server.cpu_seconds()
+        if now - before < interval * busy_share:
+            return
+        before = now
+    raise RuntimeError(f"server {pid} still busy starting after {SERVER_START_TIMEOUT_SECONDS} s")
 
 
 def _answers(port: int, path: str) -> bool:

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+import asyncpg
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.harness import (
+    Server,
     argument_parser,
     machine_info,
+    plain_postgres_url,
     print_table,
     scratch_database,
     sqlalchemy_url,
@@ -30,7 +33,7 @@ from investment.app import MANIFEST
 from investment.demo_answers import synthetic_answers
 from investment.factories.rows import row_record
 from investment.invitations.tokens import FilingTokens
-from investment.models import factory, survey_return
+from investment.models import factory, platform_tables, survey_return
 from investment.seeding import seed_demo
 from investment.settings import InvestmentSettings
 from investment.survey import registry_facts
@@ -47,11 +50,12 @@ class Size:
     factories: int
     processes: int
     concurrency: int  # per load process
-    pool_size: int
+    workers: int  # uvicorn worker processes: one per core
+    pool_size: int  # per worker: a request holds its connection for about a millisecond
 
 
-FULL = Size(factories=20_000, processes=2, concurrency=48, pool_size=20)
-QUICK = Size(factories=3_000, processes=1, concurrency=48, pool_size=20)
+FULL = Size(factories=20_000, processes=2, concurrency=48, workers=2, pool_size=10)
+QUICK = Size(factories=3_000, processes=1, concurrency=48, workers=2, pool_size=10)
 
 
 def main() -> None:
@@ -121,14 +125,17 @@ def _season(
 ) -> tuple[dict[str, float], dict[str, Any]]:
     with tempfile.TemporaryDirectory() as scratch:
         env = _server_env(settings, size, Path(scratch) / "issuer.pem")
-        with uvicorn_server("investment.app:create_app", env=env, ready_path="/livez") as server:
+        factory, workers = "investment.app:create_app", size.workers
+        with uvicorn_server(factory, env=env, ready_path="/livez", workers=workers) as server:
             cpu_start = server.cpu_seconds()
             saved, save_span = _phase(server.url, "save", size, items)
             cpu_saved = server.cpu_seconds()
             etags = {o.return_id: o.etag for o in saved if o.kind == "save" and o.status == 200}
             ready = [{**item, "etag": etags[item["id"]]} for item in items if item["id"] in etags]
+            database = asyncio.run(_database_cpu(settings.database_url))
             submitted, submit_span = _phase(server.url, "submit", size, ready)
             cpu_submitted = server.cpu_seconds()
+            database_submitted = asyncio.run(_database_cpu(settings.database_url, database.pids))
     checked = asyncio.run(_check(settings.database_url, submitted))
     metrics = {
         **_rates("open", saved, save_span),
@@ -144,13 +151,38 @@ def _season(
     metrics["server_cpu_ms_per_submit"] = round(
         (cpu_submitted - cpu_saved) / max(len(submitted), 1) * 1000, 3
     )
+    metrics["database_cpu_ms_per_submit"] = round(
+        (database_submitted.seconds - database.seconds) / max(len(submitted), 1) * 1000, 3
+    )
     params = {
         "processes": size.processes,
         "concurrency_per_process": size.concurrency,
-        "server_workers": 1,
-        "database_pool_size": size.pool_size,
+        "server_workers": size.workers,
+        "database_pool_size_per_worker": size.pool_size,
     }
     return metrics, params
+
+
+@dataclass(frozen=True, slots=True)
+class _DatabaseCpu:
+    pids: tuple[int, ...]
+    seconds: float
+
+
+async def _database_cpu(database_url: str, pids: tuple[int, ...] = ()) -> _DatabaseCpu:
+    """CPU seconds so far of the scratch database's backends (those given, or all open now):
+    PostgreSQL shares the two cores with the server, so its cost per submit counts too."""
+    if not pids:
+        connection = await asyncpg.connect(plain_postgres_url(database_url))
+        try:
+            rows = await connection.fetch(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await connection.close()
+        pids = tuple(row["pid"] for row in rows)
+    return _DatabaseCpu(pids, sum(Server("", pid).cpu_seconds() for pid in pids))
 
 
 def _phase(
@@ -178,7 +210,8 @@ def _rates(kind: str, outcomes: list[Outcome], span: float) -> dict[str, float]:
 
 
 async def _check(database_url: str, outcomes: list[Outcome]) -> dict[str, float]:
-    """Every acknowledged submission stored exactly once, with the receipt it was given."""
+    """Every acknowledged submission stored exactly once, with the receipt it was given, and
+    audited exactly once (the audit row is written by the same statement as the change)."""
     acknowledged: dict[int, str] = {}
     mismatched_replays = 0
     for outcome in outcomes:
@@ -186,6 +219,25 @@ async def _check(database_url: str, outcomes: list[Outcome]) -> dict[str, float]
             continue
         first = acknowledged.setdefault(outcome.return_id, outcome.receipt)
         mismatched_replays += first != outcome.receipt
+    stored, audits = await _stored_submissions(database_url)
+    lost = sum(1 for rid, receipt in acknowledged.items() if stored.get(rid, (None,))[0] != receipt)
+    duplicates = mismatched_replays + sum(1 for _, count in stored.values() if count > 1)
+    unaudited = sum(1 for rid in stored.keys() | audits.keys() if audits.get(rid) != 1)
+    return {
+        "acknowledged": len(acknowledged),
+        "stored_submissions": len(stored),
+        "lost_submissions": lost,
+        "duplicate_submissions": duplicates,
+        "submit_audit_mismatches": unaudited,
+        "retries_replayed": sum(1 for o in outcomes if o.kind == "retry" and o.status == 201),
+    }
+
+
+async def _stored_submissions(
+    database_url: str,
+) -> tuple[dict[int, tuple[str, int]], dict[int, int]]:
+    """(return id -> (receipt, submission count)), (return id -> its return.submit audit rows)."""
+    audit = platform_tables.audit_event
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as connection:
@@ -197,17 +249,15 @@ async def _check(database_url: str, outcomes: list[Outcome]) -> dict[str, float]
                 ).where(survey_return.c.survey_year == 2026, survey_return.c.submission_count > 0)
             )
             stored = {row.id: (row.receipt_number, row.submission_count) for row in rows}
+            counted = await connection.execute(
+                select(audit.c.record_id, func.count())
+                .where(audit.c.action == "return.submit")
+                .group_by(audit.c.record_id)
+            )
+            audits = {int(record_id): count for record_id, count in counted}
     finally:
         await engine.dispose()
-    lost = sum(1 for rid, receipt in acknowledged.items() if stored.get(rid, (None,))[0] != receipt)
-    duplicates = mismatched_replays + sum(1 for _, count in stored.values() if count > 1)
-    return {
-        "acknowledged": len(acknowledged),
-        "stored_submissions": len(stored),
-        "lost_submissions": lost,
-        "duplicate_submissions": duplicates,
-        "retries_replayed": sum(1 for o in outcomes if o.kind == "retry" and o.status == 201),
-    }
+    return stored, audits
 
 
 def _print(metrics: dict[str, float]) -> None:
@@ -223,15 +273,27 @@ def _print(metrics: dict[str, float]) -> None:
     ]
     print_table(("step", "per s", "p50 ms", "p99 ms", "errors"), rows)
     print_table(
-        ("acknowledged", "stored", "lost", "duplicates", "retries replayed"),
+        ("acknowledged", "stored", "lost", "duplicates", "audit mismatches", "retries replayed"),
         [
             (
                 metrics["acknowledged"],
                 metrics["stored_submissions"],
                 metrics["lost_submissions"],
                 metrics["duplicate_submissions"],
+                metrics["submit_audit_mismatches"],
                 metrics["retries_replayed"],
             )
+        ],
+    )
+    print_table(
+        ("CPU ms", "server", "database"),
+        [
+            ("per open + save", metrics["server_cpu_ms_per_open_and_save"], "-"),
+            (
+                "per submit",
+                metrics["server_cpu_ms_per_submit"],
+                metrics["database_cpu_ms_per_submit"],
+            ),
         ],
     )
     goal = (

@@ -14,6 +14,9 @@ For a request that carries the header:
    2xx/3xx response in the same transaction as the endpoint's writes. An error rolls both
    back, so a retry after a failure runs afresh.
 
+Routes on the driver path get the same guarantees without the lock and the transaction from
+``common.idempotent_write``, which shares this module's claims, records and replays.
+
 Owners: keys are scoped to the principal's subject; anonymous callers share the owner
 ``anonymous``. That is safe because a replay needs the key AND the identical request (method,
 path, query and body bytes), so only someone already holding the whole request sees its response.
@@ -23,6 +26,7 @@ Keys are kept at least ``KEY_LIFETIME``; the worker calls ``purge_expired_keys``
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -52,11 +56,17 @@ __all__ = [
     "KEY_LIFETIME",
     "REPLAYED_HEADER",
     "IdempotencyDep",
+    "IdempotencyKeyHeader",
     "IdempotentReplay",
     "IdempotentRequest",
+    "KeyRecord",
+    "StoredResponse",
+    "claim_request",
     "idempotent_request",
     "install_idempotency",
+    "kept_headers",
     "purge_expired_keys",
+    "replayed",
     "store_response",
 ]
 
@@ -84,15 +94,46 @@ IDEMPOTENCY_RESPONSES: dict[int | str, dict[str, Any]] = {
 """Add to ``responses=`` of an idempotent route so clients see its extra outcomes."""
 
 
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=IDEMPOTENCY_HEADER,
+        pattern=KEY_PATTERN,
+        description="Retry-safe key: a retry with the same key and body replays the "
+        "first response instead of creating a second record.",
+    ),
+]
+
+
 @dataclass(frozen=True, slots=True)
 class IdempotentRequest:
-    """A request holding the lock on its key; its response is stored before commit."""
+    """A request's claim on its key: who, which key, and the request that came with it."""
 
     owner: str
     key: str
     method: str
     path: str
     fingerprint: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A response as kept for replay: status, the headers that describe the resource, body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def to_response(self) -> Response:
+        return Response(content=self.body, status_code=self.status, headers=self.headers)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """What the table holds for a key: the first request's fingerprint and its response."""
+
+    request_hash: bytes
+    response: StoredResponse
 
 
 class IdempotentReplay(Exception):
@@ -104,29 +145,13 @@ class IdempotentReplay(Exception):
 
 
 async def idempotent_request(
-    request: Request,
-    session: SessionDep,
-    key: Annotated[
-        str | None,
-        Header(
-            alias=IDEMPOTENCY_HEADER,
-            pattern=KEY_PATTERN,
-            description="Retry-safe key: a retry with the same key and body replays the "
-            "first response instead of creating a second record.",
-        ),
-    ] = None,
+    request: Request, session: SessionDep, key: IdempotencyKeyHeader = None
 ) -> IdempotentRequest | None:
     """Lock the key, replay or refuse a reuse, or let the endpoint run (see module docstring)."""
     if key is None or request.method in SAFE_METHODS:
         return None
     _require_installed(request.app)
-    claim = IdempotentRequest(
-        owner=principal_of(request.scope).subject,
-        key=key,
-        method=request.method,
-        path=_target(request),
-        fingerprint=await _fingerprint(request),
-    )
+    claim = await claim_request(request, key)
     table = _table(request)
     if not await _try_lock(session, table, claim):
         raise Conflict(
@@ -135,12 +160,23 @@ async def idempotent_request(
         )
     stored = await _stored(session, table, claim)
     if stored is not None:
-        raise IdempotentReplay(_replay(stored, claim))
+        raise IdempotentReplay(replayed(stored, claim).to_response())
     request.state.idempotency = claim
     return claim
 
 
 IdempotencyDep = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
+
+
+async def claim_request(request: Request, key: str) -> IdempotentRequest:
+    """The request's claim on ``key``: its owner, target and fingerprint."""
+    return IdempotentRequest(
+        owner=principal_of(request.scope).subject,
+        key=key,
+        method=request.method,
+        path=_target(request),
+        fingerprint=await _fingerprint(request),
+    )
 
 
 async def store_response(request: Request, response: Response, session: AsyncSession) -> None:
@@ -159,7 +195,7 @@ async def store_response(request: Request, response: Response, session: AsyncSes
         "path": claim.path,
         "request_hash": claim.fingerprint,
         "response_status": response.status_code,
-        "response_headers": _kept_headers(response),
+        "response_headers": kept_headers(response.headers),
         "response_body": body,
     }
     await session.execute(_statements(_table(request)).insert, values)
@@ -242,32 +278,26 @@ async def _try_lock(session: AsyncSession, table: Table, claim: IdempotentReques
     return bool(locked)
 
 
-@dataclass(frozen=True, slots=True)
-class _StoredResponse:
-    request_hash: bytes
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
 async def _stored(
     session: AsyncSession, table: Table, claim: IdempotentRequest
-) -> _StoredResponse | None:
+) -> KeyRecord | None:
     params = {"claim_owner": claim.owner, "claim_key": claim.key}
     row = (await session.execute(_statements(table).stored, params)).first()
     if row is None:
         return None
-    return _StoredResponse(bytes(row[0]), int(row[1]), dict(row[2]), bytes(row[3]))
+    return KeyRecord(bytes(row[0]), StoredResponse(int(row[1]), dict(row[2]), bytes(row[3])))
 
 
-def _replay(stored: _StoredResponse, claim: IdempotentRequest) -> Response:
-    if stored.request_hash != claim.fingerprint:
+def replayed(record: KeyRecord, claim: IdempotentRequest) -> StoredResponse:
+    """The first response again, marked as a replay; 422 if the key came with another request."""
+    if record.request_hash != claim.fingerprint:
         raise UnprocessableContent(
             "this Idempotency-Key was already used for a different request; use a new key"
         )
-    headers = {**stored.headers, REPLAYED_HEADER: "true"}
-    return Response(content=stored.body, status_code=stored.status, headers=headers)
+    stored = record.response
+    return StoredResponse(stored.status, {**stored.headers, REPLAYED_HEADER: "true"}, stored.body)
 
 
-def _kept_headers(response: Response) -> dict[str, str]:
-    return {name: value for name, value in response.headers.items() if name in STORED_HEADERS}
+def kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers worth replaying: those that describe the created resource."""
+    return {name: value for name, value in headers.items() if name.lower() in STORED_HEADERS}

@@ -4,7 +4,9 @@
         await audit.record("filing.submit", "filing", str(filing.id))
 
 Actor, role, client IP and request id come from the request; the event lands in the request's
-session, so it commits with the endpoint's own writes (``CommittingRoute``).
+session, so it commits with the endpoint's own writes (``CommittingRoute``). A route on the
+driver path takes ``request_audit_source`` and ``app_audit_trail`` instead, and writes its
+events on the driver (``AuditTrail.record_on``, or ``AuditTrail.row`` in its own statement).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.audit.event import AuditEvent, Outcome
+from common.audit.event import AuditEvent, AuditSource, Outcome
 from common.audit.trail import AuditTrail
 from common.auth.middleware import principal_of
 from common.auth.principal import Principal
@@ -67,6 +69,17 @@ class RequestAudit:
             details=details or {},
         )
         return await self.trail.record(self.session, event)
+
+
+def request_audit_source(request: Request) -> AuditSource:
+    """Who is acting in this request and from where (read once the caller is known)."""
+    principal = principal_of(request.scope)
+    return AuditSource(
+        actor=principal.audit_name,
+        actor_role=str(principal.role),
+        client_ip=request.client.host if request.client else None,
+        request_id=request_id_of(request.scope),
+    )
 
 
 def app_audit_trail(request: Request) -> AuditTrail:

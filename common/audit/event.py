@@ -66,3 +66,34 @@ def _clean(value: str | None, width: int) -> str | None:
         return None
     # PostgreSQL text refuses NUL; the audit line must still land.
     return value.replace("\x00", "\ufffd")[:width]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSource:
+    """Who acts, and from where: what every event of one request shares."""
+
+    actor: str
+    actor_role: str
+    client_ip: str | None = None
+    request_id: str | None = None
+
+    def event(
+        self,
+        action: str,
+        record_type: str,
+        record_id: str,
+        *,
+        outcome: Outcome = Outcome.SUCCESS,
+        details: Mapping[str, Any] | None = None,
+    ) -> AuditEvent:
+        return AuditEvent(
+            actor=self.actor,
+            actor_role=self.actor_role,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            outcome=outcome,
+            client_ip=self.client_ip,
+            request_id=self.request_id,
+            details=details or {},
+        )

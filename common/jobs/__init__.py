@@ -10,7 +10,7 @@ and dead-letters it after the last attempt (see ``list_dead_letters``/``requeue_
 from common.jobs.dead_letters import DeadLetter, list_dead_letters, requeue_dead_letters
 from common.jobs.delivery import deliver_outbox_message
 from common.jobs.messages import Delivery, OutboxHandler, OutboxMessage
-from common.jobs.outbox import InvalidOutboxMessage, enqueue
+from common.jobs.outbox import InvalidOutboxMessage, enqueue, message_params, outbox_follower
 from common.jobs.queue import JobQueue, outbox_job_id, queue_name
 from common.jobs.relay import reclaim_stale, relay_all, relay_pending
 from common.jobs.retry import RetryPolicy
@@ -28,6 +28,8 @@ __all__ = [
     "deliver_outbox_message",
     "enqueue",
     "list_dead_letters",
+    "message_params",
+    "outbox_follower",
     "outbox_job_id",
     "queue_name",
     "reclaim_stale",

@@ -2,7 +2,8 @@
 
 The caller's session commits (or rolls back) the message together with its own writes, so
 "filing approved" and "notify the firm" can never come apart. A relay hands committed messages
-to the job queue later.
+to the job queue later. On the driver path the message is written by the change's own
+``common.atomic_write`` statement instead: ``outbox_follower`` with ``message_params``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.atomic_write import Follower, insert_per_change, prefixed
 from common.platform_tables import PlatformTables
 
 # Dotted lower-case names, e.g. "filing.submitted" or "notification.email".
 TOPIC_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 MAX_TOPIC_LENGTH = 100  # the column is String(100)
 MAX_PAYLOAD_BYTES = 64 * 1024  # messages carry ids and small facts, not documents
+PARAM_PREFIX = "outbox_"
 
 
 class InvalidOutboxMessage(ValueError):
@@ -46,6 +49,16 @@ async def enqueue(
     result = await session.execute(insert(outbox).values(values).returning(outbox.c.id))
     message_id: int = result.scalar_one()
     return message_id
+
+
+def outbox_follower(tables: PlatformTables) -> Follower:
+    """One message per change of a ``common.atomic_write`` statement, committed with it."""
+    return insert_per_change(tables.outbox, ("topic", "payload"), PARAM_PREFIX)
+
+
+def message_params(topic: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked message under the parameter names of ``outbox_follower``."""
+    return prefixed(PARAM_PREFIX, {"topic": check_topic(topic), "payload": check_payload(payload)})
 
 
 def check_topic(topic: str) -> str:

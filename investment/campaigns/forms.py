@@ -9,14 +9,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.driver import DriverStatement, Executor
 from common.errors import NotFound
 from investment.models import survey_form
 from investment.survey import FormDefinition
 
 MAX_FORMS = 64
+
+
+_DOCUMENT = select(survey_form.c.document).where(survey_form.c.id == bindparam("form_pk"))
+_DOCUMENT_ON_DRIVER = DriverStatement(_DOCUMENT)
 
 
 class FormCache:
@@ -26,20 +31,26 @@ class FormCache:
     async def get(self, session: AsyncSession, form_pk: int) -> FormDefinition:
         form = self._forms.get(form_pk)
         if form is None:
-            form = await _load(session, form_pk)
-            if len(self._forms) >= MAX_FORMS:
-                self._forms.clear()
-            self._forms[form_pk] = form
+            document = await session.scalar(_DOCUMENT, {"form_pk": form_pk})
+            form = self._keep(form_pk, document)
         return form
 
+    async def get_on(self, executor: Executor, form_pk: int) -> FormDefinition:
+        """The same, read on the driver path (``common.driver``)."""
+        form = self._forms.get(form_pk)
+        if form is None:
+            row = await _DOCUMENT_ON_DRIVER.fetch_one(executor, form_pk=form_pk)
+            form = self._keep(form_pk, None if row is None else row[0])
+        return form
 
-async def _load(session: AsyncSession, form_pk: int) -> FormDefinition:
-    document: Any = await session.scalar(
-        select(survey_form.c.document).where(survey_form.c.id == form_pk)
-    )
-    if document is None:
-        raise NotFound("no such form")
-    return FormDefinition.model_validate(document)
+    def _keep(self, form_pk: int, document: Any) -> FormDefinition:
+        if document is None:
+            raise NotFound("no such form")
+        form = FormDefinition.model_validate(document)
+        if len(self._forms) >= MAX_FORMS:
+            self._forms.clear()
+        self._forms[form_pk] = form
+        return form
 
 
 def app_forms(app: FastAPI) -> FormCache:

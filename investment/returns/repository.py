@@ -1,19 +1,37 @@
-"""Every query of the filing path: one read and one write per request, no N+1.
+"""Every query of the filing path, on the driver: one read and one write per request.
 
-The statements are built once, at import, and take their values as parameters: building an
-UPDATE with its values per request cost more Python time than running it.
+The statements are SQLAlchemy Core, compiled once (``common.driver``) and run on the write
+pool's autocommit connections. A read is one statement; a write is one ``common.atomic_write``
+statement that changes the return only at the version that was read and, in the same
+statement, writes its audit row, the stored idempotent response and the outbox message. So a
+save costs two round trips and a submit two, where the ORM session spent five and eight.
+A firm's list of its returns is an ordinary read on the session.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal_column, select, text, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+import asyncpg
+from sqlalchemy import Text, and_, any_, bindparam, func, literal, literal_column, select, text
+from sqlalchemy import update as update_statement
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.atomic_write import guarded_write
+from common.audit import audit_follower
+from common.driver import DriverStatement, Executor
+from common.idempotent_write import response_follower, with_stored_response
+from common.jobs import outbox_follower
 from investment.db_types import AnyRow
-from investment.models import factory, return_event, survey_campaign, survey_return
+from investment.models import (
+    factory,
+    platform_tables,
+    return_event,
+    survey_campaign,
+    survey_return,
+)
 
 EDITABLE = ("not_started", "draft", "flagged")
 _previous = survey_return.alias("previous")
@@ -42,24 +60,20 @@ def _comments() -> Any:
     )
 
 
-def _filing_query() -> Any:
+def _with_last_year(*columns: Any) -> Any:
+    """The return with its campaign and last year's return (if any) of the same factory."""
     return (
         select(
-            *_RETURN_COLUMNS,
-            *_FACTORY_COLUMNS,
+            *columns,
             survey_campaign.c.form_pk,
-            survey_campaign.c.closes_on,
             _previous.c.id.label("previous_id"),
             _previous.c.answers.label("previous_answers"),
             _previous.c.personal.label("previous_personal"),
-            _comments(),
         )
         .select_from(
             survey_return.join(
                 survey_campaign, survey_campaign.c.survey_year == survey_return.c.survey_year
-            )
-            .join(factory, factory.c.registration_number == survey_return.c.registration_number)
-            .outerjoin(
+            ).outerjoin(
                 _previous,
                 and_(
                     _previous.c.registration_number == survey_return.c.registration_number,
@@ -71,14 +85,37 @@ def _filing_query() -> Any:
     )
 
 
-# Built once: constructing this statement costs more Python time than running it.
-_FILING_QUERY = _filing_query()
+def _view_query() -> Any:
+    """What opening a return shows: also the registry facts and the comments."""
+    return (
+        _with_last_year(*_RETURN_COLUMNS, *_FACTORY_COLUMNS, survey_campaign.c.closes_on)
+        .join(factory, factory.c.registration_number == survey_return.c.registration_number)
+        .add_columns(_comments())
+    )
 
 
-async def load(session: AsyncSession, return_id: int) -> AnyRow | None:
-    """The return with its campaign's form id, the registry facts, last year's answers and the
-    comments, in one statement."""
-    return (await session.execute(_FILING_QUERY, {"return_id": return_id})).first()
+_VIEW = DriverStatement(_view_query())
+# Saving and submitting validate against last year; they need no registry facts or comments.
+_FOR_WRITE = _with_last_year(*_RETURN_COLUMNS)
+_FOR_WRITE_PLAIN = DriverStatement(_FOR_WRITE)
+_FOR_WRITE_WITH_KEY = DriverStatement(
+    with_stored_response(_FOR_WRITE, platform_tables.idempotency_key)
+)
+
+
+async def load_view(executor: Executor, return_id: int) -> asyncpg.Record | None:
+    """The return with its form id, the registry facts, last year's answers and the comments."""
+    return await _VIEW.fetch_one(executor, return_id=return_id)
+
+
+async def load_for_write(
+    executor: Executor, return_id: int, key: dict[str, Any] | None
+) -> asyncpg.Record | None:
+    """The return with its form id and last year's answers; with ``key`` (the claim's
+    parameters, ``common.idempotent_write.claim_params``) also the key's stored response."""
+    if key is None:
+        return await _FOR_WRITE_PLAIN.fetch_one(executor, return_id=return_id)
+    return await _FOR_WRITE_WITH_KEY.fetch_one(executor, return_id=return_id, **key)
 
 
 def _param(name: str, column: str) -> Any:
@@ -89,11 +126,11 @@ def _param(name: str, column: str) -> Any:
 def _writable() -> Any:
     """The row to write: this return, at the version that was read, still open for filing."""
     return (
-        update(survey_return)
+        update_statement(survey_return)
         .where(
             survey_return.c.id == bindparam("return_id"),
             survey_return.c.version == bindparam("expected_version"),
-            survey_return.c.status.in_(EDITABLE),
+            survey_return.c.status == any_(literal(list(EDITABLE), ARRAY(Text))),
         )
         .values(
             answers=_param("new_answers", "answers"),
@@ -104,69 +141,72 @@ def _writable() -> Any:
     )
 
 
-_SAVE_DRAFT = (
-    _writable()
-    .values(
-        problem_count=_param("new_problem_count", "problem_count"),
-        status=func.coalesce(
-            func.nullif(survey_return.c.status, text("'not_started'")), text("'draft'")
-        ),
+_SAVE_DRAFT = DriverStatement(
+    guarded_write(
+        _writable()
+        .values(
+            problem_count=_param("new_problem_count", "problem_count"),
+            status=func.coalesce(
+                func.nullif(survey_return.c.status, text("'not_started'")), text("'draft'")
+            ),
+        )
+        .returning(survey_return.c.version, survey_return.c.status, survey_return.c.updated_at),
+        audit_follower(platform_tables.audit_event),
     )
-    .returning(survey_return.c.version, survey_return.c.status, survey_return.c.updated_at)
 )
 
-_SUBMIT = (
-    _writable()
-    .values(
-        problem_count=0,
-        status="submitted",
-        submission_count=survey_return.c.submission_count + 1,
-        receipt_number=_param("new_receipt_number", "receipt_number"),
-        submitted_at=func.now(),
-        first_submitted_at=func.coalesce(survey_return.c.first_submitted_at, func.now()),
+
+@cache
+def _submit(*, with_key: bool, with_message: bool) -> DriverStatement:
+    """The submit statement: the change and its audit row, plus the stored response when the
+    request has an Idempotency-Key and the outbox message when it reports a registry change."""
+    change = (
+        _writable()
+        .values(
+            problem_count=0,
+            status="submitted",
+            submission_count=survey_return.c.submission_count + 1,
+            receipt_number=_param("new_receipt_number", "receipt_number"),
+            submitted_at=_param("new_submitted_at", "submitted_at"),
+            first_submitted_at=func.coalesce(
+                survey_return.c.first_submitted_at, _param("new_submitted_at", "submitted_at")
+            ),
+        )
+        .returning(survey_return.c.version)
     )
-    .returning(survey_return.c.version, survey_return.c.submitted_at)
-)
+    followers = [audit_follower(platform_tables.audit_event)]
+    if with_key:
+        followers.append(response_follower(platform_tables.idempotency_key))
+    if with_message:
+        followers.append(outbox_follower(platform_tables))
+    return DriverStatement(guarded_write(change, *followers))
 
 
 async def save_draft(
-    session: AsyncSession,
-    return_id: int,
-    version: int,
-    *,
-    answers: dict[str, Any],
-    personal: bytes | None,
-    problem_count: int,
-) -> AnyRow | None:
-    """None when the version moved on (another tab saved first) or the return is closed."""
-    params = {
-        "return_id": return_id,
-        "expected_version": version,
-        "new_answers": answers,
-        "new_personal": personal,
-        "new_problem_count": problem_count,
-    }
-    return (await session.execute(_SAVE_DRAFT, params)).first()
+    executor: Executor, params: dict[str, Any], audit: dict[str, Any]
+) -> asyncpg.Record | None:
+    """None when the version moved on (another tab saved first) or the return is closed.
+
+    ``params``: return_id, expected_version, new_answers, new_personal, new_problem_count;
+    ``audit``: the audit row's parameters (``AuditTrail.params``)."""
+    return await _SAVE_DRAFT.fetch_one(executor, **params, **audit)
 
 
 async def submit(
-    session: AsyncSession,
-    return_id: int,
-    version: int,
+    executor: Executor,
+    params: dict[str, Any],
+    followers: dict[str, Any],
     *,
-    answers: dict[str, Any],
-    personal: bytes | None,
-    receipt_number: str,
-) -> AnyRow | None:
-    """None when the version moved on or the return is no longer open for filing."""
-    params = {
-        "return_id": return_id,
-        "expected_version": version,
-        "new_answers": answers,
-        "new_personal": personal,
-        "new_receipt_number": receipt_number,
-    }
-    return (await session.execute(_SUBMIT, params)).first()
+    with_key: bool,
+    with_message: bool,
+) -> asyncpg.Record | None:
+    """None when the version moved on or the return is no longer open for filing.
+
+    ``params``: return_id, expected_version, new_answers, new_personal, new_receipt_number,
+    new_submitted_at; ``followers``: the audit row's, and the stored response's and outbox
+    message's when asked for."""
+    statement = _submit(with_key=with_key, with_message=with_message)
+    return await statement.fetch_one(executor, **params, **followers)
 
 
 async def firm_returns(session: AsyncSession, business_id: str, year: int | None) -> list[AnyRow]:

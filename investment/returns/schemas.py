@@ -7,10 +7,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from common.fields import SafeText
+from common.fields import Int64, SafeText
 
 AnswerKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-AnswerValue = SafeText | int | float | bool | list[SafeText] | None
+# Numbers JSON can carry exactly: 64-bit integers, finite floats (no NaN, no infinities).
+AnswerValue = (
+    SafeText | Int64 | Annotated[float, Field(allow_inf_nan=False)] | bool | list[SafeText] | None
+)
 MAX_ANSWERS = 500
 
 

@@ -27,7 +27,7 @@ def check_rule(
 ) -> Problem | None:
     """The rule's problem, if any; a rule that reads an invalid answer is skipped (that answer
     already has its own problem, and the rule cannot be judged on it)."""
-    if any(field in invalid for field in referenced_fields(rule)):
+    if invalid and any(field in invalid for field in referenced_fields(rule)):
         return None
     if isinstance(rule, SumRule):
         return _sum(form, rule, typed)

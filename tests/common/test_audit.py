@@ -17,7 +17,9 @@ from common.audit import (
     seal_pending,
     verify_chain,
 )
+from common.driver import DriverPool
 from common.observability.logging import configure_logging
+from common.settings import ServiceSettings
 from services.registry import SERVICES
 
 TABLES = SERVICES["investment"].tables
@@ -166,6 +168,28 @@ async def test_later_events_extend_the_sealed_chain(db_engine: AsyncEngine) -> N
         await session.commit()
     assert (report.sealed, report.head_seq) == (2, 5)
     assert (await verify_chain(db_engine, TABLES, KEY)).ok
+
+
+async def test_events_recorded_on_the_driver_join_the_same_chain(
+    db_engine: AsyncEngine, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging(json=True)
+    capsys.readouterr()
+    trail = AuditTrail(TABLES.audit_event, KEY, id_block=4)
+    pool = DriverPool(
+        ServiceSettings(database_url=database_url), purpose="test", size=1, read_only=False
+    )
+    try:
+        await write(db_engine, 2, trail)
+        async with pool.connection() as connection:
+            ids = [await trail.record_on(connection, event(f"D-{n}")) for n in range(5)]
+    finally:
+        await pool.close()
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    logged = [line["audit_id"] for line in lines if line.get("logger") == "moea.audit"]
+    report = await seal_pending(db_engine, TABLES, KEY)
+    assert logged[-5:] == ids  # committed at once, so logged at once
+    assert report.sealed == 7 and (await verify_chain(db_engine, TABLES, KEY)).ok
 
 
 async def test_committed_event_is_logged_as_one_json_line(

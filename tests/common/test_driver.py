@@ -1,0 +1,104 @@
+"""DriverStatement and DriverPool on real PostgreSQL: Core compiled once, values bound as they
+are, JSON as dicts, a lost or cancelled statement a 503."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import Integer, bindparam, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from common.driver import DriverPool, DriverStatement
+from common.errors import ServiceUnavailable
+from common.settings import ServiceSettings
+from tax_exemption.models import platform_tables
+
+OUTBOX = platform_tables.outbox
+NEW_MESSAGE = DriverStatement(
+    insert(OUTBOX)
+    .values(topic="case.filed", payload=bindparam("message", type_=OUTBOX.c.payload.type))
+    .returning(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.payload)
+)
+
+
+def pool_for(database_url: str, *, timeout_ms: int = 15_000) -> DriverPool:
+    settings = ServiceSettings(database_url=database_url, database_statement_timeout_ms=timeout_ms)
+    return DriverPool(settings, purpose="test", size=2, read_only=False)
+
+
+@pytest.fixture
+async def pool(database_url: str, clean_backends: None) -> AsyncIterator[DriverPool]:
+    writes = pool_for(database_url)
+    yield writes
+    await writes.close()
+
+
+async def test_values_fixed_in_the_statement_are_sent_with_the_bound_ones(
+    pool: DriverPool,
+) -> None:
+    message = {"filing_id": 7, "名稱": "台積電", "lines": [1, 2.5, None]}
+    async with pool.connection() as connection:
+        row = await NEW_MESSAGE.fetch_one(connection, message=message)
+
+    assert row is not None
+    assert (row["topic"], row["payload"]) == ("case.filed", message)  # JSON in, dict out
+
+
+async def test_a_statement_commits_on_its_own(pool: DriverPool, db_engine: AsyncEngine) -> None:
+    async with pool.connection() as connection:
+        row = await NEW_MESSAGE.fetch_one(connection, message={"n": 1})
+    assert row is not None
+
+    async with db_engine.connect() as connection:
+        stored = await connection.scalar(select(OUTBOX.c.payload).where(OUTBOX.c.id == row["id"]))
+    assert stored == {"n": 1}
+
+
+async def test_integers_beyond_64_bits_are_stored_exactly(
+    pool: DriverPool, db_engine: AsyncEngine
+) -> None:
+    async with pool.connection() as connection:
+        row = await NEW_MESSAGE.fetch_one(connection, message={"big": 10**30})
+    assert row is not None
+
+    async with db_engine.connect() as connection:
+        stored = await connection.scalar(select(OUTBOX.c.payload).where(OUTBOX.c.id == row["id"]))
+    assert stored == {"big": 10**30}
+
+
+async def test_a_missing_value_is_refused_before_the_database(pool: DriverPool) -> None:
+    async with pool.connection() as connection:
+        with pytest.raises(TypeError, match="message"):
+            await NEW_MESSAGE.fetch_one(connection)
+
+
+def test_an_expanding_in_is_refused_when_compiled() -> None:
+    with pytest.raises(ValueError, match="any_"):
+        DriverStatement(select(OUTBOX.c.id).where(OUTBOX.c.topic.in_(["a", "b"])))
+
+
+async def test_a_cancelled_statement_is_a_503(database_url: str, clean_backends: None) -> None:
+    impatient = pool_for(database_url, timeout_ms=100)
+    sleep = DriverStatement(select(func.pg_sleep(bindparam("seconds", type_=Integer))))
+    try:
+        async with impatient.connection() as connection:
+            with pytest.raises(ServiceUnavailable) as raised:
+                await sleep.fetch_one(connection, seconds=2)
+    finally:
+        await impatient.close()
+    assert raised.value.headers == {"Retry-After": "1"}
+
+
+async def test_a_transaction_left_open_ends_with_the_release(
+    pool: DriverPool, db_engine: AsyncEngine
+) -> None:
+    async with pool.connection() as connection:
+        await connection.transaction().start()  # never committed
+        await NEW_MESSAGE.fetch_one(connection, message={"n": 1})
+    async with pool.connection() as connection:
+        await NEW_MESSAGE.fetch_one(connection, message={"n": 2})
+
+    async with db_engine.connect() as connection:
+        payloads = (await connection.execute(select(OUTBOX.c.payload))).scalars().all()
+    assert payloads == [{"n": 2}]
