@@ -5,8 +5,9 @@
 Builds a synthetic register of 1,000,000 marks (``--quick``: 50,000) in a scratch database and
 measures, in one run: req/s and p50/p99 at 16 connections for similar, exact and prefix search
 and for a raw asyncpg PK select (the yardstick); p99 at a fixed 35 searches/s; Seq Scan nodes in
-the plans of every search statement; recall@10 of the labelled relevance set. Goal:
-``similar_ratio`` >= 0.25 with ``similar_p99_ms`` <= 50. Needs PostgreSQL, Redis and wrk.
+the plans of every search statement; recall@10 of the labelled relevance set; bulk download
+MB/s of a dataset file vs nginx serving it. Goals: ``similar_ratio`` >= 0.25 with
+``similar_p99_ms`` <= 50; ``download_ratio`` >= 0.5. Needs PostgreSQL, Redis, wrk and nginx.
 """
 
 from __future__ import annotations

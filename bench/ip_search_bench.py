@@ -11,6 +11,7 @@
    each request's scheduled start (no coordinated omission).
 4. Every search statement shape is EXPLAINed on the register; Seq Scan nodes are counted.
 5. recall@10 of the labelled relevance cases through the served API.
+6. Bulk download MB/s of a published dataset file from the app vs nginx (ip_search_downloads).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from bench.harness import (
     write_results,
 )
 from bench.ip_search_apps import CONFIG_VARIABLE
+from bench.ip_search_downloads import measure_downloads, open_data_dir, prepare_downloads
 from common.migrations import upgrade
 from ip_search.app import MANIFEST
 from ip_search.importing.planted import planted_number, planted_records
@@ -255,10 +257,34 @@ def prewarm(server: Server, paths: list[str]) -> None:
             client.get(path)
 
 
-def measure(server: Server, paths: list[str], load: Load) -> dict[str, float]:
+def _cpu_seconds(pids: list[int]) -> float:
+    return sum(Server("", pid).cpu_seconds() for pid in pids)
+
+
+async def _backend_pids(dsn: str) -> list[int]:
+    """The register database's PostgreSQL backends (both servers' pools, opened by a warm-up)."""
+    connection = await asyncpg.connect(plain_postgres_url(dsn))
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [row["pid"] for row in rows]
+
+
+def measure(server: Server, paths: list[str], load: Load, dsn: str) -> dict[str, float]:
+    """req/s and latency, and CPU µs per request of the server and of PostgreSQL (robust to a
+    shared host: the other server's idle backends add nothing)."""
     if load.warmup_seconds:
         run_wrk(server, paths, load, load.warmup_seconds)
+    backends = asyncio.run(_backend_pids(dsn))
+    app_before, db_before = _cpu_seconds([server.pid]), _cpu_seconds(backends)
     result = run_wrk(server, paths, load, load.duration_seconds)
+    requests = max(1.0, result["rps"] * load.duration_seconds)
+    result["app_cpu_us"] = (_cpu_seconds([server.pid]) - app_before) / requests * 1e6
+    result["db_cpu_us"] = (_cpu_seconds(backends) - db_before) / requests * 1e6
     print(f"  {len(paths):,} paths: {result}", flush=True)
     return result
 
@@ -313,13 +339,14 @@ async def recall_at_10(url: str) -> float:
 
 
 def _statements(q: str, nice_class: int | None) -> list[tuple[str, dict[str, Any]]]:
-    filters = sql.filter_statement(Filters(nice_classes=(nice_class,) if nice_class else ()))
+    wanted = Filters(nice_classes=(nice_class,) if nice_class else ())
+    filters = sql.filter_statement(wanted)
     keys = query_keys(q)
-    sources, params = similar_sources(keys, filters)
-    found = [(sql.candidates_statement(sources), {**params, **filters.params})]
-    trigram = trigram_source(keys, filters)
+    sources, params = similar_sources(keys, wanted)
+    found = [(sql.candidates_statement(sources), params)]
+    trigram = trigram_source(keys, wanted)
     if trigram is not None:
-        found.append((sql.candidates_statement([trigram[0]]), {**trigram[1], **filters.params}))
+        found.append((sql.candidates_statement(trigram[0]), trigram[1]))
     for mode in (SearchMode.EXACT, SearchMode.PREFIX, SearchMode.CONTAINS):
         try:
             listing, listing_params = listing_for(mode, keys, filters)
@@ -379,6 +406,7 @@ def _app_env(dsn: str, redis_url: str, scratch: str) -> dict[str, str]:
         "IP_SEARCH_RATE_LIMIT_ANONYMOUS": "100000000/minute",
         "IP_SEARCH_LOG_LEVEL": "WARNING",
         "IP_SEARCH_DEV_ISSUER_KEY_PATH": str(Path(scratch) / "issuer.pem"),
+        "IP_SEARCH_OPEN_DATA_DIR": str(open_data_dir(Path(scratch))),
     }
 
 
@@ -389,6 +417,7 @@ def main() -> None:
     load = QUICK if quick else FULL
     marks = arguments.marks or (QUICK_MARKS if quick else FULL_MARKS)
     fixed_seconds = FIXED_SECONDS_QUICK if quick else FIXED_SECONDS_FULL
+    load_before = os.getloadavg()  # other work on a shared host slows every route
     metrics: dict[str, float] = {}
     with (
         tempfile.TemporaryDirectory() as scratch,
@@ -397,6 +426,7 @@ def main() -> None:
         upgrade(MANIFEST.migrations, sqlalchemy_url(dsn))
         print(f"building {marks:,} synthetic marks ...")
         build_seconds = asyncio.run(build_register(dsn, marks))
+        download_root = prepare_downloads(dsn, Path(scratch), quick=quick)
         sets = query_sets(asyncio.run(_sample_marks(dsn)))
         yard_config = {"dsn": plain_postgres_url(dsn), "pool_size": POOL_SIZE, "id_count": 10_000}
         env = {CONFIG_VARIABLE: json.dumps(yard_config)}
@@ -411,16 +441,17 @@ def main() -> None:
             ) as app,
         ):
             results = {
-                "yardstick": measure(yard, sets["yardstick"], load),
-                "similar": measure(app, sets["similar"], load),
-                "exact": measure(app, sets["exact"], load),
-                "prefix": measure(app, sets["prefix"], load),
+                "yardstick": measure(yard, sets["yardstick"], load, dsn),
+                "similar": measure(app, sets["similar"], load, dsn),
+                "exact": measure(app, sets["exact"], load, dsn),
+                "prefix": measure(app, sets["prefix"], load, dsn),
             }
             prewarm(app, sets["similar_hot"])
-            results["similar_hot"] = measure(app, sets["similar_hot"], load)
+            results["similar_hot"] = measure(app, sets["similar_hot"], load, dsn)
             mixed = sets["similar"][:1500] + sets["exact"][:250] + sets["prefix"][:250]
             fixed = asyncio.run(fixed_rate(app.url, mixed, FIXED_RATE, fixed_seconds))
             recall = asyncio.run(recall_at_10(app.url))
+            downloads = measure_downloads(app, download_root, quick=quick)
         plan_queries = [
             urllib.parse.parse_qs(p.split("?", 1)[1])["q"][0] for p in sets["similar"][:40]
         ]
@@ -446,7 +477,10 @@ def main() -> None:
         "similar_hot_p99_ms": results["similar_hot"]["p99_ms"],
         "similar_hot_ratio": results["similar_hot"]["rps"] / yard_rps,
         "fixed_rate_p50_ms": fixed["p50_ms"],
+        **{f"{name}_app_cpu_us": r["app_cpu_us"] for name, r in results.items()},
+        **{f"{name}_db_cpu_us": r["db_cpu_us"] for name, r in results.items()},
         "build_seconds": build_seconds,
+        **downloads,
     }
     _report(results, fixed, metrics, explained)
     params = {
@@ -461,9 +495,12 @@ def main() -> None:
         "statements_explained": explained,
         "goal": f"similar_ratio >= {GOAL_RATIO} and similar_p99_ms <= {GOAL_P99_MS}",
     }
-    write_results(arguments.out, metrics=metrics, params=params, machine=machine_info())
+    machine = machine_info(load_average_before=load_before, load_average_after=os.getloadavg())
+    print(f"\nload average (1/5/15 min): before {load_before}, after {os.getloadavg()}")
+    write_results(arguments.out, metrics=metrics, params=params, machine=machine)
     print(f"\nwrote {arguments.out}")
     errors = sum(r["errors"] for r in results.values()) + fixed["errors"]
+    errors += downloads["download_errors"]
     if errors:
         raise SystemExit(f"{errors:.0f} requests failed: the numbers above are not valid")
 
@@ -475,13 +512,15 @@ def _report(
     explained: int,
 ) -> None:
     rows: list[tuple[object, ...]] = [
-        (name, r["rps"], r["p50_ms"], r["p99_ms"], r["errors"]) for name, r in results.items()
+        (name, r["rps"], r["p50_ms"], r["p99_ms"], r["errors"], r["app_cpu_us"], r["db_cpu_us"])
+        for name, r in results.items()
     ]
-    rows.append(
-        (f"fixed {FIXED_RATE:.0f}/s mixed", "-", fixed["p50_ms"], fixed["p99_ms"], fixed["errors"])
-    )
+    fixed_row = ("-", fixed["p50_ms"], fixed["p99_ms"], fixed["errors"], "-", "-")
+    rows.append((f"fixed {FIXED_RATE:.0f}/s mixed", *fixed_row))
     print()
-    print_table(["route", "req/s", "p50 ms", "p99 ms", "errors"], rows)
+    print_table(
+        ["route", "req/s", "p50 ms", "p99 ms", "errors", "app CPU µs/req", "PG CPU µs/req"], rows
+    )
     print()
     print_table(
         ["metric", "value"],
@@ -494,6 +533,9 @@ def _report(
                 f"{metrics['seq_scans_in_plans']:.0f} of {explained} statements",
             ),
             ("recall_at_10", f"{metrics['recall_at_10']:.3f}"),
+            ("download_mb_s", f"{metrics['download_mb_s']:,.0f}"),
+            ("nginx_mb_s", f"{metrics['nginx_mb_s']:,.0f}"),
+            ("download_ratio", f"{metrics['download_ratio']:.2f}  (goal >= 0.5)"),
             ("build_seconds", f"{metrics['build_seconds']:.0f}"),
         ],
     )

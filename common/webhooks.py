@@ -57,7 +57,7 @@ def _is_internal_address(host: str) -> bool:
 
 WebhookUrl = Annotated[
     str,
-    StringConstraints(max_length=MAX_URL_LENGTH, pattern=r"^https://[^\s]+$"),
+    StringConstraints(max_length=MAX_URL_LENGTH, pattern=r"^https://[^\s\x00-\x1f\x7f]+$"),
     AfterValidator(check_webhook_url),
 ]
 

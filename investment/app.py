@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from common.app_factory import ServiceDefinition, create_service_app
+from common.driver import write_pool_lifespan
 from common.manifest import ServiceManifest
 from investment.campaigns.endpoints import router as campaigns_router
 from investment.cli import main as investment_command
@@ -55,6 +56,7 @@ def create_app(settings: InvestmentSettings | None = None) -> FastAPI:
         settings=settings,
         tables=platform_tables,
         routers=ROUTERS,
+        lifespans=(write_pool_lifespan,),  # the filing path runs on the driver
     )
     app = create_service_app(definition)
     app.state.filing_tokens = FilingTokens(

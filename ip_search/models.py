@@ -3,9 +3,10 @@
 The migrations (``0002_trademark_register``) are written by hand; these Core tables mirror them
 for the queries. Search keys live in narrow ``(key, application_no)`` tables with a btree primary
 key, because 1–2 character Chinese queries cannot use a trigram index while an exact key lookup
-answers them in well under a millisecond. The key tables carry no foreign key on purpose: the
-importer deletes and rewrites a mark's keys itself, and a per-row FK check would double the cost
-of a bulk load.
+answers them in well under a millisecond; each posting also holds the mark's Nice classes and
+length (``0007``), so a class-filtered search reads postings alone. The key tables carry no
+foreign key on purpose: the importer deletes and rewrites a mark's keys itself, and a per-row FK
+check would double the cost of a bulk load.
 """
 
 from sqlalchemy import (
@@ -15,15 +16,17 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     SmallInteger,
     Table,
     Text,
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 
 from common.database import service_metadata
 from common.platform_tables import PlatformTables
@@ -126,6 +129,8 @@ mark_gram = Table(
     metadata,
     Column("gram", Text, primary_key=True),
     Column("application_no", Text, primary_key=True, index=True),
+    Column("nice_classes", ARRAY(SmallInteger), nullable=False),
+    Column("mark_length", SmallInteger, nullable=False),
 )
 
 mark_sound = Table(
@@ -133,6 +138,8 @@ mark_sound = Table(
     metadata,
     Column("key", Text, primary_key=True),
     Column("application_no", Text, primary_key=True, index=True),
+    Column("nice_classes", ARRAY(SmallInteger), nullable=False),
+    Column("mark_length", SmallInteger, nullable=False),
 )
 
 import_run = Table(
@@ -209,6 +216,7 @@ api_key = Table(
     Column("prefix", Text, nullable=False),
     Column("label", Text, nullable=False),
     Column("daily_quota", Integer, nullable=False),
+    Column("requests_per_minute", Integer, nullable=False, server_default="600"),
     Column("created_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("revoked_at", DateTime(timezone=True)),
@@ -256,4 +264,63 @@ patent = Table(
     Column("inventors_tsv", TSVECTOR, Computed(_SIMPLE_TSV.format("inventor_terms"))),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("office", "publication_no", name="uq_patent_office_publication_no"),
+)
+
+trademark_watch = Table(
+    "trademark_watch",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("business_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("nice_classes", ARRAY(SmallInteger), nullable=False),
+    Column("groups", ARRAY(Text), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("active", Boolean, nullable=False, server_default="true"),
+    Column("webhook_url", Text),
+    Column("webhook_secret_enc", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+trademark_watch_alert = Table(
+    "trademark_watch_alert",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "watch_id",
+        BigInteger,
+        ForeignKey("ip_search.trademark_watch.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("application_no", Text, nullable=False),
+    Column("import_run_id", BigInteger),
+    Column("score", Float, nullable=False),
+    Column("breakdown", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("read_at", DateTime(timezone=True)),
+    UniqueConstraint("watch_id", "application_no"),
+)
+
+# Filtered exports of the register (migration 0006): one row per export job, keyed for reuse by
+# (query_hash, data_as_of); rows_done is the progress the worker reports while it writes.
+trademark_export = Table(
+    "trademark_export",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=func.gen_random_uuid()),
+    Column("query", JSONB, nullable=False),
+    Column("query_hash", Text, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("data_as_of", DateTime(timezone=True)),
+    Column("requested_by", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("estimated_rows", BigInteger, nullable=False),
+    Column("rows_done", BigInteger, nullable=False, server_default="0"),
+    Column("row_count", BigInteger),
+    Column("storage_key", Text),
+    Column("sha256", Text),
+    Column("size_bytes", BigInteger),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
 )

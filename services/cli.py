@@ -7,6 +7,7 @@ moea seal-audit | verify-audit | reencrypt-pii [--service NAME]
 moea token --role ROLE [--business-id ID | --agency A | --county C] [--subject S]
 moea ip-search import PATH... [--feed tmarkappl|tmarkrights|gazette]
 moea ip-search import-patents PATH... [--max-errors N]   (JSON Lines, see ip_search.patents)
+moea ip-search reindex   (rebuild the OpenSearch index; needs IP_SEARCH_OPENSEARCH_URL)
 moea investment import-registry PATH [--accept-partial] | seed-parks
 """
 
@@ -77,9 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
-    ip_search = commands.add_parser("ip-search", help="ip_search operations: import PATH...")
+    ip_search = commands.add_parser(
+        "ip-search", help="ip_search operations: import PATH..., import-patents PATH..., reindex"
+    )
     ip_search.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR)
-    ip_search.add_argument("args", nargs=argparse.REMAINDER, help="import PATH... [--feed F]")
+    ip_search.add_argument(
+        "args", nargs=argparse.REMAINDER, help="import PATH... [--feed F] | reindex"
+    )
     ip_search.set_defaults(handler=_ip_search)
 
     investment = commands.add_parser(

@@ -11,8 +11,9 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import RowMapping, select
 
+from common.exports import ExportProgress, run_export
 from common.jobs import Delivery
 from common.pii import FieldCipher
 from investment.db_types import AnyRow
@@ -38,32 +39,20 @@ def content_cipher_args(export_id: int) -> dict[str, str]:
 
 
 async def build_export(delivery: Delivery) -> None:
-    export_id = int(delivery.message.payload["export_id"])
-    session = delivery.session
-    job = (
-        await session.execute(select(survey_export).where(survey_export.c.id == export_id))
-    ).first()
-    if job is None or job.status == "done":
-        return
-    document = await session.scalar(
+    await run_export(delivery, survey_export, _build)
+
+
+async def _build(delivery: Delivery, job: RowMapping, _progress: ExportProgress) -> dict[str, Any]:
+    document = await delivery.session.scalar(
         select(survey_form.c.document)
         .join(survey_campaign, survey_campaign.c.form_pk == survey_form.c.id)
-        .where(survey_campaign.c.survey_year == job.survey_year)
+        .where(survey_campaign.c.survey_year == job["survey_year"])
     )
     form = FormDefinition.model_validate(document)
-    rows = await _returns(delivery, job.survey_year, job.county_code)
-    cipher = FieldCipher.from_settings(delivery.settings)
-    text = render_csv(form, rows, cipher)
-    await session.execute(
-        update(survey_export)
-        .where(survey_export.c.id == export_id)
-        .values(
-            status="done",
-            row_count=len(rows),
-            content=cipher.encrypt(text, **content_cipher_args(export_id)),
-            finished_at=func.now(),
-        )
-    )
+    rows = await _returns(delivery, job["survey_year"], job["county_code"])
+    text = render_csv(form, rows, delivery.cipher)
+    content = delivery.cipher.encrypt(text, **content_cipher_args(job["id"]))
+    return {"row_count": len(rows), "content": content}
 
 
 async def _returns(delivery: Delivery, year: int, county_code: str) -> list[AnyRow]:

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from common.exports import ExportStatus
+
 
 class ExportIn(BaseModel):
     county_code: str | None = Field(
@@ -17,7 +19,7 @@ class ExportOut(BaseModel):
     id: int
     survey_year: int
     county_code: str
-    status: str = Field(description="queued, then done")
+    status: ExportStatus = Field(description="queued, running, then done or failed")
     row_count: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None

@@ -82,8 +82,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "trademark_agent": ("application_no", "position", "name_zh", "address"),
     "mark_text": ("application_no", "position", "compact", "form"),
-    "mark_gram": ("gram", "application_no"),
-    "mark_sound": ("key", "application_no"),
+    "mark_gram": ("gram", "application_no", "nice_classes", "mark_length"),
+    "mark_sound": ("key", "application_no", "nice_classes", "mark_length"),
 }
 CHILD_TABLES = ("trademark_class", "trademark_party", "trademark_agent", "mark_text")
 KEY_TABLES = ("mark_gram", "mark_sound")
@@ -128,6 +128,11 @@ def sound_keys(keys: MarkKeys) -> list[str]:
 def gram_keys(keys: MarkKeys) -> list[str]:
     """CJK characters and bigrams (1–2 character queries cannot use trigrams), Latin words."""
     return list(dict.fromkeys((*keys.cjk_unigrams, *keys.cjk_bigrams, *latin_words(keys))))
+
+
+def mark_length(keys: MarkKeys) -> int:
+    """Characters of the mark's shortest text: orders a key's postings, shortest mark first."""
+    return min((len(compact) for compact in keys.compacts if compact), default=0)
 
 
 def latin_words(keys: MarkKeys) -> list[str]:
@@ -222,6 +227,8 @@ def record_rows(record: TrademarkRecord, run_id: int | None = None) -> MarkRows:
         for position, (form, compact) in enumerate(zip(keys.forms, keys.compacts, strict=True))
         if compact
     ]
-    tables["mark_gram"] = [(gram, number) for gram in gram_keys(keys)]
-    tables["mark_sound"] = [(key, number) for key in sound_keys(keys)]
+    # Postings carry the classes and length, so a class-filtered search reads postings alone.
+    posting = (list(record.nice_classes), mark_length(keys))
+    tables["mark_gram"] = [(gram, number, *posting) for gram in gram_keys(keys)]
+    tables["mark_sound"] = [(key, number, *posting) for key in sound_keys(keys)]
     return rows

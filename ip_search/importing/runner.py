@@ -5,6 +5,8 @@ progress bar): a hostile or malformed file is refused before anything is written
 that fails later still rolls back entirely. Parsing and key computation are CPU work, so they
 run in a thread while the event loop writes the previous batch. Every import, finished or
 refused, leaves an ``import_run`` row; the last finished one is the register's ``data_as_of``.
+A finished import with marks also commits an outbox announcement (``announce``), on which
+watch matching runs, whether the import came from the CLI, the job or the demo seed.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from ip_search.importers import (
     read_tmarkrights,
     tmark,
 )
+from ip_search.importing.announce import announce_import
 from ip_search.importing.loader import RegisterLoader
+from ip_search.importing.maintenance import BULK_IMPORT_ROWS, refresh_search_tables
 from ip_search.importing.progress import Progress, SilentProgress
 from ip_search.importing.rows import MarkRows, record_rows
 
@@ -213,6 +217,10 @@ async def import_batches(
                     summary.add(batch)
                     progress.advance(batch.accepted, len(batch.rejections))
                 await _finish_run(driver, summary)
+                if summary.accepted:
+                    await announce_import(driver, summary.run_id)
+        if summary.accepted >= BULK_IMPORT_ROWS:
+            await refresh_search_tables(engine)
     except XmlRefusedError as error:
         summary = ImportSummary(source=source, feed=feed, refused=str(error))
         await _record_refusal(engine, summary, started)

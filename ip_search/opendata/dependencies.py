@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from common.pii.blind_index import BlindIndex
 from ip_search.opendata.downloads import DownloadContext
+from ip_search.opendata.serving import FileSource
 from ip_search.opendata.storage import LocalStorage
 from ip_search.settings import IpSearchSettings
 
@@ -31,11 +32,18 @@ async def download_context(request: Request) -> DownloadContext:
     settings = _settings(request)
     return DownloadContext(
         redis=request.app.state.redis,
-        storage=LocalStorage(settings.open_data_dir),
+        files=_file_source(settings),
         index=BlindIndex.from_settings(settings),
-        object_store_url=settings.open_data_base_url,
         now=datetime.now(UTC),
     )
+
+
+def _file_source(settings: IpSearchSettings) -> FileSource:
+    return FileSource(LocalStorage(settings.open_data_dir), settings.open_data_base_url)
+
+
+async def file_source(request: Request) -> FileSource:
+    return _file_source(_settings(request))
 
 
 async def base_url(request: Request) -> str:
@@ -46,4 +54,8 @@ async def base_url(request: Request) -> str:
 StorageDep = Annotated[LocalStorage, Depends(open_data_storage)]
 BlindIndexDep = Annotated[BlindIndex, Depends(blind_index)]
 DownloadContextDep = Annotated[DownloadContext, Depends(download_context)]
+FileSourceDep = Annotated[FileSource, Depends(file_source)]
 BaseUrlDep = Annotated[str, Depends(base_url)]
+ApiKeyHeader = Annotated[
+    str | None, Header(alias="X-API-Key", max_length=200, description="Key of a bulk client")
+]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Header, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 
 from common.audit import AuditDep
 from common.auth import Principal, Role, require_roles
@@ -15,6 +15,7 @@ from common.database import ServiceRouter, SessionDep
 from common.pagination import Cursor, Limit, Page
 from ip_search.opendata import downloads, jsonld, service
 from ip_search.opendata.dependencies import (
+    ApiKeyHeader,
     BaseUrlDep,
     BlindIndexDep,
     DownloadContextDep,
@@ -32,6 +33,7 @@ from ip_search.opendata.schemas import (
     UpdateFrequency,
     VersionOut,
 )
+from ip_search.opendata.serving import Conditions
 from ip_search.settings import IpSearchSettings
 
 router = ServiceRouter(prefix="/open-data", tags=["open data"])
@@ -39,9 +41,6 @@ router = ServiceRouter(prefix="/open-data", tags=["open data"])
 Publisher = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
 DatasetPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 VersionPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
-ApiKeyHeader = Annotated[
-    str | None, Header(alias="X-API-Key", max_length=200, description="Key of a bulk client")
-]
 _LINKED_DATA: dict[int | str, dict[str, Any]] = {
     200: {"content": {jsonld.MEDIA_TYPE: {}}, "description": "DCAT dataset"}
 }
@@ -212,14 +211,11 @@ async def download(
     context: DownloadContextDep,
     api_key: ApiKeyHeader = None,
 ) -> Response:
-    headers = request.headers
     wanted = downloads.DownloadRequest(
         dataset_id=dataset_id,
         version=version,
         counted=request.method == "GET",
-        range=headers.get("range"),
-        if_range=headers.get("if-range"),
-        if_none_match=headers.get("if-none-match"),
+        conditions=Conditions.from_headers(request.headers),
         api_key=api_key,
     )
     delivery = await downloads.deliver(session, context, wanted)

@@ -1,30 +1,22 @@
-"""A decided download as an HTTP response: 304, 302, or the file (200/206), streamed."""
+"""A decided delivery as an HTTP response: 304, 302, or the file (200/206), streamed."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
 
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
-from ip_search.opendata.downloads import Delivery
-from ip_search.opendata.streaming import read_window
+from ip_search.opendata.serving import Delivery
+from ip_search.opendata.streaming import FileWindowResponse
 
-# A version's bytes never change (a new file is a new version), so caches may keep it a day.
+# A file's bytes never change (a new file is a new version or export), so caches may keep it.
 CACHE_CONTROL = "public, max-age=86400"
 
 
-def _filename(version: Any, storage_key: str) -> str:
-    suffix = storage_key.rsplit(".", 1)[-1] if "." in storage_key.rsplit("/", 1)[-1] else "bin"
-    return f"{version['dataset_id']}-v{version['version']}.{suffix}"
-
-
 def _file_headers(delivery: Delivery) -> dict[str, str]:
-    version = delivery.version
-    digest = base64.b64encode(bytes.fromhex(version["sha256"])).decode()
-    filename = _filename(version, version["storage_key"])
+    digest = base64.b64encode(bytes.fromhex(delivery.file.sha256)).decode()
     return {
-        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Disposition": f'attachment; filename="{delivery.file.filename}"',
         "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530: the whole file's digest
     }
 
@@ -41,9 +33,9 @@ def delivery_response(delivery: Delivery, *, head: bool) -> Response:
     if window.partial:
         headers["Content-Range"] = window.content_range
     status = 206 if window.partial else 200
-    media_type = delivery.version["media_type"]
+    media_type = delivery.file.media_type
     if head:
         return Response(status_code=status, headers=headers, media_type=media_type)
-    return StreamingResponse(
-        read_window(path, window), status_code=status, headers=headers, media_type=media_type
+    return FileWindowResponse(
+        path, window, status_code=status, headers=headers, media_type=media_type
     )

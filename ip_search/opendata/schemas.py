@@ -106,7 +106,10 @@ class RegisterVersionIn(BaseModel):
 
 class ApiKeyIn(BaseModel):
     label: str = Field(min_length=1, max_length=200, examples=["university mirror"])
-    daily_quota: int = Field(ge=1, le=10_000_000)
+    daily_quota: int = Field(ge=1, le=10_000_000, description="Downloads per Taipei day")
+    requests_per_minute: int = Field(
+        default=600, ge=1, le=100_000, description="The key's own rate limit, apart from its IP's"
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -114,5 +117,6 @@ class ApiKeyOut(BaseModel):
     prefix: str
     label: str
     daily_quota: int
+    requests_per_minute: int
     created_at: datetime
     key: str | None = Field(default=None, description="The key itself: shown once, at creation")

@@ -187,6 +187,7 @@ async def create_api_key(
             "prefix": apikeys.display_prefix(key),
             "label": body.label,
             "daily_quota": body.daily_quota,
+            "requests_per_minute": body.requests_per_minute,
             "created_by": audit.principal.audit_name,
         },
     )

@@ -1,8 +1,8 @@
-"""Local file storage of dataset versions: keys are relative paths below ``open_data_dir``.
+"""Local file storage of dataset versions and exports: keys are paths below ``open_data_dir``.
 
-A key never escapes the root (no absolute paths, no ``..``, no symlink out). Uploads are written
-to ``.incoming/`` while their SHA-256 is computed, then renamed into place, so a half-written
-upload is never visible under a key. All disk work runs in worker threads.
+A key never escapes the root (no absolute paths, no ``..``, no symlink out). Uploads and exports
+are written to ``.incoming/`` while their SHA-256 is computed, then renamed into place, so a
+half-written file is never visible under a key. All disk work runs in worker threads.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import hashlib
 import re
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import anyio
 
@@ -37,6 +39,29 @@ class Received:
     path: Path
     sha256: str
     size: int
+
+
+class IncomingFile:
+    """A file being written (in worker threads), its SHA-256 and size kept up to date."""
+
+    def __init__(self, path: Path, handle: BinaryIO) -> None:
+        self.path = path
+        self.size = 0
+        self._handle = handle
+        self._digest = hashlib.sha256()
+
+    async def write(self, chunk: bytes) -> None:
+        self._digest.update(chunk)
+        await anyio.to_thread.run_sync(self._handle.write, chunk)
+        self.size += len(chunk)
+
+    async def close(self) -> None:
+        if not self._handle.closed:
+            await anyio.to_thread.run_sync(self._handle.close)
+
+    @property
+    def received(self) -> Received:
+        return Received(self.path, self._digest.hexdigest(), self.size)
 
 
 class LocalStorage:
@@ -64,17 +89,29 @@ class LocalStorage:
         """The size of the stored file, or None if there is none."""
         return await anyio.to_thread.run_sync(_size, self.path_of(key))
 
+    @asynccontextmanager
+    async def incoming(self) -> AsyncIterator[IncomingFile]:
+        """A new file in ``.incoming/``, hashed as it is written; deleted if the block fails."""
+        directory = self.root / INCOMING
+        await anyio.to_thread.run_sync(lambda: directory.mkdir(parents=True, exist_ok=True))
+        path = directory / uuid.uuid4().hex
+        file = IncomingFile(path, await anyio.to_thread.run_sync(path.open, "wb"))
+        try:
+            yield file
+        except BaseException:
+            await file.close()
+            await self.discard(path)
+            raise
+        await file.close()
+
     async def receive(self, chunks: AsyncIterator[bytes], max_bytes: int) -> Received:
         """Write an upload to a temporary file, hashing it; 413 (nothing kept) past the limit."""
-        incoming = self.root / INCOMING
-        await anyio.to_thread.run_sync(lambda: incoming.mkdir(parents=True, exist_ok=True))
-        temporary = incoming / uuid.uuid4().hex
-        try:
-            sha256, size = await _write(temporary, chunks, max_bytes)
-        except BaseException:
-            await self.discard(temporary)
-            raise
-        return Received(temporary, sha256, size)
+        async with self.incoming() as file:
+            async for chunk in chunks:
+                if file.size + len(chunk) > max_bytes:
+                    raise PayloadTooLarge(f"an upload may hold at most {max_bytes} bytes")
+                await file.write(chunk)
+        return file.received
 
     async def place(self, received: Received, key: str) -> StoredFile:
         """Move a received upload under ``key`` (replacing an orphan of a failed publish)."""
@@ -82,24 +119,12 @@ class LocalStorage:
         await anyio.to_thread.run_sync(_move, received.path, target)
         return StoredFile(key, received.sha256, received.size)
 
+    async def delete(self, key: str) -> None:
+        path = self.path_of(key)
+        await anyio.to_thread.run_sync(lambda: path.unlink(missing_ok=True))
+
     async def discard(self, temporary: Path) -> None:
         await anyio.to_thread.run_sync(lambda: temporary.unlink(missing_ok=True))
-
-
-async def _write(path: Path, chunks: AsyncIterator[bytes], max_bytes: int) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    written = 0
-    handle = await anyio.to_thread.run_sync(path.open, "wb")
-    try:
-        async for chunk in chunks:
-            written += len(chunk)
-            if written > max_bytes:
-                raise PayloadTooLarge(f"an upload may hold at most {max_bytes} bytes")
-            digest.update(chunk)
-            await anyio.to_thread.run_sync(handle.write, chunk)
-    finally:
-        await anyio.to_thread.run_sync(handle.close)
-    return digest.hexdigest(), written
 
 
 def _hash_file(path: Path) -> tuple[str, int]:

@@ -1,4 +1,4 @@
-"""The contract every trademark search backend meets (PostgreSQL now, OpenSearch later).
+"""The contract every trademark search backend meets (PostgreSQL and OpenSearch).
 
 A backend turns a ``SearchQuery`` into ``Candidates``: marks that may match, with the facts the
 ranker needs (numbers, name, classes, status, stored match keys). Ranking, explanation, facets
@@ -104,9 +104,20 @@ class Candidates:
     total_is_exact: bool
 
 
+class QueryTooShortError(ValueError):
+    """A ``contains`` query no index can answer (fewer than 3 letters and no CJK character)."""
+
+
+class SearchBackendUnavailable(RuntimeError):
+    """The backend's store cannot answer now (unreachable, or its index is missing)."""
+
+
 class SearchBackend(Protocol):
     """Finds candidates for a query; the caller ranks and explains them."""
 
     async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
-        """Candidates of ``query``; ``after`` is the decoded keyset cursor (non-similar modes)."""
+        """Candidates of ``query``; ``after`` is the decoded keyset cursor (non-similar modes).
+
+        Raises ``QueryTooShortError`` and ``SearchBackendUnavailable``.
+        """
         ...

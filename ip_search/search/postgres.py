@@ -1,15 +1,17 @@
 """The PostgreSQL search backend: index-backed candidates from pg_trgm and key tables.
 
-``similar`` unions capped sources — exact folded text, trigram word similarity (Latin part of
-three letters or more), shared CJK characters/bigrams, shared sound keys — in one round trip.
-The other modes are keyset listings over ``mark_text``/``mark_gram``. A broad listing's total is
-the planner's row estimate (``total_is_exact`` false) instead of a count that would read every
-match.
+``similar`` unions capped sources — exact folded text, shared CJK characters/bigrams and Latin
+words, shared sound keys — in one round trip, reading key postings alone for the class filter;
+trigram word similarity (Latin part of three letters or more) follows only when those found
+few marks. The other modes are keyset listings over ``mark_text``/``mark_gram``. A broad
+listing's total is the planner's row estimate (``total_is_exact`` false) instead of a count that
+would read every match.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -22,6 +24,8 @@ from ip_search.search.backend import (
     Candidate,
     Candidates,
     FacetRow,
+    Filters,
+    QueryTooShortError,
     SearchMode,
     SearchQuery,
 )
@@ -29,36 +33,41 @@ from ip_search.search.query import query_keys
 from ip_search.text import MarkKeys
 from ip_search.text.scripts import Script, runs
 
-SOURCE_CAP = 100
+SOURCE_CAP = 50
 """Most marks one candidate source contributes to a similar search."""
-FEW_CANDIDATES = 20
-"""Below this many key-table candidates, trigram similarity looks for misspellings too."""
+KEY_POSTINGS = 200
+"""Most postings one query key contributes to its source (shortest marks first)."""
+FEW_CANDIDATES = 10
+"""Below this many key-table candidates, trigram similarity looks for misspellings too (its
+cost grows with how common the query's trigrams are; with ten key candidates or more, its
+extra candidates did not change the first ten hits of the benchmark's queries)."""
 SAMPLE_SIZE = 300
 """Matches a listing reads for its facets and exact total; beyond it the total is estimated."""
 MIN_TRIGRAM_LETTERS = 3
-
-
-class QueryTooShortError(ValueError):
-    """A ``contains`` query no index can answer (fewer than 3 letters and no CJK character)."""
 
 
 def latin_part(keys: MarkKeys) -> str:
     return "".join(run for script, run in runs(keys.forms[0]) if script is Script.LATIN)
 
 
-def _candidate(row: Any, sort_key: tuple[str, ...] = ()) -> Candidate:
+def _candidate(
+    row: Sequence[Any], sources: Sequence[str] = (), sort_key: tuple[str, ...] = ()
+) -> Candidate:
+    """A row of ``sql.CANDIDATE_COLUMNS``, read by position (a Row's attribute lookup costs
+    about 1 µs, ten times its index: a search builds a hundred candidates)."""
+    number, registration_no, name, status, kind, classes, codes, groups, filed, keys = row[:10]
     return Candidate(
-        application_no=row.application_no,
-        registration_no=row.registration_no,
-        name=row.name,
-        status=row.status,
-        kind=row.kind,
-        nice_classes=tuple(row.nice_classes),
-        class_codes=tuple(row.class_codes),
-        groups=tuple(row.groups),
-        filing_date=row.filing_date,
-        keys=orjson.loads(row.match_keys),
-        sources=tuple(getattr(row, "sources", None) or ()),
+        application_no=number,
+        registration_no=registration_no,
+        name=name,
+        status=status,
+        kind=kind,
+        nice_classes=tuple(classes),
+        class_codes=tuple(codes),
+        groups=tuple(groups),
+        filing_date=filed,
+        keys=orjson.loads(keys),
+        sources=tuple(sources),
         sort_key=sort_key,
     )
 
@@ -78,12 +87,11 @@ class PostgresSearchBackend:
     async def _similar(self, query: SearchQuery, keys: MarkKeys) -> Candidates:
         """Key-table sources first (exact lookups, cheap for any query); trigram similarity,
         whose cost grows with how common the query's trigrams are, only for rare queries."""
-        filters = sql.filter_statement(query.filters)
-        sources, params = similar_sources(keys, filters)
-        items = await self._union(sources, {**params, **filters.params})
-        if len(items) < FEW_CANDIDATES and (trigram := trigram_source(keys, filters)):
+        sources, params = similar_sources(keys, query.filters)
+        items = await self._union(sources, params)
+        if len(items) < FEW_CANDIDATES and (trigram := trigram_source(keys, query.filters)):
             seen = {item.application_no for item in items}
-            more = await self._union([trigram[0]], {**trigram[1], **filters.params})
+            more = await self._union(*trigram)
             items += [item for item in more if item.application_no not in seen]
         counts: dict[str, int] = {}
         for item in items:
@@ -96,7 +104,7 @@ class PostgresSearchBackend:
         if not sources:
             return []
         result = await self.session.execute(text(sql.candidates_statement(sources)), params)
-        return [_candidate(row) for row in result]
+        return [_candidate(row, row[10]) for row in result]
 
     async def _listing(
         self, query: SearchQuery, keys: MarkKeys, after: Sequence[str] | None
@@ -109,15 +117,11 @@ class PostgresSearchBackend:
             values = list(after)[: len(listing.keyset)]
             page_params.update({f"after_{i}": value for i, value in enumerate(values)})
         rows = await self.session.execute(text(listing.page(bool(after))), page_params)
-        width = len(listing.keyset)
-        items = [
-            _candidate(row, tuple(str(getattr(row, f"sort_{i}")) for i in range(width)))
-            for row in rows
-        ]
+        items = [_candidate(row, sort_key=tuple(str(value) for value in row[10:])) for row in rows]
         sample = await self.session.execute(
             text(listing.sample()), {**params, "sample_size": SAMPLE_SIZE + 1}
         )
-        matches = [FacetRow(tuple(r.nice_classes), r.status, r.kind) for r in sample]
+        matches = [FacetRow(tuple(classes), status, kind) for classes, status, kind in sample]
         if len(matches) <= SAMPLE_SIZE:
             return Candidates(items, matches, total=len(matches), total_is_exact=True)
         estimate = await self._estimate(listing, params)
@@ -131,32 +135,38 @@ class PostgresSearchBackend:
         return int(document[0]["Plan"]["Plan Rows"])
 
 
-def similar_sources(keys: MarkKeys, filters: sql.Statement) -> tuple[list[str], dict[str, Any]]:
-    """The candidate sources a query can use, and their parameters."""
+def similar_sources(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[str, Any]]:
+    """The candidate sources a query can use, and their parameters (filters' included)."""
+    on_mark = sql.filter_statement(filters)
+    # Key postings hold the mark's classes: only the other filters need the mark's row.
+    beyond_classes = sql.filter_statement(replace(filters, nice_classes=()))
+    classes = bool(filters.nice_classes)
     compacts = [c for c in keys.compacts if c]
     sources: list[str] = []
-    params: dict[str, Any] = {"cap": SOURCE_CAP}
+    params: dict[str, Any] = {"cap": SOURCE_CAP, "per_key": KEY_POSTINGS, **on_mark.params}
     if compacts:
-        sources.append(sql.exact_source(filters))
+        sources.append(sql.exact_source(on_mark))
         params["compacts"] = compacts
     grams = [*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)]
     if grams:
-        ranked = len(grams) > 1
-        sources.append(sql.key_source("gram", "mark_gram", "gram", filters, rank=ranked))
+        sources.append(sql.key_source("gram", "mark_gram", "gram", beyond_classes, classes=classes))
         params["gram_keys"] = grams
     sounds = sound_keys(keys)
     if sounds:
-        sources.append(sql.key_source("sound", "mark_sound", "key", filters, rank=True))
+        sources.append(
+            sql.key_source("sound", "mark_sound", "key", beyond_classes, classes=classes)
+        )
         params["sound_keys"] = sounds
     return sources, params
 
 
-def trigram_source(keys: MarkKeys, filters: sql.Statement) -> tuple[str, dict[str, Any]] | None:
+def trigram_source(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[str, Any]] | None:
     """Similar wording by trigram word similarity (misspellings), for a Latin part of 3+."""
     latin = latin_part(keys)
     if len(latin) < MIN_TRIGRAM_LETTERS:
         return None
-    return sql.words_source(filters), {"latin": latin, "cap": SOURCE_CAP}
+    on_mark = sql.filter_statement(filters)
+    return [sql.words_source(on_mark)], {"latin": latin, "cap": SOURCE_CAP, **on_mark.params}
 
 
 def listing_for(

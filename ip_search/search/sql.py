@@ -2,10 +2,12 @@
 
 Every statement is driven by an index: ``mark_text`` btree on ``(compact, application_no)``
 (exact, prefix, keyset order), GIN pg_trgm on ``mark_text.compact`` (similar wording through
-word similarity ``<%``, Latin ``contains``), btree primary keys of ``mark_gram`` (CJK characters
-and bigrams) and ``mark_sound`` (pinyin, syllable grams, metaphone), and GIN on the array
-columns of ``trademark`` for class, group and Vienna filters. Every source is capped, so a
-common query never ranks more than a few hundred marks.
+word similarity ``<%``, Latin ``contains``), the posting indexes ``(key, mark_length,
+application_no) INCLUDE (nice_classes)`` of ``mark_gram`` (CJK characters and bigrams, Latin
+words) and ``mark_sound`` (pinyin, syllable grams, metaphone) read without touching a table, and
+GIN on the array columns of ``trademark`` for class, group and Vienna filters. Every source is
+capped, and so is every key within a source, so a common query never ranks more than a few
+hundred marks.
 
 Statements are assembled from this module's constant identifiers and fixed fragments; every
 value a user gives is a bind parameter (hence the S608 suppressions).
@@ -19,11 +21,19 @@ from typing import Any
 from ip_search.search.backend import Filters, ViennaMatch
 
 S = "ip_search"
+# In this order, then the sources (similar) or the keyset columns (listings): read by position.
 CANDIDATE_COLUMNS = (
     "t.application_no, t.registration_no, t.name, t.status, t.kind, t.nice_classes, "
     "t.class_codes, t.groups, t.filing_date, t.match_keys::text AS match_keys"
 )
 JOIN_MARK = "JOIN {s}.trademark t ON t.application_no = {alias}.application_no"
+# The mark of each listed row by a primary-key lookup: a listing reads at most a page or a
+# sample, but the planner cannot know it and otherwise hashes the whole trademark table when
+# many rows match (a common substring in ``contains``).
+MARK_OF = (
+    "CROSS JOIN LATERAL (SELECT * FROM {s}.trademark tm "
+    "WHERE tm.application_no = {alias}.application_no LIMIT 1) t"
+)
 
 
 def like_escape(text: str) -> str:
@@ -91,30 +101,44 @@ def words_source(filters: Statement) -> str:
     )
 
 
-def key_source(label: str, table: str, column: str, filters: Statement, *, rank: bool) -> str:
-    """Marks sharing index keys with the query; with ``rank``, those sharing most first."""
-    head = (
-        f"SELECT '{label}' AS src, k.application_no FROM {S}.{table} k {_join('k', filters)} "  # noqa: S608
-        f"WHERE k.{column} = ANY(:{label}_keys){filters.and_conditions}"
+def key_source(label: str, table: str, column: str, filters: Statement, *, classes: bool) -> str:
+    """Marks sharing the query's index keys, ranked by how rare the shared keys are (IDF), then
+    shortest first.
+
+    Each key contributes its first ``:per_key`` postings in the posting index's order, shortest
+    mark first: among marks sharing a key those resemble a short query most, and a key shared by
+    thousands of marks costs no more than a rare one. A key's weight ``ln(1 + per_key / n)``
+    falls with ``n``, the postings it brought: a mark sharing the query's rare word
+    (``energyisland``) outranks the many sharing only a common one (``energy``). With ``classes``
+    the Nice-class filter is checked on the posting itself; ``filters`` (the others) join the mark.
+    """
+    class_condition = " AND k.nice_classes && :f_classes" if classes else ""
+    first = (
+        f"SELECT k.application_no, k.mark_length FROM {S}.{table} k {_join('k', filters)} "  # noqa: S608
+        f"WHERE k.{column} = q.key{class_condition}{filters.and_conditions} "
+        "ORDER BY k.mark_length, k.application_no LIMIT :per_key"
     )
-    if not rank:
-        return f"{head} LIMIT :cap"
-    return f"{head} GROUP BY k.application_no ORDER BY count(*) DESC, k.application_no LIMIT :cap"
+    postings = f"SELECT f.*, count(*) OVER () AS n FROM ({first}) f"  # noqa: S608
+    weighted = (
+        "SELECT p.application_no, p.mark_length, ln(1.0 + CAST(:per_key AS float8) / p.n) "  # noqa: S608
+        f"AS weight FROM unnest(CAST(:{label}_keys AS text[])) AS q(key) "
+        f"CROSS JOIN LATERAL ({postings}) p"
+    )
+    return (
+        f"SELECT '{label}' AS src, s.application_no FROM (SELECT w.application_no "  # noqa: S608
+        f"FROM ({weighted}) w GROUP BY w.application_no "
+        "ORDER BY sum(w.weight) DESC, min(w.mark_length), w.application_no LIMIT :cap) s"
+    )
 
 
 def candidates_statement(sources: list[str]) -> str:
-    """The union of the sources, one row per mark with the sources that found it.
-
-    The marks are fetched by a LATERAL primary-key lookup per candidate: the sources are capped,
-    but the planner cannot know it and otherwise hashes the whole trademark table when a
-    common key makes it expect many candidates.
-    """
+    """The union of the sources, one row per mark with the sources that found it (each mark
+    fetched by ``MARK_OF``: the sources are capped, which the planner cannot know)."""
     union = " UNION ALL ".join(f"({source})" for source in sources)
     return (
         f"WITH c AS ({union}), n AS (SELECT application_no, array_agg(src) AS sources "  # noqa: S608
         f"FROM c GROUP BY application_no) SELECT {CANDIDATE_COLUMNS}, n.sources "
-        f"FROM n CROSS JOIN LATERAL (SELECT * FROM {S}.trademark m "
-        "WHERE m.application_no = n.application_no LIMIT 1) t"
+        f"FROM n {MARK_OF.format(s=S, alias='n')}"
     )
 
 
@@ -142,7 +166,13 @@ class Listing:
         )
 
     def sample(self) -> str:
-        return f"SELECT t.nice_classes, t.status, t.kind {self.from_where} LIMIT :sample_size"
+        """The first matches in key order: read along the keyset index, so a common pattern
+        stops early instead of scanning a table for any matches."""
+        order = ", ".join(self.keyset)
+        return (
+            f"SELECT t.nice_classes, t.status, t.kind {self.from_where} "
+            f"ORDER BY {order} LIMIT :sample_size"
+        )
 
     def explain(self) -> str:
         return f"EXPLAIN (FORMAT JSON) SELECT 1 {self.from_where}"
@@ -150,7 +180,7 @@ class Listing:
 
 def exact_listing(filters: Statement) -> Listing:
     return Listing(
-        f"FROM {S}.mark_text m JOIN {S}.trademark t ON t.application_no = m.application_no "
+        f"FROM {S}.mark_text m {MARK_OF.format(s=S, alias='m')} "
         f"WHERE m.compact = :compact{filters.and_conditions}",
         ("m.compact", "m.application_no"),
     )
@@ -158,18 +188,22 @@ def exact_listing(filters: Statement) -> Listing:
 
 def prefix_listing(filters: Statement) -> Listing:
     return Listing(
-        f"FROM {S}.mark_text m JOIN {S}.trademark t ON t.application_no = m.application_no "
+        f"FROM {S}.mark_text m {MARK_OF.format(s=S, alias='m')} "
         f"WHERE m.compact LIKE :pattern{filters.and_conditions}",
         ("m.compact", "m.application_no"),
     )
 
 
 def cjk_contains_listing(filters: Statement) -> Listing:
-    """Marks holding the query's rarest-looking CJK key, rechecked on the whole text."""
+    """Marks holding the query's rarest-looking CJK key, rechecked on the whole text.
+
+    The recheck is a correlated subquery, not ``EXISTS``: the planner turns ``EXISTS`` into a
+    join and then, for a pattern no index answers (``%富e%``), scans all of ``mark_text``.
+    """
     return Listing(
-        f"FROM {S}.mark_gram g JOIN {S}.trademark t ON t.application_no = g.application_no "  # noqa: S608
-        f"WHERE g.gram = :gram AND EXISTS (SELECT 1 FROM {S}.mark_text m WHERE "
-        f"m.application_no = g.application_no AND m.compact LIKE :pattern)"
+        f"FROM {S}.mark_gram g {MARK_OF.format(s=S, alias='g')} "  # noqa: S608
+        f"WHERE g.gram = :gram AND (SELECT true FROM {S}.mark_text m WHERE "
+        f"m.application_no = g.application_no AND m.compact LIKE :pattern LIMIT 1)"
         f"{filters.and_conditions}",
         ("g.application_no",),
     )
@@ -179,7 +213,7 @@ def latin_contains_listing(filters: Statement) -> Listing:
     """Driven from the trigram index on ``mark_text`` (an ``IN`` form made the planner hash
     the whole trademark table)."""
     return Listing(
-        f"FROM {S}.mark_text m JOIN {S}.trademark t ON t.application_no = m.application_no "
+        f"FROM {S}.mark_text m {MARK_OF.format(s=S, alias='m')} "
         f"WHERE m.compact LIKE :pattern{filters.and_conditions}",
         ("m.compact", "m.application_no"),
     )

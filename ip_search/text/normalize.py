@@ -53,6 +53,7 @@ def fold(text: str) -> str:
 FOLD_STEPS = ("width", "case", "traditional/simplified", "punctuation")
 
 
+@lru_cache(maxsize=8192)
 def fold_steps(text: str) -> tuple[str, str, str, str]:
     """``text`` after each folding step in turn (see ``FOLD_STEPS``): for explanations."""
     width = unicodedata.normalize("NFKC", text.translate(_MARK_SYMBOLS))

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -85,11 +87,20 @@ class Score:
         return next(d for d in self.breakdown if d.dimension is dimension)
 
 
-@dataclass(frozen=True, slots=True)
-class _Raw:
+class _Raw(NamedTuple):
+    # A tuple, not a frozen dataclass: five are made per score, hundreds of scores per search.
     similarity: float
     applies: bool
     evidence: str
+
+
+_DIMENSIONS = tuple(Dimension)
+
+
+@lru_cache(maxsize=16)
+def _dimension_weights(weights: Weights) -> tuple[float, ...]:
+    """``weights.of`` of every dimension, in ``Dimension`` order."""
+    return tuple(weights.of(dimension) for dimension in _DIMENSIONS)
 
 
 def _ratio(a: str, b: str) -> float:
@@ -138,13 +149,14 @@ def _sound(query: MarkKeys, mark: MarkKeys) -> _Raw:
     for q_plain, q_toned, q_key in zip(
         query.pinyin_plain, query.pinyin_toned, query.phonetic, strict=True
     ):
+        q_syllables = q_plain.split()
         for m_plain, m_toned, m_key in zip(
             mark.pinyin_plain, mark.pinyin_toned, mark.phonetic, strict=True
         ):
             if q_plain and m_plain:
                 applies = True
                 # Syllables compared as units: kang/shi/fu vs kang/shuai/fu is 2 of 3 alike.
-                sim = fuzz.ratio(q_plain.split(), m_plain.split()) / 100.0
+                sim = fuzz.ratio(q_syllables, m_plain.split()) / 100.0
                 if q_plain in m_plain and sim < 0.85:
                     sim = 0.85
                 if sim > best:
@@ -160,18 +172,18 @@ def _sound(query: MarkKeys, mark: MarkKeys) -> _Raw:
 
 
 def _glyph(query: MarkKeys, mark: MarkKeys) -> _Raw:
+    if not any(query.compacts) or not any(mark.compacts):
+        return _Raw(0.0, False, "no characters to compare")
     best: tuple[float, set[str]] = (0.0, set())
+    mark_chars = [set(m_compact) for m_compact in mark.compacts]
     for q_compact in query.compacts:
         q_chars = set(q_compact)
-        for m_compact in mark.compacts:
-            m_chars = set(m_compact)
+        for m_chars in mark_chars:
             if q_chars and m_chars:
                 shared = q_chars & m_chars
                 similarity = len(shared) / len(q_chars | m_chars)
                 if similarity > best[0]:
                     best = (similarity, shared)
-    if not any(query.compacts) or not any(mark.compacts):
-        return _Raw(0.0, False, "no characters to compare")
     similarity, shared = best
     if not shared:
         return _Raw(0.0, True, "no shared characters")
@@ -228,26 +240,25 @@ def score(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Score:
     """Score ``mark`` against ``query`` and explain each dimension's share of the total."""
-    raw = {
-        Dimension.WORDS: _words(query, mark, weights),
-        Dimension.DISTINCTIVE: _distinctive(query, mark),
-        Dimension.SOUND: _sound(query, mark),
-        Dimension.GLYPH: _glyph(query, mark),
-        Dimension.CLASSES: _classes(
-            query_classes, query_groups, mark_classes, mark_groups, weights
-        ),
-    }
-    applied = {d: weights.of(d) if r.applies else 0.0 for d, r in raw.items()}
-    denominator = sum(applied.values())
+    raw = (  # in Dimension order
+        _words(query, mark, weights),
+        _distinctive(query, mark),
+        _sound(query, mark),
+        _glyph(query, mark),
+        _classes(query_classes, query_groups, mark_classes, mark_groups, weights),
+    )
+    weighted = zip(_dimension_weights(weights), raw, strict=True)
+    applied = [w if r.applies else 0.0 for w, r in weighted]
+    denominator = sum(applied)
     breakdown = tuple(
         DimensionScore(
             dimension=d,
             matched=r.applies and r.similarity >= weights.matched_at,
             similarity=r.similarity,
-            weight=applied[d],
-            contribution=(r.similarity * applied[d] / denominator) if denominator else 0.0,
+            weight=w,
+            contribution=(r.similarity * w / denominator) if denominator else 0.0,
             evidence=r.evidence,
         )
-        for d, r in raw.items()
+        for d, r, w in zip(_DIMENSIONS, raw, applied, strict=True)
     )
     return Score(total=sum(d.contribution for d in breakdown), breakdown=breakdown)

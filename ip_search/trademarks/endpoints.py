@@ -8,6 +8,8 @@ from fastapi import Depends, Path, Query, Request, Response
 
 from common.caching import CacheDep, conditional_response
 from common.database import ServiceRouter, SessionDep
+from ip_search.search.backend import SearchBackend
+from ip_search.search.selection import SearchBackendFactory
 from ip_search.trademarks import service
 from ip_search.trademarks.freshness import Freshness
 from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
@@ -23,6 +25,14 @@ async def request_freshness(request: Request) -> Freshness:
 FreshnessDep = Annotated[Freshness, Depends(request_freshness)]
 
 
+async def request_search_backend(request: Request, session: SessionDep) -> SearchBackend:
+    factory: SearchBackendFactory = request.app.state.search_backend
+    return factory(session)
+
+
+SearchBackendDep = Annotated[SearchBackend, Depends(request_search_backend)]
+
+
 @router.get(
     "/search",
     response_model=SearchResponse,
@@ -34,14 +44,16 @@ FreshnessDep = Annotated[Freshness, Depends(request_freshness)]
     ),
 )
 async def search_trademarks(
+    *,
     request: Request,
     params: Annotated[SearchParams, Query()],
     session: SessionDep,
+    backend: SearchBackendDep,
     cache: CacheDep,
     freshness: FreshnessDep,
 ) -> Response:
     ttl = request.app.state.settings.search_cache_seconds
-    body = await service.search(session, cache, freshness, params, ttl)
+    body = await service.search(session, backend, cache, freshness, params, ttl=ttl)
     return conditional_response(request, body)
 
 

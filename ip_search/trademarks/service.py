@@ -15,12 +15,20 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.caching import RedisCache
-from common.errors import BadRequest, NotFound, UnprocessableContent
+from common.errors import BadRequest, NotFound, ServiceUnavailable, UnprocessableContent
 from common.pagination import decode_cursor, encode_cursor
 from ip_search.importers import MarkKind, MarkStatus
 from ip_search.search import ranking
-from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
-from ip_search.search.postgres import PostgresSearchBackend, QueryTooShortError
+from ip_search.search.backend import (
+    Candidate,
+    Candidates,
+    Filters,
+    QueryTooShortError,
+    SearchBackend,
+    SearchBackendUnavailable,
+    SearchMode,
+    SearchQuery,
+)
 from ip_search.search.query import query_keys
 from ip_search.text import MarkKeys, Score, fold
 from ip_search.trademarks import repository
@@ -75,14 +83,20 @@ def _encode_filters(value: object) -> object:
 
 
 async def search(
-    session: AsyncSession, cache: RedisCache, freshness: Freshness, params: SearchParams, ttl: int
+    session: AsyncSession,
+    backend: SearchBackend,
+    cache: RedisCache,
+    freshness: Freshness,
+    params: SearchParams,
+    *,
+    ttl: int,
 ) -> bytes:
     """The response body of a search, from the cache when the same query ran since the import."""
     query = to_query(params)
     stamp = await freshness.get(session)
 
     async def compute() -> bytes:
-        response = await run_search(session, query, stamp)
+        response = await run_search(backend, query, stamp)
         return response.model_dump_json().encode()
 
     return await cache.get_or_compute(cache_key(query, stamp), ttl, compute)
@@ -99,15 +113,17 @@ def _decode_cursor(query: SearchQuery) -> list[str] | None:
 
 
 async def run_search(
-    session: AsyncSession, query: SearchQuery, stamp: dt.datetime | None
+    backend: SearchBackend, query: SearchQuery, stamp: dt.datetime | None
 ) -> SearchResponse:
+    """Candidates from ``backend``, ranked, explained and paged the same for every backend."""
     keys = query_keys(query.text)
     after = _decode_cursor(query)
-    backend = PostgresSearchBackend(session)
     try:
         found = await backend.candidates(query, None if query.mode is SearchMode.SIMILAR else after)
     except QueryTooShortError as error:
         raise UnprocessableContent(str(error)) from None
+    except SearchBackendUnavailable as error:
+        raise ServiceUnavailable("search is unavailable; try again shortly") from error
     if query.mode is SearchMode.SIMILAR:
         return _similar_response(query, keys, found, after, stamp)
     return _listing_response(query, keys, found, stamp)

@@ -18,6 +18,7 @@ from ip_search.app import MANIFEST, ip_search_command
 from ip_search.importers import read_gazette, read_tmarkappl, read_tmarkrights
 from ip_search.importers.records import TrademarkRecord
 from ip_search.importing.jobs import import_trademark_files
+from ip_search.importing.maintenance import SEARCH_TABLES, refresh_search_tables
 from ip_search.importing.rows import COLUMNS, record_rows
 from ip_search.importing.runner import Feed, import_file
 from ip_search.importing.seed import seed_if_empty
@@ -286,3 +287,30 @@ async def test_an_import_invalidates_cached_search_results(
     finally:
         await redis.aclose()
     assert len(cached_keys) == 2  # one per data_as_of: the import versioned the cache
+
+
+async def test_a_bulk_import_refreshes_the_search_tables_statistics(db_engine: AsyncEngine) -> None:
+    query = text(
+        "SELECT relname, vacuum_count + autovacuum_count, analyze_count + autoanalyze_count "
+        "FROM pg_stat_user_tables WHERE schemaname = 'ip_search' AND relname = ANY(:names)"
+    )
+    names = [table.name for table in SEARCH_TABLES]
+
+    async def counts() -> dict[str, tuple[int, int]]:
+        async with db_engine.connect() as connection:
+            rows = await connection.execute(query, {"names": names})
+            return {row[0]: (row[1], row[2]) for row in rows}
+
+    def refreshed(before: dict[str, tuple[int, int]], now: dict[str, tuple[int, int]]) -> bool:
+        return sorted(now) == sorted(names) and all(
+            now[n][0] > before.get(n, (0, 0))[0] and now[n][1] > before.get(n, (0, 0))[1]
+            for n in names
+        )
+
+    before = await counts()
+    await refresh_search_tables(db_engine)
+    for _ in range(50):  # statistics are reported to the cumulative views within a second or so
+        if refreshed(before, await counts()):
+            break
+        await asyncio.sleep(0.1)
+    assert refreshed(before, await counts())

@@ -1,0 +1,1 @@
+"""Trademark watches: a firm's marks of interest, matched against every import, with alerts."""

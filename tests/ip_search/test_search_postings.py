@@ -1,0 +1,115 @@
+"""Similar-search candidates come from key postings that carry the mark's classes and length.
+
+A class-filtered search reads the classes from the postings, so a re-import that moves a mark
+to other classes must move its postings too; a key shared by more marks than one key may
+contribute must still yield the marks that resemble the query most (the shortest), and a mark
+sharing the query's rare key must not be crowded out by the many sharing a common one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from ip_search.importers import GoodsClass, MarkKind, MarkStatus, RecordSource, TrademarkRecord
+from ip_search.importing.rows import COLUMNS
+from ip_search.importing.runner import import_items
+from ip_search.search.postgres import KEY_POSTINGS, SOURCE_CAP, PostgresSearchBackend
+from ip_search.trademarks.schemas import SearchParams, SearchResponse
+from ip_search.trademarks.service import run_search, to_query
+
+REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
+# Characters that make long names around 生華 without forming other common keys.
+FILLER = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
+
+
+def mark(number: int, name: str, classes: Iterable[int]) -> TrademarkRecord:
+    return TrademarkRecord(
+        source=RecordSource.SYNTHETIC,
+        application_no=f"{number:09d}",
+        name=name,
+        kind=MarkKind.TRADEMARK,
+        status=MarkStatus.REGISTERED,
+        classes=tuple(
+            GoodsClass(code=f"{c:03d}", nice_class=c, sequence=position)
+            for position, c in enumerate(classes, 1)
+        ),
+        filing_date=dt.date(2020, 1, 2),
+    )
+
+
+async def _empty_register(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {REGISTER_TABLES} RESTART IDENTITY"))
+
+
+@pytest.fixture
+async def session(db_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    await _empty_register(db_engine)
+    async with AsyncSession(db_engine) as session:
+        yield session
+    await _empty_register(db_engine)
+
+
+async def similar(session: AsyncSession, q: str, *classes: int) -> SearchResponse:
+    params = SearchParams(q=q, mode="similar", nice_class=list(classes), limit=10)
+    return await run_search(PostgresSearchBackend(session), to_query(params), None)
+
+
+def numbers(response: SearchResponse) -> list[str]:
+    return [item.application_no for item in response.items]
+
+
+async def test_a_reimport_into_other_classes_moves_the_marks_postings(
+    db_engine: AsyncEngine, session: AsyncSession
+) -> None:
+    await import_items(db_engine, [mark(1, "生華寶", [5])], source="test", feed="synthetic")
+    before = (await similar(session, "生華", 5), await similar(session, "生華", 30))
+    await session.rollback()  # a new snapshot: the re-import commits on another connection
+
+    await import_items(db_engine, [mark(1, "生華寶", [30])], source="test", feed="synthetic")
+    after = (await similar(session, "生華", 5), await similar(session, "生華", 30))
+
+    assert [numbers(r) for r in before] == [["000000001"], []]
+    assert [numbers(r) for r in after] == [[], ["000000001"]]
+    hit = after[1].items[0]
+    assert hit.classes == [30]
+    assert next(d for d in hit.score.breakdown if d.dimension == "classes").matched
+
+
+async def test_a_key_shared_by_more_marks_than_one_key_may_bring_still_finds_the_shortest(
+    db_engine: AsyncEngine, session: AsyncSession
+) -> None:
+    # More long marks sharing the query's only key than it may contribute, numbered first
+    # (the order postings of equal length are read in), then the short marks.
+    crowd = KEY_POSTINGS + 50
+    long_marks = [
+        mark(n, f"{FILLER[n % 10]}{FILLER[n % 7 + 10]}生華{FILLER[n % 5 + 17]}", [5])
+        for n in range(1, crowd + 1)
+    ]
+    short_marks = [mark(crowd + 1, "生華堂", [5]), mark(crowd + 2, "生華", [9])]
+    await import_items(db_engine, [*long_marks, *short_marks], source="test", feed="synthetic")
+
+    anywhere = await similar(session, "生華")
+    in_class_5 = await similar(session, "生華", 5)
+
+    assert numbers(anywhere)[:2] == [f"{crowd + 2:09d}", f"{crowd + 1:09d}"]
+    assert numbers(in_class_5)[0] == f"{crowd + 1:09d}"
+    assert all(5 in item.classes for item in in_class_5.items)
+
+
+async def test_a_mark_sharing_the_querys_rare_word_outranks_many_sharing_a_common_one(
+    db_engine: AsyncEngine, session: AsyncSession
+) -> None:
+    # More short marks sharing only the common word than a source may bring, numbered first.
+    common = [mark(n, "ENERGY", [1]) for n in range(1, SOURCE_CAP + 11)]
+    rare = mark(SOURCE_CAP + 11, "量特能ENERGYISLAND及圖", [1])
+    await import_items(db_engine, [*common, rare], source="test", feed="synthetic")
+
+    found = await similar(session, "ENERGY ISLAND", 1)
+
+    assert rare.application_no in numbers(found)
