@@ -343,6 +343,25 @@ def _with_database(server_url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+async def postgres_backend_pids(database_url: str) -> tuple[int, ...]:
+    """The PostgreSQL backends now open on ``database_url``'s database (the servers' pools,
+    opened by a warm-up): PostgreSQL shares the cores with the server, so its CPU counts too."""
+    connection = await asyncpg.connect(plain_postgres_url(database_url))
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return tuple(row["pid"] for row in rows)
+
+
+def processes_cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds so far of these processes and their children."""
+    return sum(Server("", pid).cpu_seconds() for pid in pids)
+
+
 def plain_postgres_url(url: str) -> str:
     """``postgresql://...`` as asyncpg wants it (drops a SQLAlchemy ``+driver`` suffix)."""
     scheme, sep, rest = url.partition("://")

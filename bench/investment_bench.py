@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.harness import (
-    Server,
     argument_parser,
     machine_info,
-    plain_postgres_url,
+    postgres_backend_pids,
     print_table,
+    processes_cpu_seconds,
     scratch_database,
     sqlalchemy_url,
     uvicorn_server,
@@ -172,17 +171,8 @@ class _DatabaseCpu:
 async def _database_cpu(database_url: str, pids: tuple[int, ...] = ()) -> _DatabaseCpu:
     """CPU seconds so far of the scratch database's backends (those given, or all open now):
     PostgreSQL shares the two cores with the server, so its cost per submit counts too."""
-    if not pids:
-        connection = await asyncpg.connect(plain_postgres_url(database_url))
-        try:
-            rows = await connection.fetch(
-                "SELECT pid FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        finally:
-            await connection.close()
-        pids = tuple(row["pid"] for row in rows)
-    return _DatabaseCpu(pids, sum(Server("", pid).cpu_seconds() for pid in pids))
+    pids = pids or await postgres_backend_pids(database_url)
+    return _DatabaseCpu(pids, processes_cpu_seconds(pids))
 
 
 def _phase(

@@ -42,7 +42,9 @@ from bench.harness import (
     argument_parser,
     machine_info,
     plain_postgres_url,
+    postgres_backend_pids,
     print_table,
+    processes_cpu_seconds,
     require_wrk,
     scratch_database,
     sqlalchemy_url,
@@ -257,34 +259,18 @@ def prewarm(server: Server, paths: list[str]) -> None:
             client.get(path)
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    return sum(Server("", pid).cpu_seconds() for pid in pids)
-
-
-async def _backend_pids(dsn: str) -> list[int]:
-    """The register database's PostgreSQL backends (both servers' pools, opened by a warm-up)."""
-    connection = await asyncpg.connect(plain_postgres_url(dsn))
-    try:
-        rows = await connection.fetch(
-            "SELECT pid FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    finally:
-        await connection.close()
-    return [row["pid"] for row in rows]
-
-
 def measure(server: Server, paths: list[str], load: Load, dsn: str) -> dict[str, float]:
     """req/s and latency, and CPU µs per request of the server and of PostgreSQL (robust to a
     shared host: the other server's idle backends add nothing)."""
     if load.warmup_seconds:
         run_wrk(server, paths, load, load.warmup_seconds)
-    backends = asyncio.run(_backend_pids(dsn))
-    app_before, db_before = _cpu_seconds([server.pid]), _cpu_seconds(backends)
+    backends = asyncio.run(postgres_backend_pids(dsn))
+    app_before = processes_cpu_seconds([server.pid])
+    db_before = processes_cpu_seconds(backends)
     result = run_wrk(server, paths, load, load.duration_seconds)
     requests = max(1.0, result["rps"] * load.duration_seconds)
-    result["app_cpu_us"] = (_cpu_seconds([server.pid]) - app_before) / requests * 1e6
-    result["db_cpu_us"] = (_cpu_seconds(backends) - db_before) / requests * 1e6
+    result["app_cpu_us"] = (processes_cpu_seconds([server.pid]) - app_before) / requests * 1e6
+    result["db_cpu_us"] = (processes_cpu_seconds(backends) - db_before) / requests * 1e6
     print(f"  {len(paths):,} paths: {result}", flush=True)
     return result
 
