@@ -21,9 +21,10 @@ reconnecting, would serve the old status after the officer saw success. A token 
   loses acknowledged writes loses invalidations with them, as it would the deletes alone.)
 
 The price is one GET per *batch* of requests, not per request: ``GenerationBarrier`` keeps at
-most one read in flight. Callers that arrive while it is in flight cannot use it (Redis may have
-answered it before the invalidation they must see); they share the next read, sent as soon as
-the current one returns. Under load one round trip serves everyone who arrived during the last.
+most one read in flight. A read serves every caller that arrived before its GET was sent;
+callers that arrive later cannot use it (Redis may have answered it before the invalidation
+they must see) and share the next read, sent as soon as the current one returns. Under load one
+round trip serves everyone who arrived during the last.
 
 If the token cannot be read, nothing cached may be trusted: callers compute from the source.
 """
@@ -110,16 +111,17 @@ class GenerationStore:
 
 
 class GenerationBarrier:
-    """Each caller gets a read of the token that began after it called; callers share reads.
+    """Each caller gets a read of the token sent after it called; callers share reads.
 
-    Every caller waits on a future of its own: one that gives up (its client gone) cancels only
-    that future, never the read the others wait for.
+    A read takes its callers just before it sends its GET: everyone who called by then is
+    served by it, everyone later by the next one. Every caller waits on a future of its own, so
+    one that gives up (its client gone) cancels only that future, never the shared read.
     """
 
     def __init__(self, read: Callable[[], Awaitable[bytes]]) -> None:
         self._read = read
         self._reading = False
-        self._waiting: list[asyncio.Future[bytes]] = []  # served by the next read to start
+        self._waiting: list[asyncio.Future[bytes]] = []
 
     async def current(self) -> bytes:
         waiter: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
@@ -129,26 +131,27 @@ class GenerationBarrier:
         return await waiter
 
     def _start(self) -> None:
-        waiters, self._waiting = self._waiting, []
         self._reading = True
-        read = asyncio.ensure_future(self._read())
-        read.add_done_callback(lambda done: self._finished(done, waiters))
+        asyncio.ensure_future(self._serve_waiting()).add_done_callback(self._finished)
 
-    def _finished(self, read: asyncio.Future[bytes], waiters: list[asyncio.Future[bytes]]) -> None:
-        self._reading = False
+    async def _serve_waiting(self) -> None:
+        waiters, self._waiting = self._waiting, []  # all called before the GET is sent
+        try:
+            token = await self._read()
+        except asyncio.CancelledError:
+            for waiter in waiters:
+                waiter.cancel()
+            raise
+        except Exception as error:
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(error)
+            return
         for waiter in waiters:
             if not waiter.done():
-                _settle(waiter, read)
-        if not read.cancelled():
-            read.exception()  # seen: every waiter may have gone, and asyncio would log it as lost
-        if self._waiting:  # callers that arrived during this read
+                waiter.set_result(token)
+
+    def _finished(self, read: asyncio.Future[None]) -> None:
+        self._reading = False
+        if self._waiting:  # callers that came after the last read was sent
             self._start()
-
-
-def _settle(target: asyncio.Future[bytes], source: asyncio.Future[bytes]) -> None:
-    if source.cancelled():
-        target.cancel()
-    elif (error := source.exception()) is not None:
-        target.set_exception(error)
-    else:
-        target.set_result(source.result())

@@ -104,15 +104,19 @@ def conditional_response(
     from storing responses that depend on who asks.
     """
     representation = payload if isinstance(payload, Representation) else _represent(payload)
-    headers = {
-        "ETag": representation.etag,
-        "Cache-Control": _cache_control(request, max_age, private),
-    }
+    validators = (
+        (b"etag", representation.etag.encode("latin-1")),
+        (b"cache-control", _cache_control(request, max_age, private).encode("latin-1")),
+    )
     if request.method in ("GET", "HEAD") and etag_matches(
         request.headers.get("if-none-match"), representation.etag
     ):
-        return Response(status_code=304, headers=headers)
-    return Response(representation.body, media_type=media_type, headers=headers)
+        response = Response(status_code=304)
+    else:
+        response = Response(representation.body, media_type=media_type)
+    # Raw ASGI headers: a headers dict would be encoded and scanned again on every response.
+    response.raw_headers.extend(validators)
+    return response
 
 
 def _represent(payload: bytes | BaseModel) -> Representation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from common.caching import RedisCache
 from common.errors import UnprocessableContent
@@ -23,6 +24,7 @@ from inspection.domain.signed_status import SubjectKind
 from inspection.domain.taipei_time import taipei_date
 
 CACHE_VERSION = "v1"
+NORMALISED_MEMO_SIZE = 4096
 Subject = tuple[SubjectKind, str]
 
 
@@ -34,6 +36,7 @@ def normalise(kind: SubjectKind, raw: str) -> str:
         raise UnprocessableContent(str(error)) from None
 
 
+@lru_cache(maxsize=NORMALISED_MEMO_SIZE)  # the same ids are checked all day; malformed ones raise
 def _normalised(kind: SubjectKind, raw: str) -> str:
     if kind is SubjectKind.MARK:
         return str(parse_mark_id(raw))

@@ -66,6 +66,17 @@ async def test_callers_arriving_during_a_read_share_the_next_one() -> None:
     assert redis.reads == 2
 
 
+async def test_callers_arriving_before_the_read_is_sent_share_it() -> None:
+    redis = ScriptedRedis()
+    redis.release.set()
+    barrier = GenerationBarrier(redis.read)
+
+    tokens = await asyncio.gather(*(barrier.current() for _ in range(20)))
+
+    assert tokens == [b"t1"] * 20
+    assert redis.reads == 1
+
+
 async def test_a_failed_read_fails_its_callers_and_the_next_call_reads_again() -> None:
     redis = ScriptedRedis()
     redis.fail_with = ConnectionError("redis down")
