@@ -104,6 +104,12 @@ class Conflict(ProblemError):
     status, slug = 409, "conflict"
 
 
+class Gone(ProblemError):
+    """The resource existed and was deliberately removed (e.g. past its retention period)."""
+
+    status, slug = 410, "gone"
+
+
 class PreconditionFailed(ProblemError):
     status, slug = 412, "precondition-failed"
 

@@ -15,7 +15,7 @@ from sqlalchemy import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.errors import Conflict, NotFound, ProblemError, UnprocessableContent
+from common.errors import Conflict, Gone, NotFound, ProblemError, UnprocessableContent
 from common.exports import ExportStatus, submit
 from ip_search.models import platform_tables, trademark_export
 from ip_search.opendata.exports import repository
@@ -37,10 +37,6 @@ class ExportTooLarge(ProblemError):
 
 class TooManyExports(ProblemError):
     status, slug = 429, "too-many-exports"
-
-
-class Gone(ProblemError):
-    status, slug = 410, "gone"
 
 
 @dataclass(frozen=True, slots=True)
