@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
 from common.audit.endpoints import router as audit_router
+from common.audit.scope import TrailOwner
 from common.auth.dev_issuer import DevIssuer
 from common.auth.middleware import AuthenticationMiddleware
 from common.auth.tokens import JwksKeys, TokenVerifier
@@ -54,6 +55,8 @@ class ServiceDefinition:
     # rate-limit budgets of the service's own clients (e.g. API keys); see common.ratelimit
     rate_limit_budget: BudgetResolver | None = None
     lifespans: Sequence[ServiceLifespan] = field(default=())
+    # which agency owns an audited record; officers read only their agency's trails
+    trail_owner: TrailOwner | None = None
     version: str = "0.1.0"
 
 
@@ -81,6 +84,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app.router.route_class = CommittingRoute
     app.state.settings = settings
     app.state.tables = definition.tables
+    app.state.trail_owner = definition.trail_owner
     app.state.before_commit = []
     # name -> probe; /readyz reports each (a service's lifespan registers what it opened)
     app.state.readiness_probes = {}

@@ -22,6 +22,7 @@ from tax_exemption.notifications.fanout import channel_topic, fan_out
 from tax_exemption.prechecks.endpoints import router as prechecks_router
 from tax_exemption.reviews.endpoints import router as reviews_router
 from tax_exemption.settings import TaxExemptionSettings
+from tax_exemption.trails.owner import RecordAgency
 
 TITLE = "Industrial tax-exemption service (產業減免稅捐服務雲)"
 DESCRIPTION = (
@@ -42,13 +43,15 @@ ROUTERS = (
 
 
 def create_app(settings: TaxExemptionSettings | None = None) -> FastAPI:
+    settings = settings or TaxExemptionSettings()
     definition = ServiceDefinition(
         name="tax_exemption",
         title=TITLE,
         description=DESCRIPTION,
-        settings=settings or TaxExemptionSettings(),
+        settings=settings,
         tables=platform_tables,
         routers=ROUTERS,
+        trail_owner=RecordAgency(settings.agency),
     )
     return create_service_app(definition)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 
 from common.audit.dependencies import AuditDep
 from common.audit.repository import TrailKey, trail_page
 from common.audit.schemas import AuditEventOut
+from common.audit.scope import ensure_trail_readable
 from common.auth.dependencies import require_roles
 from common.auth.principal import Principal, Role
 from common.database import ServiceRouter, SessionDep
@@ -26,15 +27,18 @@ RecordId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00]+
 @router.get("/trail/{record_type}/{record_id}", response_model=Page[AuditEventOut])
 async def read_trail(
     *,
+    request: Request,
     record_type: RecordType,
     record_id: RecordId,
-    _reader: TrailReader,
+    reader: TrailReader,
     session: SessionDep,
     audit: AuditDep,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuditEventOut]:
     """Events about one record, newest first. Reading a trail is itself an audited event."""
+    owner = request.app.state.trail_owner
+    await ensure_trail_readable(owner, session, reader, record_type, record_id)
     rows = await trail_page(
         session, audit.table, record_type, record_id, before=_key(cursor), limit=limit
     )
