@@ -20,11 +20,18 @@ from tax_exemption.prechecks.schemas import CheckIn, CheckOut, ItemRef, LineVerd
 
 async def check(session: AsyncSession, principal: Principal, body: CheckIn) -> CheckOut:
     """Only lines of the caller's own firm or its mandating clients may be checked."""
-    for ban in {line.importer_ban for line in body.lines}:
+    importers = {line.importer_ban for line in body.lines}
+    for ban in importers:
         if not await may_act_for(session, principal, ban):
             raise Forbidden(f"no mandate from importer {ban}")
     rows = [line.model_dump() for line in body.lines]
-    item_rows = await load_items(session, rows, lock=False)
+    # A cited certificate of another firm is, to this caller, one that does not exist: checked
+    # against it, a line would tell whose it is and what balance it has left.
+    item_rows = [
+        row
+        for row in await load_items(session, rows, lock=False)
+        if row["business_id"] in importers
+    ]
     keys = list(item_id_map(item_rows))
     view = {key: row["balance"] for key, row in zip(keys, item_rows, strict=True)}
     lines = [records.declaration_line(row) for row in rows]
