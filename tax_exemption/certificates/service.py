@@ -28,7 +28,7 @@ from tax_exemption.domain.workflow import (
     next_certificate_status,
 )
 from tax_exemption.filings import repository as filings
-from tax_exemption.filings.access import visible_filing
+from tax_exemption.filings.access import locked_by, visible_filing
 from tax_exemption.filings.transitions import CASE_PROGRESS_TOPIC, allowed, step
 from tax_exemption.models import platform_tables
 
@@ -45,9 +45,7 @@ async def issue(
     prefix: str,
 ) -> CertificateOut:
     """Issue the certificate of an approved filing; its approved items open with full balance."""
-    if principal.role is not Role.OFFICER:
-        raise NotFound()
-    filing = await visible_filing(session, principal, filing_id, lock=True)
+    filing = await locked_by(session, principal, filing_id, Role.OFFICER)
     allowed(filing, FilingAction.ISSUE)
     number = certificate_number(prefix, date.today(), filing_id)
     row = await repository.insert_certificate(

@@ -24,6 +24,15 @@ async def visible_filing(
     return row
 
 
+async def locked_by(
+    session: AsyncSession, principal: Principal, filing_id: int, side: Role
+) -> RowMapping:
+    """The filing locked for a step of ``side``: a firm's step is not an officer's (404 to him)."""
+    if principal.role is not side:
+        raise NotFound()
+    return await visible_filing(session, principal, filing_id, lock=True)
+
+
 async def _may_see(session: AsyncSession, principal: Principal, row: RowMapping) -> bool:
     if principal.role is Role.OFFICER:
         return bool(row["agency"] == principal.agency)
@@ -38,7 +47,3 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
     assert principal.business_id is not None
     clients = mandates.clients_of(principal.business_id, today())
     return repository.firm_visible(principal.business_id, clients)
-
-
-def is_applicant_side(principal: Principal) -> bool:
-    return principal.role is Role.FIRM

@@ -1,34 +1,32 @@
-"""Routes of filings: thin wrappers that authorize, call the service and set the ETag."""
+"""Routes of filings: thin wrappers that authorize, call the service and set the ETag.
+
+The workflow steps are one route each, made from the rows of ``steps.STEPS``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request, Response
 
-from common.audit import AuditDep
+from common.audit import AuditDep, RequestAudit
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
 from common.fields import PositiveInt64
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit, Page
-from common.pii import CipherDep
-from tax_exemption.domain.workflow import FilingAction
+from common.pii import CipherDep, FieldCipher
 from tax_exemption.filings import service
 from tax_exemption.filings.etag import filing_etag
-from tax_exemption.filings.schemas import (
-    DecisionIn,
-    FilingFilter,
-    FilingIn,
-    FilingOut,
-    FilingSummary,
-    MessageIn,
-)
+from tax_exemption.filings.schemas import FilingFilter, FilingIn, FilingOut, FilingSummary
+from tax_exemption.filings.steps import STEPS, WorkflowStep
 
 router = ServiceRouter(prefix="/filings", tags=["filings"])
 Caller = Annotated[Principal, Depends(require_roles(Role.FIRM, Role.OFFICER))]
 Firm = Annotated[Principal, Depends(require_roles(Role.FIRM))]
 Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
+SIDES = {Role.FIRM: Firm, Role.OFFICER: Officer}  # the role gate of a workflow step's side
 FilingId = Annotated[PositiveInt64, Path(description="Filing id")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
 
@@ -105,139 +103,61 @@ async def replace_draft(
     return _tagged(response, filing)
 
 
-async def _act(
-    *,
-    response: Response,
-    action: FilingAction,
-    filing_id: int,
-    principal: Principal,
-    audit: AuditDep,
-    cipher: CipherDep,
-    if_match: str | None,
-) -> FilingOut:
-    filing = await service.act(
-        audit.session, audit, cipher, principal, filing_id, action=action, if_match=if_match
-    )
-    return _tagged(response, filing)
+# The endpoint of one workflow step. FastAPI reads its parameters from ``__signature__``, built
+# from the step's row: its body model, its side's role gate, If-Match where it takes one. (No
+# docstring: FastAPI would publish it as every step's OpenAPI description.)
+class _StepEndpoint:
+    def __init__(self, workflow_step: WorkflowStep[Any]) -> None:
+        self.workflow_step = workflow_step
+        self.__signature__ = inspect.Signature(
+            _parameters(workflow_step), return_annotation=FilingOut
+        )
+
+    async def __call__(
+        self,
+        *,
+        response: Response,
+        filing_id: int,
+        principal: Principal,
+        audit: RequestAudit,
+        cipher: FieldCipher,
+        body: Any = None,
+        if_match: str | None = None,
+    ) -> FilingOut:
+        filing = await service.take(
+            audit, cipher, principal, filing_id, self.workflow_step, body=body, if_match=if_match
+        )
+        return _tagged(response, filing)
 
 
-@router.post("/{filing_id}/submit", response_model=FilingOut, summary="Submit a draft")
-async def submit_filing(
-    *,
-    response: Response,
-    filing_id: FilingId,
-    principal: Firm,
-    audit: AuditDep,
-    cipher: CipherDep,
-    if_match: IfMatch = None,
-) -> FilingOut:
-    return await _act(
-        response=response,
-        action=FilingAction.SUBMIT,
-        filing_id=filing_id,
-        principal=principal,
-        audit=audit,
-        cipher=cipher,
-        if_match=if_match,
+def _keyword(
+    name: str, annotation: Any, default: Any = inspect.Parameter.empty
+) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
     )
 
 
-@router.post("/{filing_id}/withdraw", response_model=FilingOut, summary="Withdraw a filing")
-async def withdraw_filing(
-    *,
-    response: Response,
-    filing_id: FilingId,
-    principal: Firm,
-    audit: AuditDep,
-    cipher: CipherDep,
-    if_match: IfMatch = None,
-) -> FilingOut:
-    return await _act(
-        response=response,
-        action=FilingAction.WITHDRAW,
-        filing_id=filing_id,
-        principal=principal,
-        audit=audit,
-        cipher=cipher,
-        if_match=if_match,
+def _parameters(workflow_step: WorkflowStep[Any]) -> list[inspect.Parameter]:
+    body = [] if workflow_step.body is None else [_keyword("body", workflow_step.body)]
+    if_match = [_keyword("if_match", IfMatch, None)] if workflow_step.if_match else []
+    return [
+        _keyword("response", Response),
+        _keyword("filing_id", FilingId),
+        *body,
+        _keyword("principal", SIDES[workflow_step.side]),
+        _keyword("audit", AuditDep),
+        _keyword("cipher", CipherDep),
+        *if_match,
+    ]
+
+
+for _step in STEPS:
+    router.add_api_route(
+        f"/{{filing_id}}/{_step.path}",
+        _StepEndpoint(_step),
+        methods=["POST"],
+        name=_step.name,
+        response_model=FilingOut,
+        summary=_step.summary,
     )
-
-
-@router.post("/{filing_id}/review", response_model=FilingOut, summary="Start the review")
-async def start_review(
-    *,
-    response: Response,
-    filing_id: FilingId,
-    principal: Officer,
-    audit: AuditDep,
-    cipher: CipherDep,
-    if_match: IfMatch = None,
-) -> FilingOut:
-    return await _act(
-        response=response,
-        action=FilingAction.START_REVIEW,
-        filing_id=filing_id,
-        principal=principal,
-        audit=audit,
-        cipher=cipher,
-        if_match=if_match,
-    )
-
-
-@router.post(
-    "/{filing_id}/supplement-requests",
-    response_model=FilingOut,
-    summary="Ask the firm for a supplement (補正)",
-)
-async def request_supplement(
-    *,
-    response: Response,
-    filing_id: FilingId,
-    body: MessageIn,
-    principal: Officer,
-    session: SessionDep,
-    audit: AuditDep,
-    cipher: CipherDep,
-) -> FilingOut:
-    filing = await service.request_supplement(
-        session, audit, cipher, principal, filing_id, body=body
-    )
-    return _tagged(response, filing)
-
-
-@router.post(
-    "/{filing_id}/supplement-answers", response_model=FilingOut, summary="Answer a supplement"
-)
-async def answer_supplement(
-    *,
-    response: Response,
-    filing_id: FilingId,
-    body: MessageIn,
-    principal: Firm,
-    session: SessionDep,
-    audit: AuditDep,
-    cipher: CipherDep,
-) -> FilingOut:
-    filing = await service.answer_supplement(
-        session, audit, cipher, principal, filing_id, body=body
-    )
-    return _tagged(response, filing)
-
-
-@router.post(
-    "/{filing_id}/decision",
-    response_model=FilingOut,
-    summary="Approve items with quantities or reject them with reasons",
-)
-async def decide_filing(
-    *,
-    response: Response,
-    filing_id: FilingId,
-    body: DecisionIn,
-    principal: Officer,
-    session: SessionDep,
-    audit: AuditDep,
-    cipher: CipherDep,
-) -> FilingOut:
-    filing = await service.decide(session, audit, cipher, principal, filing_id, body=body)
-    return _tagged(response, filing)

@@ -1,34 +1,35 @@
-"""Use cases of filings: draft, submit, review, supplement, decide, withdraw, read, list."""
+"""Use cases of filings: draft, read, list, and take a workflow step (``steps.STEPS``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.audit import RequestAudit
 from common.auth import Principal, Role
-from common.errors import Forbidden, NotFound, UnprocessableContent
+from common.errors import Forbidden, UnprocessableContent
 from common.pagination import Page, split_page
 from common.pii import FieldCipher
 from tax_exemption.agency import ensure_deciding_officer
 from tax_exemption.domain.workflow import FilingAction, FilingStatus
 from tax_exemption.filings import repository, views
-from tax_exemption.filings.access import visibility, visible_filing
+from tax_exemption.filings.access import locked_by, visibility, visible_filing
 from tax_exemption.filings.etag import check_if_match, filing_etag
+from tax_exemption.filings.outcome import Outcome
 from tax_exemption.filings.schemas import (
     Channel,
-    DecisionIn,
     FilingFilter,
     FilingIn,
-    FilingKind,
     FilingOut,
     FilingSummary,
-    MessageIn,
 )
+from tax_exemption.filings.steps import WorkflowStep
 from tax_exemption.filings.transitions import allowed, step
 from tax_exemption.mandates.service import may_act_for
+
+B = TypeVar("B")
 
 
 async def create(
@@ -124,7 +125,7 @@ async def replace_draft(
     if_match: str | None,
     body: FilingIn,
 ) -> FilingOut:
-    row = await _own_locked(session, principal, filing_id)
+    row = await locked_by(session, principal, filing_id, Role.FIRM)
     check_if_match(if_match, filing_etag(filing_id, row["version"]), required=True)
     if row["status"] != FilingStatus.DRAFT:
         allowed(row, FilingAction.SUBMIT)  # raises the 409 naming the status
@@ -138,129 +139,27 @@ async def replace_draft(
     return await views.full(session, cipher, row)
 
 
-async def _own_locked(session: AsyncSession, principal: Principal, filing_id: int) -> RowMapping:
-    """The filing locked for a change by its applicant side (officers get 404 from here)."""
-    if principal.role is not Role.FIRM:
-        raise NotFound()
-    return await visible_filing(session, principal, filing_id, lock=True)
-
-
-async def _officer_locked(
-    session: AsyncSession, principal: Principal, filing_id: int
-) -> RowMapping:
-    if principal.role is not Role.OFFICER:
-        raise NotFound()
-    return await visible_filing(session, principal, filing_id, lock=True)
-
-
-async def act(
-    session: AsyncSession,
+async def take(
     audit: RequestAudit,
     cipher: FieldCipher,
     principal: Principal,
     filing_id: int,
+    workflow_step: WorkflowStep[B],
     *,
-    action: FilingAction,
+    body: B,
     if_match: str | None = None,
 ) -> FilingOut:
-    """Steps with no body: submit, withdraw (applicant side), start_review (officer)."""
-    if action is FilingAction.START_REVIEW:
-        row = await _officer_locked(session, principal, filing_id)
-    else:
-        row = await _own_locked(session, principal, filing_id)
+    """One workflow step: its side's lock, the version, the transition, its writes, the record."""
+    session = audit.session
+    row = await locked_by(session, principal, filing_id, workflow_step.side)
     check_if_match(if_match, filing_etag(filing_id, row["version"]), required=False)
-    return await views.full(session, cipher, await step(audit, row, action))
-
-
-async def request_supplement(
-    session: AsyncSession,
-    audit: RequestAudit,
-    cipher: FieldCipher,
-    principal: Principal,
-    filing_id: int,
-    *,
-    body: MessageIn,
-) -> FilingOut:
-    row = await _officer_locked(session, principal, filing_id)
-    allowed(row, FilingAction.REQUEST_SUPPLEMENT)
-    supplement_id = await repository.insert_supplement(
-        session, filing_id, body.message, principal.subject
-    )
-    row = await step(
-        audit, row, FilingAction.REQUEST_SUPPLEMENT, details={"supplement_id": supplement_id}
-    )
+    allowed(row, workflow_step.action)
+    outcome = Outcome()
+    if workflow_step.effect is not None:
+        outcome = await workflow_step.effect(session, principal, row, body)
+    action = outcome.action or workflow_step.action
+    row = await step(audit, row, action, values=outcome.values, details=outcome.details)
     return await views.full(session, cipher, row)
-
-
-async def answer_supplement(
-    session: AsyncSession,
-    audit: RequestAudit,
-    cipher: FieldCipher,
-    principal: Principal,
-    filing_id: int,
-    *,
-    body: MessageIn,
-) -> FilingOut:
-    row = await _own_locked(session, principal, filing_id)
-    allowed(row, FilingAction.ANSWER_SUPPLEMENT)
-    supplement_id = await repository.answer_open_supplement(
-        session, filing_id, body.message, principal.subject
-    )
-    row = await step(
-        audit, row, FilingAction.ANSWER_SUPPLEMENT, details={"supplement_id": supplement_id}
-    )
-    return await views.full(session, cipher, row)
-
-
-async def decide(
-    session: AsyncSession,
-    audit: RequestAudit,
-    cipher: FieldCipher,
-    principal: Principal,
-    filing_id: int,
-    *,
-    body: DecisionIn,
-) -> FilingOut:
-    row = await _officer_locked(session, principal, filing_id)
-    allowed(row, FilingAction.APPROVE)
-    if row["kind"] == FilingKind.REFUND_STANDARD:
-        approved = _whole_decision(body)
-    else:
-        approved = await _item_decisions(session, filing_id, body)
-    action = FilingAction.APPROVE if approved else FilingAction.REJECT
-    values = {"decision_reason": body.reason}
-    details = {"approved_items": approved}
-    row = await step(audit, row, action, values=values, details=details)
-    return await views.full(session, cipher, row)
-
-
-def _whole_decision(body: DecisionIn) -> int:
-    if body.approve is None or body.items:
-        raise UnprocessableContent("a refund standard is decided as a whole: give approve")
-    return 1 if body.approve else 0
-
-
-async def _item_decisions(session: AsyncSession, filing_id: int, body: DecisionIn) -> int:
-    """Record each item's decision; returns how many items were approved."""
-    items = {item["item_no"]: item for item in await repository.get_items(session, filing_id)}
-    decided = {decision.item_no: decision for decision in body.items}
-    if body.approve is not None or set(decided) != set(items) or len(decided) != len(body.items):
-        raise UnprocessableContent("decide every item of the filing exactly once")
-    for item_no, decision in decided.items():
-        quantity = decision.approved_quantity
-        if quantity is not None and quantity > items[item_no]["quantity"]:
-            raise UnprocessableContent(f"item {item_no}: more approved than applied for")
-        await repository.decide_item(
-            session,
-            filing_id,
-            item_no,
-            {
-                "decision": "rejected" if quantity is None else "approved",
-                "approved_quantity": quantity,
-                "rejection_reason": decision.rejection_reason,
-            },
-        )
-    return sum(1 for decision in decided.values() if decision.approved_quantity is not None)
 
 
 async def list_filings(
