@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.registry import SERVICES
-from tests.deploy.rendering import Manifest, Rendered, component, pod_labels, selects
+from tests.deploy.rendering import Helm, Manifest, Rendered, component, pod_labels, selects
 
 SERVICE_COMPONENTS = {name.replace("_", "-"): manifest for name, manifest in SERVICES.items()}
 
@@ -132,3 +132,39 @@ def test_pods_restart_when_the_config_changes(
 def _containers(deployment: Manifest) -> list[Manifest]:
     containers: list[Manifest] = deployment["spec"]["template"]["spec"]["containers"]
     return containers
+
+
+def _open_data(deployment: Manifest) -> tuple[list[str], list[str]]:
+    pod = deployment["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    mounts = [m["mountPath"] for m in container["volumeMounts"] if m["name"] == "open-data"]
+    claims = [
+        v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if v["name"] == "open-data"
+    ]
+    return mounts, claims
+
+
+def test_the_open_data_volume_is_shared_by_ip_search_and_the_worker_only(helm: Helm) -> None:
+    own = helm.template(sets=["openData.persistence.enabled=true"])
+    existing = helm.template(
+        sets=["openData.persistence.enabled=true", "openData.persistence.existingClaim=nas"]
+    )
+
+    (claim,) = own.of_kind("PersistentVolumeClaim")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert not existing.of_kind("PersistentVolumeClaim")
+    for render, name in ((own, claim["metadata"]["name"]), (existing, "nas")):
+        for deployment in render.of_kind("Deployment"):
+            mounts, claims = _open_data(deployment)
+            if component(deployment) in ("ip-search", "worker"):
+                assert (mounts, claims) == (["/var/lib/moea-open-data"], [name])
+                (container,) = deployment["spec"]["template"]["spec"]["containers"]
+                env = {e["name"]: e.get("value") for e in container["env"]}
+                assert env["IP_SEARCH_OPEN_DATA_DIR"] == "/var/lib/moea-open-data"
+            else:
+                assert (mounts, claims) == ([], [])
+
+
+def test_without_persistence_no_claim_is_made_or_mounted(default_render: Rendered) -> None:
+    assert not default_render.of_kind("PersistentVolumeClaim")
+    assert all(_open_data(d) == ([], []) for d in default_render.of_kind("Deployment"))

@@ -208,3 +208,32 @@ PROMETHEUS_MULTIPROC_DIR: "/run/prometheus"
 {{- define "moea.checksumConfig" -}}
 {{- include "moea.configData" . | sha256sum -}}
 {{- end -}}
+
+{{/* The shared open-data claim's name (an existing claim, or the chart's own). */}}
+{{- define "moea.openDataClaim" -}}
+{{- .Values.openData.persistence.existingClaim | default (include "moea.componentName" (dict "root" . "component" "open-data")) -}}
+{{- end -}}
+
+{{/* The open-data volume of the ip_search and worker pods, when persistence is on. */}}
+{{- define "moea.openDataVolume" -}}
+{{- if .Values.openData.persistence.enabled }}
+- name: open-data
+  persistentVolumeClaim:
+    claimName: {{ include "moea.openDataClaim" . }}
+{{- end }}
+{{- end -}}
+
+{{- define "moea.openDataVolumeMount" -}}
+{{- if .Values.openData.persistence.enabled }}
+- name: open-data
+  mountPath: {{ .Values.openData.mountPath }}
+{{- end }}
+{{- end -}}
+
+{{/* ip_search reads IP_SEARCH_OPEN_DATA_DIR; the worker runs ip_search's jobs with it too. */}}
+{{- define "moea.openDataEnv" -}}
+{{- if .Values.openData.persistence.enabled }}
+- name: IP_SEARCH_OPEN_DATA_DIR
+  value: {{ .Values.openData.mountPath | quote }}
+{{- end }}
+{{- end -}}
