@@ -24,6 +24,7 @@ from common.auth.middleware import AuthenticationMiddleware
 from common.auth.tokens import JwksKeys, TokenVerifier
 from common.database import CommittingRoute, Database
 from common.docs import install_offline_docs
+from common.error_boundary import ErrorBoundaryMiddleware
 from common.errors import PROBLEM_RESPONSES, install_problem_handlers
 from common.gc_tuning import tune_for_serving
 from common.http_edge import BodySizeLimitMiddleware, SecurityHeadersMiddleware
@@ -112,12 +113,14 @@ def _install_middleware(
     app: FastAPI, settings: ServiceSettings, verifier: TokenVerifier, definition: ServiceDefinition
 ) -> None:
     # add_middleware wraps: the last added runs first. Order of a request, outermost first:
-    # request id -> metrics -> security headers -> body limit -> CORS -> authentication ->
-    # rate limit (inside authentication, so it knows the principal).
+    # request id -> metrics -> security headers -> body limit -> CORS -> error boundary ->
+    # authentication -> rate limit (inside authentication, so it knows the principal). The
+    # boundary's 500s thus pass everything a response gets on its way out.
     app.add_middleware(
         RateLimitMiddleware, settings=settings, budget_resolver=definition.rate_limit_budget
     )
-    app.add_middleware(AuthenticationMiddleware, verifier=verifier)
+    app.add_middleware(AuthenticationMiddleware, verifier=verifier, defer_refusals=True)
+    app.add_middleware(ErrorBoundaryMiddleware, service=definition.name)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -14,6 +14,9 @@ Error tree (raise these from services; endpoints never build responses by hand):
     ├── UnprocessableContent     422
     ├── TooManyRequests          429  (adds Retry-After)
     └── ServiceUnavailable       503
+
+Any other exception is a bug: ``common.error_boundary`` logs it and answers a 500
+``internal-error`` problem that names the request id and nothing of the exception.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import Scope
+
+from common.observability.request_context import request_id_of
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://moea-cloud.example/problems/"
@@ -56,6 +62,9 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldProblem] | None = None
+    request_id: str | None = Field(
+        default=None, description="On a 500: the id to quote to support (also X-Request-ID)"
+    )
 
 
 class ProblemError(Exception):
@@ -139,7 +148,8 @@ class ServiceUnavailable(ProblemError):
     status, slug = 503, "service-unavailable"
 
 
-_SLUG_BY_STATUS = {cls.status: cls.slug for cls in ProblemError.__subclasses__()}
+_PROBLEM_CLASSES: list[type[ProblemError]] = [ProblemError, *ProblemError.__subclasses__()]
+_SLUG_BY_STATUS = {cls.status: cls.slug for cls in _PROBLEM_CLASSES}
 
 
 def problem_response(
@@ -150,6 +160,7 @@ def problem_response(
     errors: Sequence[FieldProblem] | None = None,
     headers: Mapping[str, str] | None = None,
     slug: str | None = None,
+    request_id: str | None = None,
 ) -> Response:
     """Render a problem document; the one place problem JSON is built.
 
@@ -167,6 +178,8 @@ def problem_response(
         body["instance"] = instance
     if errors:
         body["errors"] = [error.model_dump() for error in errors]
+    if request_id:
+        body["request_id"] = request_id
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -183,24 +196,29 @@ def _instance(request: Request) -> str:
     return request.url.path
 
 
+def deliberate_problem(exc: ProblemError | StarletteHTTPException, instance: str) -> Response:
+    """The problem document of an error raised on purpose, with the status it names."""
+    if isinstance(exc, ProblemError):
+        return problem_response(
+            exc.status,
+            detail=exc.detail,
+            instance=instance,
+            errors=exc.errors,
+            headers=exc.headers,
+            slug=exc.slug,  # a service's own ProblemError subclass names its own type
+        )
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(exc.status_code, detail=detail, instance=instance, headers=exc.headers)
+
+
 async def _on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
-    return problem_response(
-        exc.status,
-        detail=exc.detail,
-        instance=_instance(request),
-        errors=exc.errors,
-        headers=exc.headers,
-        slug=exc.slug,  # a service's own ProblemError subclass names its own type
-    )
+    return deliberate_problem(exc, _instance(request))
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else None
-    return problem_response(
-        exc.status_code, detail=detail, instance=_instance(request), headers=exc.headers
-    )
+    return deliberate_problem(exc, _instance(request))
 
 
 def _field_problem(error: Mapping[str, Any]) -> FieldProblem:
@@ -260,7 +278,8 @@ async def _on_database_error(request: Request, exc: Exception) -> Response:
         return problem_response(
             422, detail="a value is not acceptable", instance=_instance(request)
         )
-    return await _on_unexpected(request, exc)
+    # A bug, not a client or an outage: on to the error boundary, which logs and counts it.
+    raise exc
 
 
 async def _on_pool_timeout(request: Request, exc: Exception) -> Response:
@@ -278,9 +297,21 @@ async def _on_connection_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def internal_error_response(scope: Scope) -> Response:
+    """The 500 of an exception nobody handled: it names the request id to quote to support and
+    nothing of the exception (its text may hold a DSN, a query, personal data)."""
+    return problem_response(500, instance=scope["path"], request_id=request_id_of(scope))
+
+
+def log_unhandled(scope: Scope, exc: BaseException) -> None:
+    # Looked up per call, not cached at import: it follows the current logging configuration.
+    structlog.get_logger("moea.errors").error("unhandled error", exc_info=exc, path=scope["path"])
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    logger.error("unhandled error", exc_info=exc, path=request.url.path)
-    return problem_response(500, instance=_instance(request))
+    """Only for what fails outside the error boundary (``common.error_boundary``)."""
+    log_unhandled(request.scope, exc)
+    return internal_error_response(request.scope)
 
 
 def install_problem_handlers(app: Starlette) -> None:
@@ -306,6 +337,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "Body too large"),
         (422, "Invalid input"),
         (429, "Rate limit exceeded"),
+        (500, "An unexpected error; quote its request_id to support"),
         (503, "A backing service is unavailable"),
     )
 }

@@ -33,6 +33,11 @@ REQUESTS_IN_ERROR = Counter(
     "Responses with a 5xx status, by route template",
     ["service", "route"],
 )
+UNHANDLED_EXCEPTIONS = Counter(
+    "moea_http_unhandled_exceptions_total",
+    "Requests ended by an exception no handler took (bugs, not outages), by exception class",
+    ["service", "route", "exception"],
+)
 UNMATCHED_ROUTE = "<unmatched>"
 # Clients choose the method: any other token would be an unbounded label of their making.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
