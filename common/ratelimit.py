@@ -9,6 +9,12 @@ while Redis is down so public endpoints keep answering.
 Every limited response carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and
 ``RateLimit-Reset`` (seconds, IETF draft style); a refused one is a 429 problem with
 ``Retry-After``.
+
+Failed authentication is refused here, not before: a bad bearer token (left by
+``AuthenticationMiddleware``) or a client the ``BudgetResolver`` refuses (an unknown API key)
+counts against the caller's default budget, per IP address, so neither tokens nor keys can be
+guessed without limit. Every path checks a bearer token, so a bad one counts even on the paths
+that are otherwise unlimited: else those would answer "is this token valid?" for free.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from redis.asyncio import Redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.asgi_headers import RawHeaders, set_headers
-from common.auth.middleware import principal_of
+from common.auth.middleware import principal_of, refusal_of
 from common.docs import DOCS_ASSETS_PATH
 from common.errors import ProblemError, problem_response
 from common.rate_counter import BatchedCounter, Decision, FailoverStorage
@@ -150,7 +156,7 @@ class RateLimitMiddleware:
         self._limiter: BatchedCounter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _is_exempt(scope):
+        if scope["type"] != "http" or (_is_exempt(scope) and refusal_of(scope) is None):
             await self.app(scope, receive, send)
             return
         item, identity, refusal = await self._resolve(scope)
@@ -181,8 +187,9 @@ class RateLimitMiddleware:
     async def _resolve(self, scope: Scope) -> tuple[RateLimitItem, str, ProblemError | None]:
         """The service's own budget for this client, else the default; and any refusal."""
         item, identity = self._budget(scope)
-        if self.budget_resolver is None:
-            return item, identity, None
+        refused_token = refusal_of(scope)  # its principal is the public one: the IP pays
+        if refused_token is not None or self.budget_resolver is None:
+            return item, identity, refused_token
         try:
             own = await self.budget_resolver(scope)
         except ProblemError as refusal:
