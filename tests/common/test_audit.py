@@ -7,6 +7,7 @@ import json
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from common.audit import (
@@ -97,10 +98,38 @@ async def test_modified_details_are_named(db_engine: AsyncEngine) -> None:
     assert result.broken is not None and result.broken.id == ids[1]
 
 
+async def delete_bypassing_the_guard(engine: AsyncEngine, row_id: int) -> None:
+    """What only a superuser can do: switch off ordinary triggers, the append-only guard too."""
+    async with engine.begin() as connection:
+        await connection.execute(text("SET LOCAL session_replication_role = replica"))
+        await connection.execute(text(f"DELETE FROM {AUDIT} WHERE id = :id"), {"id": row_id})
+
+
+@pytest.mark.parametrize("sealed", [False, True], ids=["unsealed", "sealed"])
+async def test_deleting_an_audit_row_is_refused_and_changes_nothing(
+    db_engine: AsyncEngine, sealed: bool
+) -> None:
+    """Unsealed rows are in no chain yet: a deletion before the sealer runs would leave no
+    trace, so the table refuses every DELETE, sealed or not."""
+    ids = await write(db_engine, 3)
+    if sealed:
+        await seal_pending(db_engine, TABLES, KEY)
+    for statement in (f"DELETE FROM {AUDIT} WHERE id = {ids[1]}", f"DELETE FROM {AUDIT}"):
+        with pytest.raises(DBAPIError) as refused:
+            await sql(db_engine, statement)
+        assert getattr(refused.value.orig, "sqlstate", None) == "42501"
+        assert "append-only" in str(refused.value.orig)
+    async with db_engine.connect() as connection:
+        kept = (await connection.execute(text(f"SELECT id FROM {AUDIT} ORDER BY id"))).scalars()
+        assert list(kept) == ids
+    await seal_pending(db_engine, TABLES, KEY)
+    assert (await verify_chain(db_engine, TABLES, KEY)).checked == 3
+
+
 async def test_deleted_sealed_row_names_the_next_row(db_engine: AsyncEngine) -> None:
     ids = await write(db_engine, 5)
     await seal_pending(db_engine, TABLES, KEY)
-    await sql(db_engine, f"DELETE FROM {AUDIT} WHERE id = :id", id=ids[1])
+    await delete_bypassing_the_guard(db_engine, ids[1])
     result = await verify_chain(db_engine, TABLES, KEY)
     assert result.broken is not None
     assert (result.broken.id, result.broken.reason) == (ids[2], BreakReason.SEQ_GAP)
