@@ -67,10 +67,10 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-def runtime(
+async def runtime(
     db_engine: AsyncEngine, settings_overrides: dict[str, Any], recorder: Recorder
-) -> ServiceRuntime:
-    return ServiceRuntime(
+) -> AsyncIterator[ServiceRuntime]:
+    runtime = ServiceRuntime(
         schema=SCHEMA,
         settings=SERVICES[SCHEMA].settings(**settings_overrides),
         engine=db_engine,
@@ -78,6 +78,8 @@ def runtime(
         handlers={"filing.approved": recorder},
         policy=RetryPolicy(max_attempts=3, base_delay_s=0),  # retry at once: no sleeping tests
     )
+    yield runtime
+    await runtime.http_client.aclose()  # the engine is the test's: leave it open
 
 
 async def _commit(engine: AsyncEngine, topic: str = "filing.approved") -> int:
@@ -213,13 +215,17 @@ async def test_app_with_workers_relays_and_delivers_on_schedule(
         await enqueue(delivery.session, tables, "notice.sent", {"for": delivery.message.id})
 
     manifest = SERVICES[SCHEMA]
-    runtime = ServiceRuntime.from_manifest(manifest, manifest.settings(**settings_overrides))
-    runtime = replace(runtime, handlers={"filing.approved": handler})
+    built = ServiceRuntime.from_manifest(manifest, manifest.settings(**settings_overrides))
+    runtime = replace(built, handlers={"filing.approved": handler})
+    await built.http_client.aclose()  # replace() gave the runtime a client of its own
     message_id = await _commit(db_engine)
 
     app = with_workers(Starlette(), [runtime])
-    async with app.router.lifespan_context(app):
-        await asyncio.wait_for(_completed(db_engine, message_id), timeout=60)  # a bound only
+    try:
+        async with app.router.lifespan_context(app):
+            await asyncio.wait_for(_completed(db_engine, message_id), timeout=60)  # a bound only
+    finally:
+        await runtime.close()  # its client and the engine it shares with ``built``
 
     row = await _row(db_engine, message_id)
     assert row.relayed_at is not None and row.attempts == 1

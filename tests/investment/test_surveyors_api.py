@@ -102,8 +102,13 @@ async def test_flag_fix_accept_and_central_review(
 
 
 async def delivery(
-    engine: AsyncEngine, settings: InvestmentSettings, message_id: int, session: AsyncSession
+    engine: AsyncEngine,
+    settings: InvestmentSettings,
+    message_id: int,
+    session: AsyncSession,
+    http: httpx.AsyncClient,
 ) -> Delivery:
+    """The worker's delivery of one outbox message; the caller owns (and closes) ``http``."""
     async with engine.connect() as connection:
         row = (
             await connection.execute(
@@ -114,9 +119,7 @@ async def delivery(
     message = OutboxMessage(
         message_id, "investment", row.topic, row.payload, dt.datetime.now(dt.UTC), 1
     )
-    return Delivery(
-        message, session, settings, FieldCipher.from_settings(settings), httpx.AsyncClient()
-    )
+    return Delivery(message, session, settings, FieldCipher.from_settings(settings), http)
 
 
 async def test_reminders_go_through_the_outbox_once_per_non_filer(
@@ -137,9 +140,9 @@ async def test_reminders_go_through_the_outbox_once_per_non_filer(
             ).scalars()
         )
     settings = InvestmentSettings(**settings_overrides)
-    async with AsyncSession(db_engine) as session:
+    async with AsyncSession(db_engine) as session, httpx.AsyncClient() as http:
         for message_id in [*ids, ids[0]]:  # a redelivered message records nothing twice
-            await send_reminder(await delivery(db_engine, settings, message_id, session))
+            await send_reminder(await delivery(db_engine, settings, message_id, session, http))
         await session.commit()
     async with db_engine.connect() as connection:
         channels = (await connection.execute(text("SELECT channel FROM investment.reminder"))).all()
@@ -164,8 +167,8 @@ async def test_a_county_export_is_built_by_the_worker_and_its_download_audited(
             text("SELECT id FROM investment.outbox WHERE topic = 'investment.export'")
         )
     settings = InvestmentSettings(**settings_overrides)
-    async with AsyncSession(db_engine) as session:
-        await build_export(await delivery(db_engine, settings, message_id, session))
+    async with AsyncSession(db_engine) as session, httpx.AsyncClient() as http:
+        await build_export(await delivery(db_engine, settings, message_id, session, http))
         await session.commit()
     other = bearer(token("surveyor", county=KINMEN))
     assert (await client.get(f"/exports/{export_id}", headers=other)).status_code == 404
