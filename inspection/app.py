@@ -19,6 +19,7 @@ from inspection.models import platform_tables
 from inspection.public_checks.endpoints import router as public_checks_router
 from inspection.regulated_products.endpoints import router as regulated_products_router
 from inspection.settings import InspectionSettings
+from inspection.trails.owner import trail_owner
 from inspection.web.clock import system_clock
 from inspection.web.signing import signing_key_from
 
@@ -47,6 +48,7 @@ def create_app(settings: InspectionSettings | None = None) -> FastAPI:
         settings=settings,
         tables=platform_tables,
         routers=ROUTERS,
+        trail_owner=trail_owner(settings),
     )
     app = create_service_app(definition)
     app.state.clock = system_clock

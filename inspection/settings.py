@@ -25,6 +25,9 @@ class InspectionSettings(ServiceSettings):
 
     service_name: ClassVar[str] = "inspection"
     db_schema: ClassVar[str] = "inspection"
+    # The agency owning this deployment's records (標準檢驗局): its officers read their audit
+    # trails, officers of other agencies find none (inspection/trails).
+    agency: str = Field(default="BSMI", pattern=r"^[A-Z][A-Z0-9_]{1,19}$")
 
     status_signing_key: SecretStr = SecretStr(DEV_STATUS_SIGNING_KEY)
     """PEM of the P-256 key that signs public status documents (ES256)."""

@@ -26,6 +26,7 @@ from investment.returns.endpoints import router as returns_router
 from investment.seeding import seed_if_empty
 from investment.settings import InvestmentSettings
 from investment.surveyors.endpoints import router as surveyors_router
+from investment.trails.owner import RecordCounty
 
 __all__ = ["MANIFEST", "create_app", "investment_command"]
 
@@ -57,6 +58,7 @@ def create_app(settings: InvestmentSettings | None = None) -> FastAPI:
         tables=platform_tables,
         routers=ROUTERS,
         lifespans=(write_pool_lifespan,),  # the filing path runs on the driver
+        trail_owner=RecordCounty(settings.agency),
     )
     app = create_service_app(definition)
     app.state.filing_tokens = FilingTokens(

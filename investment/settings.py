@@ -16,6 +16,9 @@ class InvestmentSettings(ServiceSettings):
 
     service_name: ClassVar[str] = "investment"
     db_schema: ClassVar[str] = "investment"
+    # The agency owning this deployment's records (產業發展署): its officers read their audit
+    # trails, county surveyors those of their county's returns (investment/trails).
+    agency: str = Field(default="IDA", pattern=r"^[A-Z][A-Z0-9_]{1,19}$")
 
     # Keys of the filing path: the HMAC that signs filing-session tokens and the keyed hash
     # under which invitation codes are stored (a database dump alone cannot redeem a code).

@@ -30,6 +30,7 @@ from ip_search.search.sync import index_imported_marks
 from ip_search.settings import IpSearchSettings
 from ip_search.trademarks.endpoints import router as trademarks_router
 from ip_search.trademarks.freshness import Freshness
+from ip_search.trails.owner import trail_owner
 from ip_search.watches.alerting import WATCH_ALERTED_TOPIC, match_import_run
 from ip_search.watches.endpoints import router as watches_router
 from ip_search.watches.notices import post_watch_alerts
@@ -62,6 +63,7 @@ def create_app(settings: IpSearchSettings | None = None) -> FastAPI:
         ),
         lifespans=(search_backend_lifespan,),
         rate_limit_budget=key_budgets,
+        trail_owner=trail_owner(settings),
     )
     app = create_service_app(definition)
     app.state.freshness = Freshness(settings.data_as_of_cache_seconds)

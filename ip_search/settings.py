@@ -14,6 +14,9 @@ class IpSearchSettings(ServiceSettings):
 
     service_name: ClassVar[str] = "ip_search"
     db_schema: ClassVar[str] = "ip_search"
+    # The agency owning this deployment's records (智慧財產局): its officers read their audit
+    # trails, officers of other agencies find none (ip_search/trails).
+    agency: str = Field(default="TIPO", pattern=r"^[A-Z][A-Z0-9_]{1,19}$")
 
     search_cache_seconds: int = Field(default=300, ge=1)
     """How long a search result stays in Redis (an import makes it stale at once anyway)."""

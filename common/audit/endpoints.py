@@ -19,12 +19,13 @@ from common.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
 router = ServiceRouter(prefix="/audit", tags=["audit"])
 
-TrailReader = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
+TrailReader = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.SURVEYOR, Role.ADMIN))]
 RecordType = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^\x00]+$")]
 RecordId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
 
 
-@router.get("/trail/{record_type}/{record_id}", response_model=Page[AuditEventOut])
+# ``:path``: a record id may hold a slash (a dataset version is "dataset/3")
+@router.get("/trail/{record_type}/{record_id:path}", response_model=Page[AuditEventOut])
 async def read_trail(
     *,
     request: Request,

@@ -38,3 +38,11 @@ async def trail_page(
         )
     statement = statement.order_by(table.c.occurred_at.desc(), table.c.id.desc())
     return (await session.execute(statement.limit(limit + 1))).all()
+
+
+async def has_trail(session: AsyncSession, table: Table, record_type: str, record_id: str) -> bool:
+    """Whether any event names the record (one probe of the record index)."""
+    statement = select(table.c.id).where(
+        table.c.record_type == record_type, table.c.record_id == record_id
+    )
+    return await session.scalar(statement.limit(1)) is not None

@@ -1,27 +1,79 @@
-"""Whose trail an officer may read: the service names the agency owning a record.
+"""Whose trail a reader may read: the service names the scope of an audited record.
 
-The audit query API is shared, the records are the service's. A service whose cases belong to
-agencies gives its app a ``TrailOwner``; an officer then reads a record's trail only where the
-record is his agency's, and otherwise gets the 404 the record itself would give him
-(``ensure_same_agency``), so the trail reveals nothing the record's own routes hide.
+The audit query API is shared, the records are the service's. A service gives its app a
+``TrailOwner`` naming, for each record, the agency owning it and, for a record that lies in one
+county (a factory's survey return), that county. An officer reads a record's trail only where
+the record is his agency's, a county surveyor only where it is in his county; anyone else gets
+the 404 the record itself would give him, so the trail reveals nothing the record's own routes
+hide. Which roles read trails at all is the owner's to say (``readers``): another role gets 403.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.auth.dependencies import ensure_same_agency
+from common.audit.repository import has_trail
 from common.auth.principal import Principal, Role
-from common.errors import NotFound
+from common.errors import Forbidden, NotFound
 
-__all__ = ["TrailOwner", "ensure_trail_readable"]
+__all__ = ["OFFICERS", "AgencyRecords", "TrailOwner", "TrailScope", "ensure_trail_readable"]
+
+OFFICERS = frozenset({Role.OFFICER})
+
+
+@dataclass(frozen=True, slots=True)
+class TrailScope:
+    """The agency owning a record and, for a record of one county, that county."""
+
+    agency: str
+    county: str | None = None
+
+    def admits(self, principal: Principal) -> bool:
+        """Officers of the agency; surveyors of the county (none for a record of no county)."""
+        if principal.role is Role.OFFICER:
+            return principal.agency == self.agency
+        if principal.role is Role.SURVEYOR:
+            return self.county is not None and principal.county == self.county
+        return False
 
 
 class TrailOwner(Protocol):
-    async def __call__(self, session: AsyncSession, record_type: str, record_id: str) -> str | None:
-        """The agency owning the record; None when the service holds no such record."""
+    @property
+    def readers(self) -> frozenset[Role]:
+        """The roles (admins aside) that read this service's trails, each within a scope."""
+
+    async def __call__(
+        self, session: AsyncSession, record_type: str, record_id: str
+    ) -> TrailScope | None:
+        """The record's scope; None when the service holds no such record."""
+
+
+@dataclass(frozen=True)
+class AgencyRecords:
+    """A ``TrailOwner`` for a service whose records all belong to one agency, ``agency``.
+
+    A record of one of ``record_types`` is there once the service has audited it, so the trail
+    of a deleted record (a withdrawn watch) stays readable to the agency's officers.
+    """
+
+    agency: str
+    record_types: Collection[str]
+    audit_table: Table
+    readers: ClassVar[frozenset[Role]] = OFFICERS
+
+    async def __call__(
+        self, session: AsyncSession, record_type: str, record_id: str
+    ) -> TrailScope | None:
+        if record_type not in self.record_types:
+            return None
+        if not await has_trail(session, self.audit_table, record_type, record_id):
+            return None
+        return TrailScope(self.agency)
 
 
 async def ensure_trail_readable(
@@ -31,10 +83,14 @@ async def ensure_trail_readable(
     record_type: str,
     record_id: str,
 ) -> None:
-    """404 for an officer when the record is not his agency's (services without an owner pass)."""
-    if owner is None or principal.role is not Role.OFFICER:
+    """403 for a role that reads no trail here, 404 outside the record's scope; admins pass,
+    and so do officers of a service without an owner."""
+    if principal.role is Role.ADMIN:
         return
-    agency = await owner(session, record_type, record_id)
-    if agency is None:
+    if principal.role not in (OFFICERS if owner is None else owner.readers):
+        raise Forbidden(f"role {principal.role} may not do this")
+    if owner is None:
+        return
+    scope = await owner(session, record_type, record_id)
+    if scope is None or not scope.admits(principal):
         raise NotFound()
-    ensure_same_agency(principal, agency)

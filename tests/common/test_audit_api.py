@@ -45,6 +45,13 @@ async def seed(engine: AsyncEngine) -> None:
         await session.commit()
 
 
+def unscoped(client: Any) -> Any:
+    """The service's app without its trail owner: these tests are about the endpoint itself
+    (each service's scope is tested beside it, e.g. tests/inspection/test_audit_trail_scope.py)."""
+    client.app.state.trail_owner = None
+    return client
+
+
 async def trail_reads(engine: AsyncEngine) -> list[tuple[Any, ...]]:
     async with engine.connect() as connection:
         rows = await connection.execute(
@@ -59,7 +66,7 @@ async def trail_reads(engine: AsyncEngine) -> list[tuple[Any, ...]]:
 async def test_trail_requires_a_token(
     service_client_factory: Callable[..., Any], db_engine: AsyncEngine
 ) -> None:
-    async with service_client_factory(MANIFEST) as client:
+    async with unscoped(service_client_factory(MANIFEST)) as client:
         await seed(db_engine)
         response = await client.get(TRAIL)
     assert response.status_code == 401
@@ -67,13 +74,19 @@ async def test_trail_requires_a_token(
     assert await trail_reads(db_engine) == []
 
 
-async def test_trail_refuses_a_firm(
-    service_client_factory: Callable[..., Any], db_engine: AsyncEngine, token: Any
+@pytest.mark.parametrize(
+    "claims", [{"role": "firm", "business_id": "04595257"}, {"role": "surveyor", "county": "63000"}]
+)
+async def test_trail_refuses_a_firm_and_a_surveyor_no_county_scope_admits(
+    claims: dict[str, str],
+    service_client_factory: Callable[..., Any],
+    db_engine: AsyncEngine,
+    token: Any,
 ) -> None:
-    async with service_client_factory(MANIFEST) as client:
+    async with unscoped(service_client_factory(MANIFEST)) as client:
         await seed(db_engine)
-        firm = token("firm", business_id="04595257")
-        response = await client.get(TRAIL, headers={"Authorization": f"Bearer {firm}"})
+        bearer = token(**claims)
+        response = await client.get(TRAIL, headers={"Authorization": f"Bearer {bearer}"})
     assert response.status_code == 403
     assert response.json()["status"] == 403
     assert await trail_reads(db_engine) == []
@@ -83,7 +96,7 @@ async def test_officer_reads_one_records_trail_newest_first_and_is_audited(
     service_client_factory: Callable[..., Any], db_engine: AsyncEngine, token: Any
 ) -> None:
     headers = {"Authorization": f"Bearer {token('officer', agency='IDA', subject='officer-1')}"}
-    async with service_client_factory(MANIFEST) as client:
+    async with unscoped(service_client_factory(MANIFEST)) as client:
         await seed(db_engine)
         first = await client.get(TRAIL, params={"limit": 2}, headers=headers)
         cursor = first.json()["next_cursor"]
@@ -105,7 +118,7 @@ async def test_a_bad_cursor_is_a_problem_and_writes_nothing(
     service_client_factory: Callable[..., Any], db_engine: AsyncEngine, token: Any
 ) -> None:
     headers = {"Authorization": f"Bearer {token('admin')}"}
-    async with service_client_factory(MANIFEST) as client:
+    async with unscoped(service_client_factory(MANIFEST)) as client:
         await seed(db_engine)
         response = await client.get(TRAIL, params={"cursor": "bm90LWEtY3Vyc29y"}, headers=headers)
     assert response.status_code == 400
@@ -119,7 +132,7 @@ async def test_the_trail_read_lands_in_the_verified_chain(
 ) -> None:
     claims = {"agency": "IDA"} if role == "officer" else {}
     headers = {"Authorization": f"Bearer {token(role, **claims)}"}
-    async with service_client_factory(MANIFEST) as client:
+    async with unscoped(service_client_factory(MANIFEST)) as client:
         await seed(db_engine)
         response = await client.get(TRAIL, headers=headers, params={"limit": 1})
     assert response.status_code == 200
