@@ -6,6 +6,7 @@ from common.auth.dependencies import (
     ensure_same_business,
     require_roles,
 )
+from common.auth.home_agency import require_home_roles
 from common.auth.principal import ANONYMOUS, Principal, Role
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "Role",
     "ensure_same_agency",
     "ensure_same_business",
+    "require_home_roles",
     "require_roles",
 ]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Query, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles, require_roles
 from common.caching import CacheDep, RedisCache
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
@@ -30,7 +30,7 @@ from inspection.web.clock import NowDep
 router = ServiceRouter(prefix="/applications", tags=["inspection applications"])
 
 Firm = Annotated[Principal, Depends(require_roles(Role.FIRM))]
-Party = Annotated[Principal, Depends(require_roles(Role.FIRM, Role.OFFICER))]
+Party = Annotated[Principal, Depends(require_home_roles(Role.FIRM, Role.OFFICER))]
 ApplicationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
 

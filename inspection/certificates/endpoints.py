@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.caching import CacheDep, RedisCache
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
@@ -32,8 +32,8 @@ from inspection.web.clock import NowDep
 
 router = ServiceRouter(tags=["marks and certificates"])
 
-Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
-Reader = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.FIRM))]
+Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER))]
+Reader = Annotated[Principal, Depends(require_home_roles(Role.OFFICER, Role.FIRM))]
 Number = Annotated[str, Path(min_length=1, max_length=40, description="e.g. RC114000123")]
 # Issue has its own route; these are the actions on an issued certificate.
 OfficerVerb = Annotated[

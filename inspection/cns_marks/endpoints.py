@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.caching import CacheDep, RedisCache, conditional_response
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.fields import SafeText
@@ -24,7 +24,7 @@ from inspection.web.clock import NowDep
 
 router = ServiceRouter(prefix="/cns-marks", tags=["CNS marks"])
 
-Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
+Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER))]
 Number = Annotated[str, Path(min_length=1, max_length=20, description="證書字號")]
 SearchText = Annotated[SafeText | None, Query(max_length=100)]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.caching import CacheDep
 from common.database import ServiceRouter, SessionDep, after_commit
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
@@ -19,8 +19,8 @@ from inspection.web.clock import NowDep
 
 router = ServiceRouter(tags=["metrology"])
 
-Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
-Party = Annotated[Principal, Depends(require_roles(Role.FIRM, Role.OFFICER))]
+Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER))]
+Party = Annotated[Principal, Depends(require_home_roles(Role.FIRM, Role.OFFICER))]
 Serial = Annotated[str, Path(min_length=1, max_length=60)]
 
 

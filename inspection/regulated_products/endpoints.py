@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
 from common.fields import SafeText
@@ -19,7 +19,7 @@ from inspection.web.clock import NowDep
 
 router = ServiceRouter(prefix="/regulated-products", tags=["regulated products"])
 
-Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER))]
+Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER))]
 OnDate = Annotated[date | None, Query(description="Date to answer for (default: today, Taipei)")]
 
 

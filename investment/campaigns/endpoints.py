@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
 from investment.campaigns import service
@@ -17,7 +17,7 @@ from investment.campaigns.schemas import CampaignCreate, CampaignOut, ReturnsOpe
 router = ServiceRouter(prefix="/campaigns", tags=["campaigns"])
 
 Year = Annotated[int, Path(ge=2000, le=2100, description="Survey year (Gregorian)")]
-Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
+Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER, Role.ADMIN))]
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.database import ServiceRouter, SessionDep
 from common.pii import CipherDep
 from investment.exports import service
@@ -15,7 +15,7 @@ from investment.exports.schemas import ExportIn, ExportOut
 
 router = ServiceRouter(tags=["exports"])
 
-Staff = Annotated[Principal, Depends(require_roles(Role.SURVEYOR, Role.OFFICER, Role.ADMIN))]
+Staff = Annotated[Principal, Depends(require_home_roles(Role.SURVEYOR, Role.OFFICER, Role.ADMIN))]
 ExportId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.database import ServiceRouter, SessionDep
 from common.fields import SafeText
 from common.pagination import Cursor, Limit, Page
@@ -27,8 +27,8 @@ from investment.surveyors.schemas import (
 
 router = ServiceRouter(tags=["surveyors"])
 
-Staff = Annotated[Principal, Depends(require_roles(Role.SURVEYOR, Role.OFFICER, Role.ADMIN))]
-Officer = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
+Staff = Annotated[Principal, Depends(require_home_roles(Role.SURVEYOR, Role.OFFICER, Role.ADMIN))]
+Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER, Role.ADMIN))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 ReturnId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 County = Annotated[

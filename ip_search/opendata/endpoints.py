@@ -9,7 +9,7 @@ import orjson
 from fastapi import Depends, Path, Query, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
 from common.pagination import Cursor, Limit, Page
@@ -38,7 +38,7 @@ from ip_search.settings import IpSearchSettings
 
 router = ServiceRouter(prefix="/open-data", tags=["open data"])
 
-Publisher = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.ADMIN))]
+Publisher = Annotated[Principal, Depends(require_home_roles(Role.OFFICER, Role.ADMIN))]
 DatasetPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 VersionPath = Annotated[int, Path(ge=1, le=2_147_483_647)]
 _LINKED_DATA: dict[int | str, dict[str, Any]] = {
