@@ -16,27 +16,29 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from ip_search.importing.planted import planted_number, planted_records
 from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
+from ip_search.search import sql
 from ip_search.search.backend import (
     Filters,
     SearchBackendUnavailable,
     SearchMode,
     SearchQuery,
 )
-from ip_search.search.opensearch import repository
+from ip_search.search.opensearch import queries, repository
 from ip_search.search.opensearch.backend import OpenSearchSearchBackend, SearchIndexMissing
 from ip_search.search.opensearch.client import opensearch_client
-from ip_search.search.opensearch.documents import CANDIDATE_FIELDS, mark_document
-from ip_search.search.postgres import SOURCE_CAP, PostgresSearchBackend
+from ip_search.search.opensearch.documents import mark_document
+from ip_search.search.postgres import SOURCE_CAP, PostgresSearchBackend, similar_sources
+from ip_search.search.query import query_keys
 from ip_search.settings import IpSearchSettings
+from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.schemas import SearchParams
 from ip_search.trademarks.service import run_search, to_query
+from tests.ip_search.opensearch_cluster import Documents, answer_from, hit, result, searches
 from tests.ip_search.opensearch_stub import Answer, OpenSearchStub, Recorded
 
 ALIAS = "marks"
 MSEARCH = rf"/{ALIAS}/_msearch"
 REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
-
-Documents = dict[str, dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
@@ -67,23 +69,6 @@ async def backend(stub: OpenSearchStub) -> AsyncIterator[OpenSearchSearchBackend
     await client.close()
 
 
-def hit(document: dict[str, Any], sort: list[Any] | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = {
-        "_id": document["application_no"],
-        "_source": {field: document[field] for field in CANDIDATE_FIELDS},
-    }
-    if sort is not None:
-        found["sort"] = sort
-    return found
-
-
-def result(hits: list[dict[str, Any]], total: dict[str, Any] | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = {"hits": hits}
-    if total is not None:
-        found["total"] = total
-    return {"status": 200, "hits": found}
-
-
 def msearch(*answers: list[dict[str, Any]]) -> Callable[[Recorded], Answer]:
     """Answer each ``_msearch`` request in turn, one result per search in it."""
     turns = iter(answers)
@@ -94,44 +79,69 @@ def msearch(*answers: list[dict[str, Any]]) -> Callable[[Recorded], Answer]:
     return answer
 
 
-def searches(request: Recorded) -> list[dict[str, Any]]:
-    lines = request.ndjson()
-    assert lines[::2] == [{}] * (len(lines) // 2)  # every header is empty: the alias is in the URL
-    return lines[1::2]
-
-
-async def test_similar_sends_its_key_sources_in_one_request(
+async def test_similar_reads_key_postings_then_the_chosen_documents(
     stub: OpenSearchStub, backend: OpenSearchSearchBackend, documents: Documents
 ) -> None:
-    tsh = documents[planted_number("tsh")]
-    stub.on("POST", MSEARCH, msearch([result([]), result([hit(tsh)]), result([hit(tsh)])]))
+    stub.on("POST", MSEARCH, answer_from(documents))
     query = SearchQuery("生華", SearchMode.SIMILAR, Filters(nice_classes=(5,)))
 
     found = await backend.candidates(query, None)
 
-    assert [c.application_no for c in found.items] == [planted_number("tsh")]
-    assert found.items[0].sources == ("gram", "sound")
-    assert found.items[0].name == "東生華"
-    assert (found.total, found.total_is_exact) == (1, True)
-    (request,) = stub.requests  # CJK only: no misspelling search follows
-    bodies = searches(request)
-    assert len(bodies) == 3
+    tsh = next(c for c in found.items if c.application_no == planted_number("tsh"))
+    assert tsh.sources == ("gram", "sound")
+    assert tsh.name == "東生華"
+    assert all(5 in c.nice_classes for c in found.items)
+    keyed, documents_request = stub.requests  # CJK only: no misspelling search follows
+    bodies = searches(keyed)
+    assert [b["_source"] for b in bodies].count(False) == len(bodies) - 1  # all but exact
     assert all({"terms": {"nice_classes": [5]}} in b["query"]["bool"]["filter"] for b in bodies)
+    (fetch,) = searches(documents_request)
+    assert set(fetch["query"]["ids"]["values"]) == {c.application_no for c in found.items}
+
+
+@pytest.mark.parametrize("case", RELEVANCE_CASES, ids=lambda c: c.query)
+async def test_key_sources_find_what_the_postgres_backend_finds(
+    stub: OpenSearchStub,
+    backend: OpenSearchSearchBackend,
+    documents: Documents,
+    db_engine: AsyncEngine,
+    case: Any,
+) -> None:
+    stub.on("POST", MSEARCH, answer_from(documents))
+    keys = query_keys(case.query)
+    wanted = Filters(nice_classes=case.classes)
+    sources, params = similar_sources(keys, wanted)
+    async with AsyncSession(db_engine) as session:
+        rows = await session.execute(text(sql.candidates_statement(sources)), params)
+        from_postgres = {row.application_no: sorted(row.sources) for row in rows}
+
+    found = await backend._sources(queries.similar_searches(keys, queries.filter_clauses(wanted)))
+    from_opensearch: dict[str, list[str]] = {}
+    for label, hits in found:
+        for found_hit in hits:
+            from_opensearch.setdefault(found_hit["_id"], []).append(label)
+
+    assert {n: sorted(labels) for n, labels in from_opensearch.items()} == from_postgres
 
 
 async def test_few_candidates_add_a_misspelling_search(
     stub: OpenSearchStub, backend: OpenSearchSearchBackend, documents: Documents
 ) -> None:
     photogenic = documents[planted_number("photogenic")]
-    first = [result([]), result([]), result([])]
-    stub.on("POST", MSEARCH, msearch(first, [result([hit(photogenic)])]))
+    nothing = answer_from({})
+    turns = iter([nothing, msearch([result([hit(photogenic)])])])
+
+    def in_turn(request: Recorded) -> Answer:
+        return next(turns)(request)
+
+    stub.on("POST", MSEARCH, in_turn)
 
     found = await backend.candidates(SearchQuery("FOTOGENIC", SearchMode.SIMILAR), None)
 
     assert [(c.application_no, c.sources) for c in found.items] == [
         (planted_number("photogenic"), ("words",))
     ]
-    assert len(stub.requests) == 2
+    assert len(stub.requests) == 2  # no key source found a mark: no documents to fetch
     (words,) = searches(stub.requests[1])
     assert "compacts.trigram" in words["query"]["bool"]["should"][0]["match"]
 
@@ -140,8 +150,11 @@ async def test_a_full_source_makes_the_total_a_lower_bound(
     stub: OpenSearchStub, backend: OpenSearchSearchBackend, documents: Documents
 ) -> None:
     template = documents[planted_number("tsh")]
-    many = [hit({**template, "application_no": f"{n:09d}"}) for n in range(SOURCE_CAP)]
-    stub.on("POST", MSEARCH, msearch([result([]), result(many), result([])]))
+    many = {
+        f"{n:09d}": {**template, "application_no": f"{n:09d}", "grams": ["生华"]}
+        for n in range(SOURCE_CAP + 5)
+    }
+    stub.on("POST", MSEARCH, answer_from(many))
 
     found = await backend.candidates(SearchQuery("生華", SearchMode.SIMILAR), None)
 
@@ -243,7 +256,7 @@ async def test_a_mark_found_by_either_backend_is_scored_and_explained_alike(
     mark_id: str,
 ) -> None:
     mark = documents[planted_number(mark_id)]
-    stub.on("POST", MSEARCH, msearch([result([hit(mark)])] * 3, [result([])]))
+    stub.on("POST", MSEARCH, answer_from({mark["application_no"]: mark}))
     params = SearchParams(q=query, nice_class=classes)
 
     from_opensearch = await run_search(backend, to_query(params), None)

@@ -13,17 +13,17 @@ import pytest
 
 from ip_search.search.backend import Filters, QueryTooShortError, SearchMode, ViennaMatch
 from ip_search.search.opensearch import mapping, queries
-from ip_search.search.postgres import SOURCE_CAP, similar_sources
+from ip_search.search.postgres import KEY_POSTINGS, SOURCE_CAP, similar_sources
 from ip_search.search.query import query_keys
 from ip_search.text.relevance import RELEVANCE_CASES
 
 
-def terms_of(body: dict[str, Any]) -> list[str]:
-    """The keys a key-source body looks up (its ``should`` terms, or its ``terms`` filter)."""
-    query = body["query"]["bool"]
-    if "should" in query:
-        return [next(iter(c["constant_score"]["filter"]["term"].values())) for c in query["should"]]
-    return list(query["filter"][0]["terms"]["compacts"])
+def terms_of(source: queries.Source) -> list[str]:
+    """The keys a source looks up: one key per posting search, or the exact texts."""
+    if source.per_key:
+        return [next(iter(b["query"]["bool"]["filter"][0]["term"].values())) for b in source.bodies]
+    (body,) = source.bodies
+    return list(body["query"]["bool"]["filter"][0]["terms"]["compacts"])
 
 
 def test_searched_key_fields_are_keywords_and_the_name_uses_the_cjk_analyzer() -> None:
@@ -69,29 +69,62 @@ def test_similar_bodies_look_up_the_keys_the_postgres_backend_binds(case: Any) -
     keys = query_keys(case.query)
     filters = Filters(nice_classes=case.classes)
 
-    bodies = dict(queries.similar_searches(keys, queries.filter_clauses(filters)))
+    sources = {s.label: s for s in queries.similar_searches(keys, queries.filter_clauses(filters))}
     _, params = similar_sources(keys, filters)
 
-    looked_up = {PG_PARAMETER[label]: terms_of(body) for label, body in bodies.items()}
+    looked_up = {PG_PARAMETER[label]: terms_of(source) for label, source in sources.items()}
     assert looked_up == {name: params[name] for name in PG_PARAMETER.values() if name in params}
     clauses = queries.filter_clauses(filters)
-    for body in bodies.values():
-        assert body["size"] == SOURCE_CAP
-        assert all(clause in body["query"]["bool"]["filter"] for clause in clauses)
+    for source in sources.values():
+        for body in source.bodies:
+            assert body["size"] == (KEY_POSTINGS if source.per_key else SOURCE_CAP)
+            assert all(clause in body["query"]["bool"]["filter"] for clause in clauses)
 
 
-def test_key_sources_rank_marks_sharing_most_keys_first() -> None:
-    bodies = dict(queries.similar_searches(query_keys("東生華"), []))
+def test_a_key_reads_its_shortest_postings_and_no_documents() -> None:
+    sources = {s.label: s for s in queries.similar_searches(query_keys("東生華"), [])}
 
-    gram = bodies["gram"]
+    gram = sources["gram"]
     assert terms_of(gram) == ["东生", "生华"]
-    assert gram["sort"] == [
-        {"_score": "desc"},
-        {"mark_length": "asc"},
-        {"application_no": "asc"},
-    ]
-    assert gram["query"]["bool"]["minimum_should_match"] == 1
-    assert bodies["exact"]["sort"] == [{"application_no": "asc"}]
+    assert gram.per_key
+    for body in gram.bodies:
+        assert body["sort"] == [{"mark_length": "asc"}, {"application_no": "asc"}]
+        assert body["_source"] is False
+        assert body["track_total_hits"] is False
+    assert sources["exact"].bodies[0]["sort"] == [{"application_no": "asc"}]
+    assert not sources["exact"].per_key
+
+
+def postings(*marks: tuple[int, str]) -> list[dict[str, Any]]:
+    return [{"_id": number, "sort": [length, number]} for length, number in marks]
+
+
+def test_marks_sharing_a_rare_key_outrank_those_sharing_only_a_common_one() -> None:
+    common = postings(*((2, f"c{n:03d}") for n in range(KEY_POSTINGS)))
+    rare = postings((9, "r1"), (12, "r2"))
+
+    ranked = queries.rarity_ranked([common, rare])
+
+    assert ranked[:2] == ["r1", "r2"]  # ln(1 + 200/2) beats ln(1 + 200/200), whatever the length
+    assert ranked[2:5] == ["c000", "c001", "c002"]
+    assert len(ranked) == SOURCE_CAP
+
+
+def test_weights_add_up_over_shared_keys_and_ties_go_to_the_shortest_then_the_number() -> None:
+    first = postings((5, "b"), (5, "a"), (3, "both"))
+    second = postings((4, "both"), (2, "z"), (7, "y"))
+
+    ranked = queries.rarity_ranked([first, second, []])
+
+    assert ranked == ["both", "z", "a", "b", "y"]  # "both" shares two keys of equal rarity
+
+
+def test_the_chosen_marks_are_fetched_by_id() -> None:
+    body = queries.documents_search(["000000002", "000000001"])
+
+    assert body["query"] == {"ids": {"values": ["000000002", "000000001"]}}
+    assert body["size"] == 2
+    assert "match_keys" in body["_source"]
 
 
 def test_filters_become_non_scoring_clauses() -> None:

@@ -1,8 +1,9 @@
 """``SearchBackend`` over an OpenSearch index: the bodies of ``queries`` sent as one ``_msearch``.
 
 The hits' ``_source`` carries everything a ``Candidate`` needs (stored match keys included), so
-a search never touches PostgreSQL. A similar search is one round trip (a second one only when
-the key sources find few marks); a listing is one (its page and its facet sample together).
+a search never touches PostgreSQL. A similar search is two round trips (every source's searches,
+then the documents of the marks the key sources chose; a third only when they find few marks); a
+listing is one (its page and its facet sample together).
 """
 
 from __future__ import annotations
@@ -100,12 +101,7 @@ class OpenSearchSearchBackend:
             raise SearchIndexMissing(self.alias)
 
     async def _similar(self, keys: MarkKeys, filters: list[queries.Clause]) -> Candidates:
-        searches = queries.similar_searches(keys, filters)
-        responses = await self._msearch([body for _, body in searches])
-        found = [
-            (label, response["hits"]["hits"])
-            for (label, _), response in zip(searches, responses, strict=True)
-        ]
+        found = await self._sources(queries.similar_searches(keys, filters))
         items = merge_sources(found)
         if len(items) < FEW_CANDIDATES and (words := queries.words_search(keys, filters)):
             seen = {item.application_no for item in items}
@@ -115,6 +111,29 @@ class OpenSearchSearchBackend:
             items += merge_sources([("words", more)])
         capped = any(len(hits) >= SOURCE_CAP for _, hits in found)
         return Candidates(items=items, matches=(), total=len(items), total_is_exact=not capped)
+
+    async def _sources(self, sources: list[queries.Source]) -> list[tuple[str, list[Hit]]]:
+        """Every source's searches in one ``_msearch``; then the documents of the marks the
+        key sources ranked, in a second one (their searches read sort values only)."""
+        responses = iter(await self._msearch([body for s in sources for body in s.bodies]))
+        direct: dict[str, list[Hit]] = {}
+        ranked: dict[str, list[str]] = {}
+        for source in sources:
+            answers = [next(responses)["hits"]["hits"] for _ in source.bodies]
+            if source.per_key:
+                ranked[source.label] = queries.rarity_ranked(answers)
+            else:
+                direct[source.label] = answers[0]
+        documents = {hit["_id"]: hit for hits in direct.values() for hit in hits}
+        wanted = list(dict.fromkeys(n for ns in ranked.values() for n in ns if n not in documents))
+        if wanted:
+            (response,) = await self._msearch([queries.documents_search(wanted)])
+            documents.update((hit["_id"], hit) for hit in response["hits"]["hits"])
+        # A mark deleted between the two round trips is dropped, not invented.
+        found = {
+            label: [documents[n] for n in ns if n in documents] for label, ns in ranked.items()
+        }
+        return [(s.label, direct.get(s.label) or found.get(s.label, [])) for s in sources]
 
     async def _listing(
         self, listing: queries.Listing, limit: int, after: Sequence[str] | None

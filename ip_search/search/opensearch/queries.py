@@ -1,20 +1,27 @@
 """Search request bodies of the OpenSearch backend (pure: no I/O).
 
 They mirror the PostgreSQL backend's statements source by source, with its caps and on the
-same keys, so both backends hand the shared ranker the same candidates: ``similar`` looks up the
-folded texts, the CJK characters/bigrams and Latin words, and the sound keys, each capped, marks
-sharing most keys first, then the shortest; only when these find few marks does it look for
-similar wording (3-gram share, pg_trgm's ``<%``, and fuzzy words under the ``cjk`` analyzer).
-PostgreSQL bounds its cost by reading each key's shortest ``KEY_POSTINGS`` marks only; Lucene
-ranks a key's whole posting list at no such cost, so here a common key may bring a longer mark
-that shares more keys. The other modes are listings in a fixed sort order, paged with
-``search_after``. Filters are non-scoring ``filter`` clauses. Every value a user gives travels
-as a JSON value, never as query syntax.
+same keys, so both backends hand the shared ranker the same candidates. ``similar`` looks up the
+folded texts (capped), and the CJK characters/bigrams and Latin words and the sound keys as
+``sql.key_source`` does: one search per key for its first ``KEY_POSTINGS`` marks in the posting
+index's order (shortest first, then by number), filtered, and the marks ranked by the rarity of
+the keys they share (``rarity_ranked``: ln(1 + KEY_POSTINGS / postings read), summed). Only when
+these find few marks does it look for similar wording (3-gram share, pg_trgm's ``<%``, and fuzzy
+words under the ``cjk`` analyzer, ranked by Lucene's score: PostgreSQL ranks by
+``word_similarity``, so this source may order its misspellings differently).
+
+What still differs: the key searches return sort values only, so a similar search takes a second
+round trip to fetch the chosen marks' documents; rarity ties are broken by floating-point sums
+added in another order; and the other modes are listings in a fixed sort order paged with
+``search_after``, whose total Lucene counts exactly up to ``TOTAL_EXACT_UP_TO`` where PostgreSQL
+samples and estimates. Filters are non-scoring ``filter`` clauses. Every value a user gives
+travels as a JSON value, never as query syntax.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +29,12 @@ from ip_search.importing.rows import latin_words, sound_keys
 from ip_search.search.backend import Filters, QueryTooShortError, SearchMode, ViennaMatch
 from ip_search.search.opensearch.documents import CANDIDATE_FIELDS, FACET_FIELDS
 from ip_search.search.opensearch.mapping import TRIGRAM
-from ip_search.search.postgres import MIN_TRIGRAM_LETTERS, SOURCE_CAP, latin_part
+from ip_search.search.postgres import (
+    KEY_POSTINGS,
+    MIN_TRIGRAM_LETTERS,
+    SOURCE_CAP,
+    latin_part,
+)
 from ip_search.text import MarkKeys
 
 Body = dict[str, Any]
@@ -33,7 +45,9 @@ TOTAL_EXACT_UP_TO = 10_000
 WORD_SIMILARITY = "60%"
 """Share of the query's 3-grams a similar wording must hold (pg_trgm's default threshold)."""
 BY_NUMBER: tuple[Clause, ...] = ({"application_no": "asc"},)
-BY_SCORE: tuple[Clause, ...] = ({"_score": "desc"}, {"mark_length": "asc"}, *BY_NUMBER)
+BY_LENGTH: tuple[Clause, ...] = ({"mark_length": "asc"}, *BY_NUMBER)
+"""The posting index's order: a key's shortest marks first."""
+BY_SCORE: tuple[Clause, ...] = ({"_score": "desc"}, *BY_LENGTH)
 BY_TEXT: tuple[Clause, ...] = ({"compacts": {"order": "asc", "mode": "min"}}, *BY_NUMBER)
 
 
@@ -84,26 +98,71 @@ def _capped(query: Clause, *, ranked: bool) -> Body:
     }
 
 
-def key_search(field: str, keys: Sequence[str], filters: list[Clause]) -> Body:
-    """Marks sharing keys with the query, those sharing most first (each shared key scores 1)."""
-    shared = [{"constant_score": {"filter": {"term": {field: key}}}} for key in keys]
-    query = {"bool": {"should": shared, "minimum_should_match": 1, "filter": filters}}
-    return _capped(query, ranked=True)
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A candidate source's searches: one capped search (``exact``), or one per key, whose
+    postings ``rarity_ranked`` turns into the source's marks."""
+
+    label: str
+    bodies: list[Body]
+    per_key: bool
 
 
-def similar_searches(keys: MarkKeys, filters: list[Clause]) -> list[tuple[str, Body]]:
-    """(source label, body) of each key source the query can use (``postgres.similar_sources``)."""
-    searches: list[tuple[str, Body]] = []
+def posting_search(field: str, key: str, filters: list[Clause]) -> Body:
+    """The first ``KEY_POSTINGS`` filtered marks holding ``key``, shortest first; their sort
+    values (length, number) are all the ranking needs, so no document is read."""
+    return {
+        "size": KEY_POSTINGS,
+        "query": {"bool": {"filter": [{"term": {field: key}}, *filters]}},
+        "sort": list(BY_LENGTH),
+        "_source": False,
+        "track_total_hits": False,
+    }
+
+
+def rarity_ranked(postings: Sequence[Sequence[Mapping[str, Any]]]) -> list[str]:
+    """Numbers of the marks the keys' postings found, as ``sql.key_source`` ranks them: each key
+    weighs ln(1 + KEY_POSTINGS / n) for the n postings it brought, a mark the sum of its keys'
+    weights; then the shortest, then by number; at most ``SOURCE_CAP``."""
+    weights: dict[str, float] = {}
+    lengths: dict[str, int] = {}
+    for hits in postings:
+        if not hits:
+            continue
+        weight = math.log(1.0 + KEY_POSTINGS / len(hits))
+        for hit in hits:
+            length, number = hit["sort"]
+            weights[number] = weights.get(number, 0.0) + weight
+            lengths[number] = min(lengths.get(number, length), length)
+    ranked = sorted(weights, key=lambda number: (-weights[number], lengths[number], number))
+    return ranked[:SOURCE_CAP]
+
+
+def documents_search(numbers: Sequence[str]) -> Body:
+    """The candidate fields of the marks ``numbers`` (the ranked marks of the key sources)."""
+    return {
+        "size": len(numbers),
+        "query": {"ids": {"values": list(numbers)}},
+        "_source": list(CANDIDATE_FIELDS),
+        "track_total_hits": False,
+    }
+
+
+def similar_searches(keys: MarkKeys, filters: list[Clause]) -> list[Source]:
+    """The sources the query can use (``postgres.similar_sources``), on the same keys."""
+    searches: list[Source] = []
     compacts = [compact for compact in keys.compacts if compact]
     if compacts:
         exact = {"bool": {"filter": [{"terms": {"compacts": compacts}}, *filters]}}
-        searches.append(("exact", _capped(exact, ranked=False)))
+        searches.append(Source("exact", [_capped(exact, ranked=False)], per_key=False))
     grams = [*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)]
     if grams:
-        searches.append(("gram", key_search("grams", grams, filters)))
+        bodies = [posting_search("grams", gram, filters) for gram in grams]
+        searches.append(Source("gram", bodies, per_key=True))
     sounds = sound_keys(keys)
     if sounds:
-        searches.append(("sound", key_search("sounds", sounds, filters)))
+        bodies = [posting_search("sounds", sound, filters) for sound in sounds]
+        searches.append(Source("sound", bodies, per_key=True))
     return searches
 
 
