@@ -11,11 +11,19 @@ Dimensions follow what examiners compare (DOMAIN.md §1):
 
 A dimension that does not apply (no classes asked for, no sound key on one side) is reported but
 carries no weight, so the total is the weighted mean over the dimensions that apply, in [0, 1].
+A homophone of the whole mark (康詩富 for 康師傅: both wholly Chinese, read alike) is confusing
+by ear whatever characters it shares, so its sound weighs ``same_sound`` instead of ``sound``:
+it outranks marks that share only some characters (健康師), which score on words, sound and
+glyph at once, all from the same shared characters.
+
+Two entry points share one computation: ``total`` gives the number alone, cheaply, to rank every
+candidate of a search; ``explain`` (and ``score``) adds each dimension's evidence, for the page
+returned. Both run the same code, so their totals are equal to the last bit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import lru_cache
@@ -44,6 +52,12 @@ class Weights:
     sound: float = 0.30
     glyph: float = 0.10
     classes: float = 0.15
+    same_sound: float = 1.0
+    """Weight of sound, in place of ``sound``, for a homophone of the whole mark: query and mark
+    text each wholly in Chinese characters with the same toneless pinyin. At 1.0 a homophone
+    sharing one character of three (康詩富 / 康師傅) outranks a mark sharing two (健康師, 師傅)."""
+    tones_differ: float = 0.95
+    """Sound similarity of a homophone of the whole mark whose tones differ (same tones: 1)."""
     matched_at: float = 0.5
     """A dimension is reported as matched when its similarity reaches this value."""
     containment: float = 0.85
@@ -62,6 +76,10 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
+PHONETIC_SHARE = 0.9
+"""Metaphone keys are coarse: a perfect match weighs as much as 0.9 of matching pinyin."""
+PINYIN_CONTAINED = 0.85
+"""Sound similarity of a query's pinyin found inside a mark's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +105,102 @@ class Score:
         return next(d for d in self.breakdown if d.dimension is dimension)
 
 
+class MarkFields(NamedTuple):
+    """The keys similarity reads of a mark, from ``MarkKeys`` or a stored key document alike
+    (decoding a stored document into ``MarkKeys`` would cost more than scoring it)."""
+
+    forms: Sequence[str]
+    compacts: Sequence[str]
+    texts: Sequence[str]
+    pinyin_toned: Sequence[str]
+    pinyin_plain: Sequence[str]
+    phonetic: Sequence[str]
+    distinctive: Sequence[str]
+
+    @classmethod
+    def of(cls, keys: MarkKeys) -> MarkFields:
+        return cls(
+            keys.forms,
+            keys.compacts,
+            keys.texts,
+            keys.pinyin_toned,
+            keys.pinyin_plain,
+            keys.phonetic,
+            keys.distinctive,
+        )
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Sequence[str]]) -> MarkFields:
+        """From the JSON document ``MarkKeys`` is stored as (its fields by name)."""
+        return cls(
+            doc["forms"],
+            doc["compacts"],
+            doc["texts"],
+            doc["pinyin_toned"],
+            doc["pinyin_plain"],
+            doc["phonetic"],
+            doc["distinctive"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """What scoring derives from the query alone, once per search instead of once per mark."""
+
+    fields: MarkFields
+    chars: tuple[frozenset[str], ...]
+    """Characters of each compact form."""
+    syllables: tuple[list[str], ...]
+    """Toneless pinyin syllables of each form ([] without Han characters)."""
+    wholly_han: tuple[bool, ...]
+    """Each form is written in Chinese characters alone (one syllable per character)."""
+    has_chars: bool
+    """Some form has characters to compare."""
+    all_chars: frozenset[str]
+    """Every character of every compact form."""
+    spaced: bool
+    """Some form has several words (a token set ratio can match on the spaces alone)."""
+
+
+@lru_cache(maxsize=4096)
+def prepare(query: MarkKeys) -> PreparedQuery:
+    """The query side of scoring, remembered (``MarkKeys`` is immutable)."""
+    syllables = tuple(plain.split() for plain in query.pinyin_plain)
+    return PreparedQuery(
+        fields=MarkFields.of(query),
+        chars=tuple(frozenset(compact) for compact in query.compacts),
+        syllables=syllables,
+        wholly_han=tuple(
+            bool(s) and len(s) == len(c) for s, c in zip(syllables, query.compacts, strict=True)
+        ),
+        has_chars=any(query.compacts),
+        all_chars=frozenset("".join(query.compacts)),
+        spaced=any(" " in form for form in query.forms),
+    )
+
+
+class Wanted(NamedTuple):
+    """The Nice classes and similar groups a search (or watch) asks for."""
+
+    classes: frozenset[int]
+    groups: frozenset[str]
+
+    @classmethod
+    def of(cls, classes: Collection[int] = (), groups: Collection[str] = ()) -> Wanted:
+        return cls(frozenset(classes), frozenset(groups))
+
+
 class _Raw(NamedTuple):
     # A tuple, not a frozen dataclass: five are made per score, hundreds of scores per search.
     similarity: float
     applies: bool
     evidence: str
+    homophone: bool = False
+    """Sound only: a homophone of the whole mark, weighed ``same_sound``."""
 
 
 _DIMENSIONS = tuple(Dimension)
+_SOUND = _DIMENSIONS.index(Dimension.SOUND)
 
 
 @lru_cache(maxsize=16)
@@ -103,95 +209,144 @@ def _dimension_weights(weights: Weights) -> tuple[float, ...]:
     return tuple(weights.of(dimension) for dimension in _DIMENSIONS)
 
 
+_DEFAULT_BASE = _dimension_weights(DEFAULT_WEIGHTS)  # looked up without hashing the Weights
+
+
 def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0 if a and b else 0.0
 
 
-def _words(query: MarkKeys, mark: MarkKeys, weights: Weights) -> _Raw:
-    best, evidence = 0.0, "no similar wording"
-    for q_form, q_compact in zip(query.forms, query.compacts, strict=True):
-        for m_form, m_compact in zip(mark.forms, mark.compacts, strict=True):
-            sim = max(_ratio(q_compact, m_compact), fuzz.token_set_ratio(q_form, m_form) / 100.0)
-            how = f"'{q_form}' ~ '{m_form}'"
+def _words(query: PreparedQuery, mark: MarkFields, weights: Weights, explain: bool) -> _Raw:
+    best, at, how = 0.0, (0, 0), ""
+    q = query.fields
+    for qi, q_compact in enumerate(q.compacts):
+        q_form = q.forms[qi]
+        for mi, m_compact in enumerate(mark.compacts):
             if q_compact == m_compact and q_compact:
-                sim, how = 1.0, f"same wording '{m_form}'"
-            elif len(q_compact) >= 2 and q_compact in m_compact and sim < weights.containment:
-                sim, how = weights.containment, f"'{q_form}' contained in '{m_form}'"
+                sim, kind = 1.0, "same"
+            else:
+                sim = _ratio(q_compact, m_compact)
+                m_form = mark.forms[mi]
+                if " " in q_form or " " in m_form:
+                    # Of single words, the token set ratio is the ratio: computed only for more.
+                    sim = max(sim, fuzz.token_set_ratio(q_form, m_form) / 100.0)
+                kind = "ratio"
+                if len(q_compact) >= 2 and q_compact in m_compact and sim < weights.containment:
+                    sim, kind = weights.containment, "contained"
             if sim > best:
-                best, evidence = sim, how
-    return _Raw(best, bool(query.compacts[0]), evidence)
+                best, at, how = sim, (qi, mi), kind
+    applies = bool(q.compacts[0])
+    if not explain:
+        return _Raw(best, applies, "")
+    return _Raw(best, applies, _words_evidence(q.forms[at[0]], mark.forms[at[1]], how))
 
 
-def _distinctive(query: MarkKeys, mark: MarkKeys) -> _Raw:
-    if not query.distinctive:
+def _words_evidence(q_form: str, m_form: str, how: str) -> str:
+    if how == "same":
+        return f"same wording '{m_form}'"
+    if how == "ratio":
+        return f"'{q_form}' ~ '{m_form}'"
+    if how == "contained":
+        return f"'{q_form}' contained in '{m_form}'"
+    return "no similar wording"
+
+
+def _distinctive(query: PreparedQuery, mark: MarkFields, explain: bool) -> _Raw:
+    words = query.fields.distinctive
+    if not words:
         return _Raw(0.0, False, "query has no distinctive word")
     found: list[str] = []
     total = 0.0
-    for word in query.distinctive:
+    for word in words:
         if word in mark.distinctive:
             total += 1.0
             found.append(word)
         elif len(word) >= 2 and any(word in m for m in mark.distinctive):
             total += 0.75
             found.append(f"{word}⊂")
-    similarity = total / len(query.distinctive)
-    joined = "".join(query.distinctive)
-    if similarity < 1.0 and len(query.distinctive) > 1 and joined in mark.distinctive:
+    similarity = total / len(words)
+    joined = "".join(words)
+    if similarity < 1.0 and len(words) > 1 and joined in mark.distinctive:
         # MAGNA BEAUTY vs MAGNABEAUTY: the same words, written together.
-        similarity, found = 1.0, [f"{' '.join(query.distinctive)} = {joined}"]
+        similarity, found = 1.0, [f"{' '.join(words)} = {joined}"]
+    if not explain:
+        return _Raw(similarity, True, "")
     evidence = f"shared: {', '.join(found)}" if found else "no shared distinctive word"
     return _Raw(similarity, True, evidence)
 
 
-def _sound(query: MarkKeys, mark: MarkKeys) -> _Raw:
-    best, evidence = 0.0, "no similar sound"
+def _sound(query: PreparedQuery, mark: MarkFields, weights: Weights, explain: bool) -> _Raw:
+    """The reading that weighs most: a homophone of the whole mark (weighed ``same_sound``),
+    else the best pinyin or metaphone similarity (weighed ``sound``)."""
+    best, best_value, homophone, how = 0.0, 0.0, False, ("", 0, 0)
     applies = False
-    for q_plain, q_toned, q_key in zip(
-        query.pinyin_plain, query.pinyin_toned, query.phonetic, strict=True
-    ):
-        q_syllables = q_plain.split()
-        for m_plain, m_toned, m_key in zip(
-            mark.pinyin_plain, mark.pinyin_toned, mark.phonetic, strict=True
-        ):
+    q = query.fields
+    for qi, q_plain in enumerate(q.pinyin_plain):
+        q_key = q.phonetic[qi]
+        for mi, m_plain in enumerate(mark.pinyin_plain):
             if q_plain and m_plain:
                 applies = True
-                # Syllables compared as units: kang/shi/fu vs kang/shuai/fu is 2 of 3 alike.
-                sim = fuzz.ratio(q_syllables, m_plain.split()) / 100.0
-                if q_plain in m_plain and sim < 0.85:
-                    sim = 0.85
-                if sim > best:
-                    tones = "same tones" if q_toned == m_toned else "tones differ"
-                    best, evidence = sim, f"pinyin '{q_plain}' ~ '{m_plain}' ({tones})"
+                whole = q_plain == m_plain and query.wholly_han[qi]
+                if whole and m_plain.count(" ") + 1 == len(mark.compacts[mi]):
+                    same_tones = q.pinyin_toned[qi] == mark.pinyin_toned[mi]
+                    sim = 1.0 if same_tones else weights.tones_differ
+                    value, kind = sim * weights.same_sound, "homophone"
+                else:
+                    # Syllables compared as units: kang/shi/fu vs kang/shuai/fu is 2 of 3 alike.
+                    sim = fuzz.ratio(query.syllables[qi], m_plain.split()) / 100.0
+                    if q_plain in m_plain and sim < PINYIN_CONTAINED:
+                        sim = PINYIN_CONTAINED
+                    value, kind = sim * weights.sound, "pinyin"
+                if (value, sim) > (best_value, best):
+                    best, best_value, how = sim, value, (kind, qi, mi)
+                    homophone = kind == "homophone"
+            m_key = mark.phonetic[mi]
             if q_key and m_key:
                 applies = True
-                # Metaphone keys are coarse: a perfect match weighs less than matching pinyin.
-                sim = 0.9 * _ratio(q_key, m_key)
-                if sim > best:
-                    best, evidence = sim, f"phonetic key {q_key} ~ {m_key}"
-    return _Raw(best, applies, evidence)
+                sim = PHONETIC_SHARE * _ratio(q_key, m_key)
+                value = sim * weights.sound
+                if (value, sim) > (best_value, best):
+                    best, best_value, homophone, how = sim, value, False, ("metaphone", qi, mi)
+    if not explain:
+        return _Raw(best, applies, "", homophone)
+    return _Raw(best, applies, _sound_evidence(q, mark, how), homophone)
 
 
-def _glyph(query: MarkKeys, mark: MarkKeys) -> _Raw:
-    if not any(query.compacts) or not any(mark.compacts):
+def _sound_evidence(query: MarkFields, mark: MarkFields, how: tuple[str, int, int]) -> str:
+    kind, qi, mi = how
+    if kind == "metaphone":
+        return f"phonetic key {query.phonetic[qi]} ~ {mark.phonetic[mi]}"
+    if not kind:
+        return "no similar sound"
+    tones = "same tones" if query.pinyin_toned[qi] == mark.pinyin_toned[mi] else "tones differ"
+    if kind == "homophone":
+        return f"pronounced as the whole mark: '{mark.pinyin_plain[mi]}' ({tones})"
+    return f"pinyin '{query.pinyin_plain[qi]}' ~ '{mark.pinyin_plain[mi]}' ({tones})"
+
+
+def _glyph(query: PreparedQuery, mark: MarkFields, explain: bool) -> _Raw:
+    q = query.fields
+    if not query.has_chars or not any(mark.compacts):
         return _Raw(0.0, False, "no characters to compare")
-    best: tuple[float, set[str]] = (0.0, set())
+    best, shared_best = 0.0, frozenset[str]()
     mark_chars = [set(m_compact) for m_compact in mark.compacts]
-    for q_compact in query.compacts:
-        q_chars = set(q_compact)
+    for q_chars in query.chars:
         for m_chars in mark_chars:
             if q_chars and m_chars:
                 shared = q_chars & m_chars
-                similarity = len(shared) / len(q_chars | m_chars)
-                if similarity > best[0]:
-                    best = (similarity, shared)
-    similarity, shared = best
-    if not shared:
+                # Jaccard: |shared| / |union|, the union counted rather than built.
+                similarity = len(shared) / (len(q_chars) + len(m_chars) - len(shared))
+                if similarity > best:
+                    best, shared_best = similarity, shared
+    if not shared_best:
         return _Raw(0.0, True, "no shared characters")
-    if set(query.compacts) & set(mark.compacts):
-        how = _equal_after(query.texts[0], mark.texts[0])
+    if not explain:
+        return _Raw(best, True, "")
+    if set(q.compacts) & set(mark.compacts):
+        how = _equal_after(q.texts[0], mark.texts[0])
     else:
-        how = f"{len(shared)} shared characters: {''.join(sorted(shared))[:20]}"
-    return _Raw(similarity, True, how)
+        how = f"{len(shared_best)} shared characters: {''.join(sorted(shared_best))[:20]}"
+    return _Raw(best, True, how)
 
 
 def _equal_after(query_text: str, mark_text: str) -> str:
@@ -212,21 +367,183 @@ def _equal_after(query_text: str, mark_text: str) -> str:
 
 
 def _classes(
-    query_classes: Collection[int],
-    query_groups: Collection[str],
+    wanted: Wanted,
     mark_classes: Collection[int],
     mark_groups: Collection[str],
     weights: Weights,
+    explain: bool,
 ) -> _Raw:
-    if not query_classes and not query_groups:
+    if not wanted.classes and not wanted.groups:
         return _Raw(0.0, False, "no classes or groups asked for")
-    groups = sorted(set(query_groups) & set(mark_groups))
-    if groups:
+    if not wanted.groups.isdisjoint(mark_groups):
+        if not explain:
+            return _Raw(1.0, True, "")
+        groups = sorted(wanted.groups.intersection(mark_groups))
         return _Raw(1.0, True, f"shared similar groups {', '.join(groups)}")
-    classes = sorted(set(query_classes) & set(mark_classes))
-    if classes:
+    if not wanted.classes.isdisjoint(mark_classes):
+        if not explain:
+            return _Raw(weights.same_class, True, "")
+        classes = sorted(wanted.classes.intersection(mark_classes))
         return _Raw(weights.same_class, True, f"shared Nice classes {classes}")
     return _Raw(0.0, True, "no shared class or group")
+
+
+def _apart(query: PreparedQuery, mark: MarkFields) -> bool:
+    """No character in common and single words on both sides: then wording, distinctive words
+    and glyphs are all exactly 0 (each needs a shared character), and only sound and classes
+    are left to compute. Most candidates of a watch are such marks."""
+    return (
+        query.all_chars.isdisjoint("".join(mark.compacts))
+        and not query.spaced
+        and not any(" " in form for form in mark.forms)
+    )
+
+
+def _raw(
+    query: PreparedQuery,
+    mark: MarkFields,
+    wanted: Wanted,
+    *,
+    mark_classes: Collection[int],
+    mark_groups: Collection[str],
+    weights: Weights,
+    explain: bool,
+) -> tuple[tuple[_Raw, ...], list[float], list[float]]:
+    """(every dimension in ``Dimension`` order, the weights applied, their contributions)."""
+    if not explain and _apart(query, mark):
+        raw = (
+            _Raw(0.0, bool(query.fields.compacts[0]), ""),
+            _Raw(0.0, bool(query.fields.distinctive), ""),
+            _sound(query, mark, weights, explain),
+            _Raw(0.0, query.has_chars and any(mark.compacts), ""),
+            _classes(wanted, mark_classes, mark_groups, weights, explain),
+        )
+    else:
+        raw = (
+            _words(query, mark, weights, explain),
+            _distinctive(query, mark, explain),
+            _sound(query, mark, weights, explain),
+            _glyph(query, mark, explain),
+            _classes(wanted, mark_classes, mark_groups, weights, explain),
+        )
+    base = _DEFAULT_BASE if weights is DEFAULT_WEIGHTS else _dimension_weights(weights)
+    applied = [w if r.applies else 0.0 for w, r in zip(base, raw, strict=True)]
+    if raw[_SOUND].homophone:
+        applied[_SOUND] = weights.same_sound
+    denominator = sum(applied)
+    contributions = [
+        (r.similarity * w / denominator) if denominator else 0.0
+        for r, w in zip(raw, applied, strict=True)
+    ]
+    return raw, applied, contributions
+
+
+def total(
+    query: PreparedQuery,
+    mark: MarkFields,
+    wanted: Wanted,
+    *,
+    mark_classes: Collection[int] = (),
+    mark_groups: Collection[str] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> float:
+    """``explain(...).total`` without the evidence: for ranking every candidate."""
+    contributions = _raw(
+        query,
+        mark,
+        wanted,
+        mark_classes=mark_classes,
+        mark_groups=mark_groups,
+        weights=weights,
+        explain=False,
+    )[2]
+    return sum(contributions)
+
+
+def bound(
+    query: PreparedQuery,
+    mark: MarkFields,
+    wanted: Wanted,
+    *,
+    mark_classes: Collection[int] = (),
+    mark_groups: Collection[str] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> float:
+    """An upper bound of ``total`` at about half its cost, to rule pairs out (watch matching).
+
+    Sound and classes are computed exactly; wording, distinctive words and glyphs only as far as
+    the characters the mark shares with the query allow: each needs shared characters, and a
+    ratio ``2·LCS / (a + b)`` is at most ``2k / (a + k)`` when ``k`` of the query's ``a``
+    characters occur in the mark. Which dimensions apply, hence the denominator, is exact.
+    """
+    q = query.fields
+    chars = set("".join(mark.compacts))
+    spaced = query.spaced or any(" " in form for form in mark.forms)
+    sound = _sound(query, mark, weights, False)
+    classes = _classes(wanted, mark_classes, mark_groups, weights, False)
+    base = _DEFAULT_BASE if weights is DEFAULT_WEIGHTS else _dimension_weights(weights)
+    w_words, w_distinctive, w_sound, w_glyph, w_classes = base
+    if sound.homophone:
+        w_sound = weights.same_sound
+    numerator = sound.similarity * w_sound if sound.applies else 0.0
+    denominator = w_sound if sound.applies else 0.0
+    if classes.applies:
+        numerator += classes.similarity * w_classes
+        denominator += w_classes
+    if q.compacts[0]:
+        numerator += (1.0 if spaced else _words_bound(q.compacts, chars)) * w_words
+        denominator += w_words
+    if q.distinctive:
+        inside = sum(1 for word in q.distinctive if chars.issuperset(word))
+        numerator += inside / len(q.distinctive) * w_distinctive
+        denominator += w_distinctive
+    if query.has_chars and chars:
+        shared = max((len(c & chars) / len(c) for c in query.chars if c), default=0.0)
+        numerator += shared * w_glyph
+        denominator += w_glyph
+    return numerator / denominator if denominator else 0.0
+
+
+def _words_bound(compacts: Sequence[str], chars: set[str]) -> float:
+    best = 0.0
+    for compact in compacts:
+        if compact:
+            found = sum(1 for char in compact if char in chars)
+            best = max(best, 1.0 if found == len(compact) else 2 * found / (len(compact) + found))
+    return best
+
+
+def explain(
+    query: PreparedQuery,
+    mark: MarkFields,
+    wanted: Wanted,
+    *,
+    mark_classes: Collection[int] = (),
+    mark_groups: Collection[str] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> Score:
+    """The score of ``mark`` with each dimension's share of the total and why."""
+    raw, applied, contributions = _raw(
+        query,
+        mark,
+        wanted,
+        mark_classes=mark_classes,
+        mark_groups=mark_groups,
+        weights=weights,
+        explain=True,
+    )
+    breakdown = tuple(
+        DimensionScore(
+            dimension=d,
+            matched=r.applies and r.similarity >= weights.matched_at,
+            similarity=r.similarity,
+            weight=w,
+            contribution=c,
+            evidence=r.evidence,
+        )
+        for d, r, w, c in zip(_DIMENSIONS, raw, applied, contributions, strict=True)
+    )
+    return Score(total=sum(contributions), breakdown=breakdown)
 
 
 def score(
@@ -240,25 +557,11 @@ def score(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Score:
     """Score ``mark`` against ``query`` and explain each dimension's share of the total."""
-    raw = (  # in Dimension order
-        _words(query, mark, weights),
-        _distinctive(query, mark),
-        _sound(query, mark),
-        _glyph(query, mark),
-        _classes(query_classes, query_groups, mark_classes, mark_groups, weights),
+    return explain(
+        prepare(query),
+        MarkFields.of(mark),
+        Wanted.of(query_classes, query_groups),
+        mark_classes=mark_classes,
+        mark_groups=mark_groups,
+        weights=weights,
     )
-    weighted = zip(_dimension_weights(weights), raw, strict=True)
-    applied = [w if r.applies else 0.0 for w, r in weighted]
-    denominator = sum(applied)
-    breakdown = tuple(
-        DimensionScore(
-            dimension=d,
-            matched=r.applies and r.similarity >= weights.matched_at,
-            similarity=r.similarity,
-            weight=w,
-            contribution=(r.similarity * w / denominator) if denominator else 0.0,
-            evidence=r.evidence,
-        )
-        for d, r, w in zip(_DIMENSIONS, raw, applied, strict=True)
-    )
-    return Score(total=sum(d.contribution for d in breakdown), breakdown=breakdown)

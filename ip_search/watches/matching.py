@@ -3,21 +3,36 @@
 Candidates first: only watches sharing a Nice class or a similar group with the mark are
 considered (an inverted index over the watches at hand). Each pair is then judged exactly as
 the similar search ranks a candidate, with the watch's text, classes and groups as the query:
-the cheap bound (``ranking.prescore``) must pass, then the explained ``score`` must reach the
-watch's threshold and the search's own floor. So an alert is a mark that a similar search for
-the watch would list with at least that score, with the same explanation.
+the score's total (``ip_search.text.total``, read from the mark's stored key document, its
+query side prepared once per watch) must reach the watch's threshold and the search's own
+floor, and only then is it explained. Most pairs never get that far: an upper bound of the
+total (``ip_search.text.bound``, half the cost) below the threshold rules them out. So an
+alert is a mark that a similar search for the watch would list with at least that score, with
+the same explanation.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ip_search.importing.rows import keys_from_doc
 from ip_search.search import ranking
 from ip_search.search.backend import KeyDoc
-from ip_search.text import MarkKeys, Score, score
+from ip_search.text import (
+    MarkFields,
+    MarkKeys,
+    PreparedQuery,
+    Score,
+    Wanted,
+    bound,
+    explain,
+    prepare,
+    total,
+)
+
+ROUNDING = 1e-9
+"""Slack for the bound's float rounding: a pair whose total is exactly the floor still alerts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +44,16 @@ class WatchTerms:
     nice_classes: tuple[int, ...]
     groups: tuple[str, ...]
     threshold: float
+    prepared: PreparedQuery = field(init=False, repr=False, compare=False)
+    wanted: Wanted = field(init=False, repr=False, compare=False)
+    floor: float = field(init=False, repr=False, compare=False)
+    """The least total that alerts: the threshold, or the search's floor if higher."""
+
+    def __post_init__(self) -> None:
+        # Derived once per watch, not once per (mark, watch) pair.
+        object.__setattr__(self, "prepared", prepare(self.keys))
+        object.__setattr__(self, "wanted", Wanted.of(self.nice_classes, self.groups))
+        object.__setattr__(self, "floor", max(self.threshold, ranking.MIN_SCORE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +95,34 @@ class WatchIndex:
         return list(found.values())
 
 
-def judge(watch: WatchTerms, mark: NewMark, mark_keys: MarkKeys) -> Score | None:
+def judge(watch: WatchTerms, mark: NewMark, fields: MarkFields) -> Score | None:
     """The explained score of ``mark`` for ``watch`` if it alerts, else None."""
-    result = score(
-        watch.keys,
-        mark_keys,
-        query_classes=watch.nice_classes,
-        query_groups=watch.groups,
+    classes, groups = mark.nice_classes, mark.groups
+    ceiling = bound(watch.prepared, fields, watch.wanted, mark_classes=classes, mark_groups=groups)
+    if ceiling < watch.floor - ROUNDING:
+        return None
+    value = total(
+        watch.prepared,
+        fields,
+        watch.wanted,
         mark_classes=mark.nice_classes,
         mark_groups=mark.groups,
     )
-    return result if result.total >= max(watch.threshold, ranking.MIN_SCORE) else None
+    if value < watch.floor:
+        return None
+    return explain(
+        watch.prepared,
+        fields,
+        watch.wanted,
+        mark_classes=mark.nice_classes,
+        mark_groups=mark.groups,
+    )
 
 
 def alerts_for(mark: NewMark, watches: Sequence[WatchTerms]) -> list[Alert]:
     """The alerts ``mark`` raises among ``watches`` (its candidates)."""
-    bounded = [w for w in watches if ranking.prescore(w.keys, mark.keys) >= ranking.MIN_PRESCORE]
-    if not bounded:
-        return []
-    mark_keys = keys_from_doc(mark.keys)  # decoded only for the few pairs worth a full score
-    found = ((w, judge(w, mark, mark_keys)) for w in bounded)
+    fields = MarkFields.from_document(mark.keys)
+    found = ((w, judge(w, mark, fields)) for w in watches)
     return [Alert(w.id, mark.application_no, s) for w, s in found if s is not None]
 
 
