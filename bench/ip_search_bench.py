@@ -12,6 +12,12 @@
 4. Every search statement shape is EXPLAINed on the register; Seq Scan nodes are counted.
 5. recall@10 of the labelled relevance cases through the served API.
 6. Bulk download MB/s of a published dataset file from the app vs nginx (ip_search_downloads).
+
+``--keep-database NAME`` builds the register into database NAME once and keeps it: later runs
+with the same NAME (and mark count) reuse it, skipping step 1, so a change to the search code
+is measured in a minute. A reused run drops the benchmark's dataset (published again) and the
+cached search results in ``--redis-url`` (they were computed by the code of an earlier run).
+Drop the database by hand when done.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
+from redis import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -52,7 +60,12 @@ from bench.harness import (
     write_results,
 )
 from bench.ip_search_apps import CONFIG_VARIABLE
-from bench.ip_search_downloads import measure_downloads, open_data_dir, prepare_downloads
+from bench.ip_search_downloads import (
+    DATASET,
+    measure_downloads,
+    open_data_dir,
+    prepare_downloads,
+)
 from common.migrations import upgrade
 from ip_search.app import MANIFEST
 from ip_search.importing.planted import planted_number, planted_records
@@ -368,6 +381,68 @@ async def seq_scans_in_plans(dsn: str, queries: list[str]) -> tuple[int, int]:
     return scans, explained
 
 
+# 0. the database ---------------------------------------------------------------------------------
+
+SEARCH_CACHE_PATTERN = "cache:ip_search:tm-search:*"
+
+
+@contextmanager
+def _database(server_url: str, keep: str | None) -> Iterator[tuple[str, bool]]:
+    """(dsn, whether it already holds a register): a scratch database dropped after the run,
+    or the kept database ``keep``, created if absent and never dropped."""
+    if keep is None:
+        with scratch_database(server_url, prefix="moea_bench_ip_search") as dsn:
+            yield dsn, False
+        return
+    base, _, _ = plain_postgres_url(server_url).rpartition("/")
+    exists = asyncio.run(_database_exists(server_url, keep))
+    if not exists:
+        asyncio.run(_admin(server_url, f'CREATE DATABASE "{keep}"'))
+    dsn = f"{base}/{keep}"
+    yield dsn, exists and asyncio.run(_register_size(dsn)) > 0
+
+
+async def _admin(server_url: str, statement: str, *args: object) -> Any:
+    connection = await asyncpg.connect(plain_postgres_url(server_url))
+    try:
+        return await connection.fetchval(statement, *args)
+    finally:
+        await connection.close()
+
+
+async def _database_exists(server_url: str, name: str) -> bool:
+    found = await _admin(server_url, "SELECT 1 FROM pg_database WHERE datname = $1", name)
+    return found is not None
+
+
+async def _register_size(dsn: str) -> int:
+    if await _admin(dsn, "SELECT to_regclass('ip_search.trademark')") is None:
+        return 0
+    return int(await _admin(dsn, "SELECT count(*) FROM ip_search.trademark"))
+
+
+def forget_earlier_run(dsn: str, redis_url: str) -> None:
+    """A reused register: drop the dataset the download step publishes again, and the search
+    results an earlier run cached (computed by the code as it was then)."""
+
+    async def drop_dataset() -> None:
+        connection = await asyncpg.connect(plain_postgres_url(dsn))
+        try:
+            async with connection.transaction():
+                for table, column in (("dataset_version", "dataset_id"), ("dataset", "id")):
+                    await connection.execute(
+                        f"DELETE FROM ip_search.{table} WHERE {column} = $1", DATASET
+                    )
+        finally:
+            await connection.close()
+
+    asyncio.run(drop_dataset())
+    with Redis.from_url(redis_url) as redis:
+        stale = list(redis.scan_iter(match=SEARCH_CACHE_PATTERN, count=1000))
+        if stale:
+            redis.delete(*stale)
+
+
 # 5. the run ------------------------------------------------------------------------------------
 
 
@@ -380,6 +455,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
     parser.add_argument("--marks", type=int, help="register size (default 1,000,000; quick 50,000)")
+    parser.add_argument(
+        "--keep-database",
+        metavar="NAME",
+        help="build the register into database NAME once, keep it, and reuse it on later runs",
+    )
     return parser
 
 
@@ -407,11 +487,16 @@ def main() -> None:
     metrics: dict[str, float] = {}
     with (
         tempfile.TemporaryDirectory() as scratch,
-        scratch_database(arguments.database_url, prefix="moea_bench_ip_search") as dsn,
+        _database(arguments.database_url, arguments.keep_database) as (dsn, reused),
     ):
         upgrade(MANIFEST.migrations, sqlalchemy_url(dsn))
-        print(f"building {marks:,} synthetic marks ...")
-        build_seconds = asyncio.run(build_register(dsn, marks))
+        if reused:
+            print(f"reusing the register in {arguments.keep_database}")
+            forget_earlier_run(dsn, arguments.redis_url)
+            build_seconds = 0.0
+        else:
+            print(f"building {marks:,} synthetic marks ...")
+            build_seconds = asyncio.run(build_register(dsn, marks))
         download_root = prepare_downloads(dsn, Path(scratch), quick=quick)
         sets = query_sets(asyncio.run(_sample_marks(dsn)))
         yard_config = {"dsn": plain_postgres_url(dsn), "pool_size": POOL_SIZE, "id_count": 10_000}

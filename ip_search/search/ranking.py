@@ -1,11 +1,10 @@
 """Ranking, facets and paging of candidates: the backend-independent half of search (no I/O).
 
-The explained ``score()`` costs about 25 µs a mark, too much for every candidate of every
-request, so candidates are first pre-ranked by a cheap bound — the mean of the best wording
-ratio and the best sound ratio (pinyin syllables, metaphone), in rapidfuzz's C code — and only
-the best ``RERANK_DEPTH`` get the full, explained score. A similar search lists at most that
-many hits (whatever the page size, so every page comes from the same ranked list); ``total``
-counts every candidate whose cheap bound passes.
+Every candidate is ranked by its exact score total (``ip_search.text.total``: the number alone,
+read straight from the stored key document, a few µs a mark), and only the hits of the page
+returned are explained (``ip_search.text.explain``, the same computation with its evidence).
+So the order, the totals and the explanations are those of the full ``score`` over every
+candidate, at the cost of explaining one page.
 """
 
 from __future__ import annotations
@@ -14,20 +13,20 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from ip_search.search.backend import Candidate, FacetRow
+from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, total
 
-from ip_search.importing.rows import keys_from_doc
-from ip_search.search.backend import Candidate, FacetRow, KeyDoc
-from ip_search.text import MarkKeys, Score, score
-
-RERANK_DEPTH = 50
 MIN_SCORE = 0.3
 """Similar hits below this total are noise (a shared common character, nothing else)."""
-MIN_PRESCORE = 0.27
-"""Candidates whose cheap bound is below this are never scored (nor counted in ``total``)."""
-CONTAINED = 0.85
-PHONETIC_SHARE = 0.9
-"""Metaphone keys are coarse: the score weighs a perfect match as much as 0.9 pinyin."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A candidate with its score total, not yet explained."""
+
+    candidate: Candidate
+    total: float
+    fields: MarkFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,96 +42,78 @@ class Facets:
     kind: list[tuple[str, int]]
 
 
-def _best_ratio(query: Sequence[str], mark: Sequence[str], *, contain: bool) -> float:
-    best = 0.0
-    for q in query:
-        if not q:
-            continue
-        for m in mark:
-            if not m:
-                continue
-            similarity = fuzz.ratio(q, m) / 100.0
-            if contain and len(q) >= 2 and q in m:
-                similarity = max(similarity, CONTAINED)
-            best = max(best, similarity)
-    return best
-
-
-def _best_pinyin(query: Sequence[str], mark: Sequence[str]) -> float | None:
-    """Toneless pinyin compared syllable by syllable, as the sound dimension does; None when
-    one side has no Han characters."""
-    best: float | None = None
-    for q in query:
-        if not q:
-            continue
-        syllables = q.split()
-        for m in mark:
-            if not m:
-                continue
-            similarity = fuzz.ratio(syllables, m.split()) / 100.0
-            if q in m:
-                similarity = max(similarity, CONTAINED)
-            best = similarity if best is None else max(best, similarity)
-    return best
-
-
-def prescore(query: MarkKeys, mark: KeyDoc) -> float:
-    """A cheap stand-in for ``score().total`` used only to choose what to score fully.
-
-    Like the score it weighs wording and sound equally, and sound only where both sides have
-    a sound key: a mark that merely sounds alike character by character (生技/生加, sheng ji /
-    sheng jia) must not crowd out marks that contain the query.
-    """
-    words = _best_ratio(query.compacts, mark["compacts"], contain=True)
-    pinyin = _best_pinyin(query.pinyin_plain, mark["pinyin_plain"])
-    has_key = any(query.phonetic) and any(mark["phonetic"])
-    if pinyin is None and not has_key:
-        return words
-    phonetic = PHONETIC_SHARE * _best_ratio(query.phonetic, mark["phonetic"], contain=False)
-    return (words + max(pinyin or 0.0, phonetic)) / 2
-
-
-def explain(
-    query: MarkKeys, candidate: Candidate, classes: Sequence[int], groups: Sequence[str]
-) -> Score:
-    return score(
-        query,
-        keys_from_doc(candidate.keys),
-        query_classes=classes,
-        query_groups=groups,
-        mark_classes=candidate.nice_classes,
-        mark_groups=candidate.groups,
-    )
-
-
-def order_key(hit: Hit) -> tuple[float, str]:
+def order_key(ranked: Ranked) -> tuple[float, str]:
     """Best first; ties by application number, so pages are stable."""
-    return (-round(hit.score.total, 6), hit.candidate.application_no)
+    return (-round(ranked.total, 6), ranked.candidate.application_no)
 
 
 def rank_similar(
     query: MarkKeys,
-    candidates: Sequence[Candidate],
+    candidates: Iterable[Candidate],
     *,
     classes: Sequence[int],
     groups: Sequence[str],
-    depth: int,
-) -> tuple[list[Hit], list[Candidate]]:
-    """(fully scored hits best first, every candidate passing the cheap bound)."""
-    bounded = [(prescore(query, c.keys), c) for c in candidates]
-    passing = [(p, c) for p, c in bounded if p >= MIN_PRESCORE]
-    passing.sort(key=lambda pair: (-pair[0], pair[1].application_no))
-    hits = [Hit(c, explain(query, c, classes, groups)) for _, c in passing[:depth]]
-    hits = [hit for hit in hits if hit.score.total >= MIN_SCORE]
-    hits.sort(key=order_key)
-    return hits, [c for _, c in passing]
+) -> list[Ranked]:
+    """Every candidate scoring at least ``MIN_SCORE``, best first."""
+    prepared = prepare(query)
+    wanted = Wanted.of(classes, groups)
+    ranked: list[Ranked] = []
+    for candidate in candidates:
+        fields = MarkFields.from_document(candidate.keys)
+        value = total(
+            prepared,
+            fields,
+            wanted,
+            mark_classes=candidate.nice_classes,
+            mark_groups=candidate.groups,
+        )
+        if value >= MIN_SCORE:
+            ranked.append(Ranked(candidate, value, fields))
+    ranked.sort(key=order_key)
+    return ranked
 
 
-def page_after(hits: Sequence[Hit], after: tuple[float, str] | None, limit: int) -> list[Hit]:
+def page_after(
+    ranked: Sequence[Ranked], after: tuple[float, str] | None, limit: int
+) -> list[Ranked]:
     """Up to ``limit + 1`` hits following the cursor position (the extra one means "more")."""
     if after is not None:
-        hits = [hit for hit in hits if order_key(hit) > after]
-    return list(hits[: limit + 1])
+        ranked = [r for r in ranked if order_key(r) > after]
+    return list(ranked[: limit + 1])
+
+
+def explain_hits(
+    query: MarkKeys, ranked: Iterable[Ranked], *, classes: Sequence[int], groups: Sequence[str]
+) -> list[Hit]:
+    """The page's hits with their explained scores (whose totals are the ranked ones)."""
+    prepared = prepare(query)
+    wanted = Wanted.of(classes, groups)
+    return [
+        Hit(
+            r.candidate,
+            explain(
+                prepared,
+                r.fields,
+                wanted,
+                mark_classes=r.candidate.nice_classes,
+                mark_groups=r.candidate.groups,
+            ),
+        )
+        for r in ranked
+    ]
+
+
+def explain_candidate(
+    query: MarkKeys, candidate: Candidate, classes: Sequence[int], groups: Sequence[str]
+) -> Score:
+    """The explained score of one candidate of a listing (exact, prefix, contains)."""
+    return explain(
+        prepare(query),
+        MarkFields.from_document(candidate.keys),
+        Wanted.of(classes, groups),
+        mark_classes=candidate.nice_classes,
+        mark_groups=candidate.groups,
+    )
 
 
 def facets(rows: Iterable[FacetRow]) -> Facets:

@@ -144,10 +144,15 @@ def candidates_statement(sources: list[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """A non-similar mode as SQL: its FROM/WHERE, keyset columns and order."""
+    """A non-similar mode as SQL: its FROM/WHERE, keyset columns and order.
+
+    ``scan`` (contains): the matches on the index alone, before the mark's filters; the facet
+    sample then reads at most ``SAMPLE_SCAN`` of them (see ``sample``).
+    """
 
     from_where: str
     keyset: tuple[str, ...]
+    scan: Scan | None = None
 
     def page(self, after: bool) -> str:
         columns = ", ".join(self.keyset)
@@ -168,6 +173,8 @@ class Listing:
     def sample(self) -> str:
         """The first matches in key order: read along the keyset index, so a common pattern
         stops early instead of scanning a table for any matches."""
+        if self.scan is not None:
+            return self.scan.sample()
         order = ", ".join(self.keyset)
         return (
             f"SELECT t.nice_classes, t.status, t.kind {self.from_where} "
@@ -194,26 +201,81 @@ def prefix_listing(filters: Statement) -> Listing:
     )
 
 
-def cjk_contains_listing(filters: Statement) -> Listing:
-    """Marks holding the query's rarest-looking CJK key, rechecked on the whole text.
+SAMPLE_SCAN = 1000
+"""Most index matches a filtered contains sample checks against the marks' filters: beyond, the
+facets come from those and the total is estimated (a filter passing one match in a hundred
+would otherwise cost a primary-key lookup per match of a common substring)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The index side of a contains listing: ``source`` (a table and its alias) and the
+    ``match`` conditions read from that index, in keyset order; ``filters`` need the mark."""
+
+    source: str
+    alias: str
+    match: str
+    keyset: tuple[str, ...]
+    filters: Statement
+
+    def from_where(self) -> str:
+        mark = MARK_OF.format(s=S, alias=self.alias)
+        return f"FROM {self.source} {mark} WHERE {self.match}{self.filters.and_conditions}"
+
+    def sample(self) -> str:
+        """Facet rows of the first matches in key order, and a last all-NULL row when the index
+        held more matches than were read (``SAMPLE_SCAN`` with filters, else the sample size):
+        the sample is then partial and the total must be estimated.
+
+        ``MATERIALIZED``: both branches read the one bounded scan, which the filters' primary
+        key lookups then never outgrow.
+        """
+        limit = str(SAMPLE_SCAN) if self.filters.conditions else ":sample_size"
+        order = ", ".join(self.keyset)
+        a = self.alias
+        scanned = (
+            f"SELECT {a}.application_no FROM {self.source} WHERE {self.match} "  # noqa: S608
+            f"ORDER BY {order} LIMIT {limit}"
+        )
+        mark = MARK_OF.format(s=S, alias="s")
+        return (
+            f"WITH s AS MATERIALIZED ({scanned}) "  # noqa: S608
+            f"(SELECT t.nice_classes, t.status, t.kind FROM s {mark} WHERE true"
+            f"{self.filters.and_conditions} LIMIT :sample_size) UNION ALL "
+            f"(SELECT NULL, NULL, NULL FROM s OFFSET {limit} - 1 LIMIT 1)"
+        )
+
+    def listing(self) -> Listing:
+        return Listing(self.from_where(), self.keyset, self)
+
+
+def cjk_contains_listing(filters: Statement, *, recheck: bool) -> Listing:
+    """Postings of the query's rarest-looking CJK key in the primary key's order, with the
+    class filter checked on the posting itself; ``recheck`` (the key is not the whole query)
+    tests the whole text too.
 
     The recheck is a correlated subquery, not ``EXISTS``: the planner turns ``EXISTS`` into a
     join and then, for a pattern no index answers (``%富e%``), scans all of ``mark_text``.
     """
-    return Listing(
-        f"FROM {S}.mark_gram g {MARK_OF.format(s=S, alias='g')} "  # noqa: S608
-        f"WHERE g.gram = :gram AND (SELECT true FROM {S}.mark_text m WHERE "
-        f"m.application_no = g.application_no AND m.compact LIKE :pattern LIMIT 1)"
-        f"{filters.and_conditions}",
-        ("g.application_no",),
-    )
+    match = "g.gram = :gram"
+    if "f_classes" in filters.params:
+        match += " AND g.nice_classes && :f_classes"
+    if recheck:
+        match += (
+            f" AND (SELECT true FROM {S}.mark_text m WHERE "  # noqa: S608
+            "m.application_no = g.application_no AND m.compact LIKE :pattern LIMIT 1)"
+        )
+    return Scan(f"{S}.mark_gram g", "g", match, ("g.application_no",), filters).listing()
 
 
 def latin_contains_listing(filters: Statement) -> Listing:
-    """Driven from the trigram index on ``mark_text`` (an ``IN`` form made the planner hash
-    the whole trademark table)."""
-    return Listing(
-        f"FROM {S}.mark_text m {MARK_OF.format(s=S, alias='m')} "
-        f"WHERE m.compact LIKE :pattern{filters.and_conditions}",
+    """Driven from ``mark_text``: its keyset btree read in order while matches are common, its
+    trigram index when they are rare (the planner picks; an ``IN`` form made it hash the whole
+    trademark table)."""
+    return Scan(
+        f"{S}.mark_text m",
+        "m",
+        "m.compact LIKE :pattern",
         ("m.compact", "m.application_no"),
-    )
+        filters,
+    ).listing()

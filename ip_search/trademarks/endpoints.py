@@ -53,8 +53,8 @@ async def search_trademarks(
     freshness: FreshnessDep,
 ) -> Response:
     ttl = request.app.state.settings.search_cache_seconds
-    body = await service.search(session, backend, cache, freshness, params, ttl=ttl)
-    return conditional_response(request, body)
+    representation = await service.search(session, backend, cache, freshness, params, ttl=ttl)
+    return conditional_response(request, representation)
 
 
 @router.get("/{application_no}", response_model=TrademarkOut, summary="One register record")

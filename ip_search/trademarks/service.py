@@ -1,8 +1,13 @@
 """Use cases of the trademark register API: search (cached) and one record.
 
-A search result is cached in Redis as the exact response bytes, keyed by a hash of the
-normalised query and the register's ``data_as_of`` stamp: an import changes the stamp, so stale
-results are never served after it, and nothing has to be deleted.
+A search result is cached in Redis as the exact response bytes with their ETag
+(``RedisCache.representation``: a hit served from memory is not hashed again), keyed by a hash
+of the normalised query and the register's ``data_as_of`` stamp: an import changes the stamp,
+so stale results are never served after it, and nothing has to be deleted.
+
+The body is built as plain dicts and serialised once by orjson: a search lists up to 100 hits
+of five explained dimensions each, and validating them into pydantic models cost more than
+ranking them. ``SearchResponse`` stays the documented contract, and a test holds the body to it.
 """
 
 from __future__ import annotations
@@ -10,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.caching import RedisCache
+from common.caching import RedisCache, Representation
 from common.errors import BadRequest, NotFound, ServiceUnavailable, UnprocessableContent
 from common.pagination import decode_cursor, encode_cursor
-from ip_search.importers import MarkKind, MarkStatus
 from ip_search.search import ranking
 from ip_search.search.backend import (
     Candidate,
@@ -33,19 +38,14 @@ from ip_search.search.query import query_keys
 from ip_search.text import MarkKeys, Score, fold
 from ip_search.trademarks import repository
 from ip_search.trademarks.freshness import Freshness
-from ip_search.trademarks.schemas import (
-    DimensionOut,
-    FacetCount,
-    Facets,
-    ScoreOut,
-    SearchParams,
-    SearchResponse,
-    TrademarkHit,
-    TrademarkOut,
-)
+from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
 from ip_search.trademarks.views import record_out
 
-CACHE_VERSION = "v1"
+CACHE_VERSION = "v2"
+"""Part of every cache key: bump it when the same query would answer differently."""
+
+Document = dict[str, Any]
+"""A response document as JSON will hold it (see ``render``)."""
 
 
 def to_query(params: SearchParams) -> SearchQuery:
@@ -90,16 +90,21 @@ async def search(
     params: SearchParams,
     *,
     ttl: int,
-) -> bytes:
-    """The response body of a search, from the cache when the same query ran since the import."""
+) -> Representation:
+    """The response of a search, from the cache when the same query ran since the import."""
     query = to_query(params)
     stamp = await freshness.get(session)
 
     async def compute() -> bytes:
-        response = await run_search(backend, query, stamp)
-        return response.model_dump_json().encode()
+        return render(await search_document(backend, query, stamp))
 
-    return await cache.get_or_compute(cache_key(query, stamp), ttl, compute)
+    return await cache.representation(cache_key(query, stamp), ttl, compute)
+
+
+def render(response: Document) -> bytes:
+    """A ``SearchResponse`` document as JSON, datetimes in UTC written with ``Z`` as pydantic
+    writes them."""
+    return orjson.dumps(response, option=orjson.OPT_UTC_Z)
 
 
 def _decode_cursor(query: SearchQuery) -> list[str] | None:
@@ -115,6 +120,13 @@ def _decode_cursor(query: SearchQuery) -> list[str] | None:
 async def run_search(
     backend: SearchBackend, query: SearchQuery, stamp: dt.datetime | None
 ) -> SearchResponse:
+    """``search_document`` as the validated ``SearchResponse`` (for callers in process)."""
+    return SearchResponse.model_validate(await search_document(backend, query, stamp))
+
+
+async def search_document(
+    backend: SearchBackend, query: SearchQuery, stamp: dt.datetime | None
+) -> Document:
     """Candidates from ``backend``, ranked, explained and paged the same for every backend."""
     keys = query_keys(query.text)
     after = _decode_cursor(query)
@@ -135,31 +147,28 @@ def _similar_response(
     found: Candidates,
     after: list[str] | None,
     stamp: dt.datetime | None,
-) -> SearchResponse:
+) -> Document:
     filters = query.filters
-    depth = ranking.RERANK_DEPTH  # not the page size: every page must come from one list
-    hits, passing = ranking.rank_similar(
-        keys, found.items, classes=filters.nice_classes, groups=filters.groups, depth=depth
+    ranked = ranking.rank_similar(
+        keys, found.items, classes=filters.nice_classes, groups=filters.groups
     )
-    exact = found.total_is_exact and len(passing) <= depth
-    position = _similar_position(after)
-    page = ranking.page_after(hits, position, query.limit)
+    page = ranking.page_after(ranked, _similar_position(after), query.limit)
     next_cursor = None
     if len(page) > query.limit:
         page = page[: query.limit]
         last = page[-1]
         next_cursor = encode_cursor(
-            [query.mode.value, f"{last.score.total:.6f}", last.candidate.application_no]
+            [query.mode.value, f"{last.total:.6f}", last.candidate.application_no]
         )
-    facet_source = [h.candidate for h in hits] if exact else passing
-    return SearchResponse(
-        items=[_hit(h.candidate, h.score) for h in page],
-        next_cursor=next_cursor,
-        total=len(hits) if exact else max(len(hits), len(passing)),
-        total_is_exact=exact,
-        facets=_facets(ranking.facets(ranking.facet_rows(facet_source))),
-        data_as_of=stamp,
-    )
+    hits = ranking.explain_hits(keys, page, classes=filters.nice_classes, groups=filters.groups)
+    return {
+        "items": [_hit(h.candidate, h.score) for h in hits],
+        "next_cursor": next_cursor,
+        "total": len(ranked),
+        "total_is_exact": found.total_is_exact,
+        "facets": _facets(ranking.facets(ranking.facet_rows(r.candidate for r in ranked))),
+        "data_as_of": stamp,
+    }
 
 
 def _similar_position(after: list[str] | None) -> tuple[float, str] | None:
@@ -173,24 +182,24 @@ def _similar_position(after: list[str] | None) -> tuple[float, str] | None:
 
 def _listing_response(
     query: SearchQuery, keys: MarkKeys, found: Candidates, stamp: dt.datetime | None
-) -> SearchResponse:
+) -> Document:
     filters = query.filters
     items = list(found.items)
     next_cursor = None
     if len(items) > query.limit:
         items = items[: query.limit]
         next_cursor = encode_cursor([query.mode.value, *_pad(items[-1].sort_key)])
-    return SearchResponse(
-        items=[
-            _hit(c, ranking.explain(keys, c, filters.nice_classes, filters.groups))
+    return {
+        "items": [
+            _hit(c, ranking.explain_candidate(keys, c, filters.nice_classes, filters.groups))
             for c in _distinct(items)
         ],
-        next_cursor=next_cursor,
-        total=found.total,
-        total_is_exact=found.total_is_exact,
-        facets=_facets(ranking.facets(found.matches)),
-        data_as_of=stamp,
-    )
+        "next_cursor": next_cursor,
+        "total": found.total,
+        "total_is_exact": found.total_is_exact,
+        "facets": _facets(ranking.facets(found.matches)),
+        "data_as_of": stamp,
+    }
 
 
 def _pad(sort_key: Sequence[str]) -> list[str]:
@@ -203,40 +212,42 @@ def _distinct(candidates: list[Candidate]) -> list[Candidate]:
     return list({c.application_no: c for c in reversed(candidates)}.values())[::-1]
 
 
-def _hit(candidate: Candidate, score: Score) -> TrademarkHit:
-    return TrademarkHit(
-        application_no=candidate.application_no,
-        registration_no=candidate.registration_no,
-        name=candidate.name,
-        classes=list(candidate.nice_classes),
-        class_codes=list(candidate.class_codes),
-        groups=list(candidate.groups),
-        status=MarkStatus(candidate.status),
-        kind=MarkKind(candidate.kind),
-        filing_date=candidate.filing_date,
-        score=ScoreOut(
-            total=round(score.total, 4),
-            breakdown=[
-                DimensionOut(
-                    dimension=d.dimension,
-                    matched=d.matched,
-                    similarity=round(d.similarity, 4),
-                    weight=round(d.weight, 4),
-                    contribution=round(d.contribution, 4),
-                    evidence=d.evidence,
-                )
+def _hit(candidate: Candidate, score: Score) -> Document:
+    """A ``TrademarkHit`` document."""
+    return {
+        "application_no": candidate.application_no,
+        "registration_no": candidate.registration_no,
+        "name": candidate.name,
+        "classes": candidate.nice_classes,
+        "class_codes": candidate.class_codes,
+        "groups": candidate.groups,
+        "status": candidate.status,
+        "kind": candidate.kind,
+        "filing_date": candidate.filing_date,
+        "score": {
+            "total": round(score.total, 4),
+            "breakdown": [
+                {
+                    "dimension": d.dimension.value,
+                    "matched": d.matched,
+                    "similarity": round(d.similarity, 4),
+                    "weight": round(d.weight, 4),
+                    "contribution": round(d.contribution, 4),
+                    "evidence": d.evidence,
+                }
                 for d in score.breakdown
             ],
-        ),
-    )
+        },
+    }
 
 
-def _facets(facets: ranking.Facets) -> Facets:
-    return Facets(
-        nice_class=[FacetCount(value=str(v), count=n) for v, n in facets.nice_class],
-        status=[FacetCount(value=v, count=n) for v, n in facets.status],
-        kind=[FacetCount(value=v, count=n) for v, n in facets.kind],
-    )
+def _facets(facets: ranking.Facets) -> Document:
+    """A ``Facets`` document."""
+    return {
+        "nice_class": [{"value": str(v), "count": n} for v, n in facets.nice_class],
+        "status": [{"value": v, "count": n} for v, n in facets.status],
+        "kind": [{"value": v, "count": n} for v, n in facets.kind],
+    }
 
 
 async def get_trademark(

@@ -1,56 +1,149 @@
-"""The cheap pre-score that chooses which similar-search candidates get the explained score."""
+"""Similar ranking's fast path: every candidate ranked by its bare total, only the page explained.
+
+It must answer exactly as the full, explained ``score`` of every candidate would: same order,
+same totals to the last bit, same explanations. Checked on the labelled relevance set among the
+synthetic distractors, and the response body is held to the documented ``SearchResponse``.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
 
 import orjson
 import pytest
 
 from ip_search.importing.rows import keys_json
 from ip_search.search import ranking
-from ip_search.search.backend import KeyDoc
-from ip_search.text import mark_keys, query_keys, score
-
-
-def stored(name: str) -> KeyDoc:
-    """A mark's keys as a backend hands them to the ranker (the stored JSON document)."""
-    document: KeyDoc = orjson.loads(keys_json(mark_keys(name)))
-    return document
-
-
-@pytest.mark.parametrize(
-    ("query", "containing", "sound_alike"),
-    [("生技", "生技華", "生加"), ("康師傅", "康師傅麵", "康師")],
+from ip_search.search.backend import (
+    Candidate,
+    Candidates,
+    Filters,
+    SearchMode,
+    SearchQuery,
 )
-def test_a_mark_containing_the_query_outranks_one_that_only_sounds_alike(
-    query: str, containing: str, sound_alike: str
-) -> None:
-    keys = query_keys(query)
+from ip_search.synthetic import generate
+from ip_search.text import Score, mark_keys, query_keys, score
+from ip_search.text.relevance import RELEVANCE_CASES, RELEVANCE_MARKS, RelevanceCase
+from ip_search.trademarks.schemas import SearchResponse
+from ip_search.trademarks.service import render, search_document
 
-    bound = {name: ranking.prescore(keys, stored(name)) for name in (containing, sound_alike)}
-    total = {name: score(keys, mark_keys(name)).total for name in (containing, sound_alike)}
-
-    assert total[containing] > total[sound_alike]
-    assert bound[containing] > bound[sound_alike]
+DISTRACTORS = 3000
+PAGE = 20
 
 
-def test_sound_counts_only_where_both_sides_have_a_sound_key() -> None:
-    # Kana has no sound key: the bound is the wording alone, as the score leaves sound out
-    # (the mark's Latin part has a metaphone key, but the query has none to compare).
-    same = ranking.prescore(query_keys("スピード"), stored("スピード"))
-    contained = ranking.prescore(query_keys("スピード"), stored("スピードKIKIKO"))
+def candidate(number: str, name: str, classes: Sequence[int], *words: str) -> Candidate:
+    """A mark as a backend hands it to the ranker: its stored JSON key document."""
+    return Candidate(
+        application_no=number,
+        registration_no=None,
+        name=name,
+        status="registered",
+        kind="trademark",
+        nice_classes=tuple(classes),
+        class_codes=tuple(f"{c:03d}" for c in classes),
+        groups=tuple(f"{c:02d}01" for c in classes),
+        filing_date=dt.date(2020, 1, 2),
+        keys=orjson.loads(keys_json(mark_keys(name, *words))),
+    )
 
-    assert same == 1.0
-    assert contained == ranking.CONTAINED
 
-
-def test_relevance_marks_pass_the_bound_for_their_queries() -> None:
-    cases = [
-        ("生華", "東生華"),
-        ("康師傅", "康詩富"),
-        ("华硕", "華碩"),
-        ("MAGNA BEAUTY", "MAGNABEAUTY"),
-        ("FOTOGENIC", "PHOTOGENIC"),
-        ("統一", "統壹"),
+@pytest.fixture(scope="module")
+def register() -> list[Candidate]:
+    marks = [
+        candidate(
+            r.application_no,
+            r.name,
+            r.nice_classes,
+            *(w for w in (r.words_zh, r.words_en, r.words_ja) if w),
+        )
+        for r in generate(DISTRACTORS, seed=11)
     ]
-    for query, name in cases:
-        assert ranking.prescore(query_keys(query), stored(name)) >= ranking.MIN_PRESCORE, query
+    planted = [
+        candidate(f"0{i:08d}", m.name, m.classes, *m.words) for i, m in enumerate(RELEVANCE_MARKS)
+    ]
+    return marks + planted
+
+
+def full_ranking(case: RelevanceCase, register: list[Candidate]) -> list[tuple[Score, Candidate]]:
+    """The explained score of every candidate passing the class filter, ranked the same way."""
+    keys, wanted = query_keys(case.query), set(case.classes)
+    scored = [
+        (
+            score(
+                keys,
+                mark_keys(c.name, *c.keys["texts"][1:]),
+                query_classes=case.classes,
+                mark_classes=c.nice_classes,
+                mark_groups=c.groups,
+            ),
+            c,
+        )
+        for c in register
+        if not wanted or wanted & set(c.nice_classes)
+    ]
+    kept = [(s, c) for s, c in scored if s.total >= ranking.MIN_SCORE]
+    kept.sort(key=lambda pair: (-round(pair[0].total, 6), pair[1].application_no))
+    return kept
+
+
+@pytest.mark.parametrize("case", RELEVANCE_CASES, ids=lambda c: f"{c.query}->{c.expected}")
+def test_the_fast_path_ranks_and_explains_as_the_full_scorer(
+    case: RelevanceCase, register: list[Candidate]
+) -> None:
+    wanted = set(case.classes)
+    candidates = [c for c in register if not wanted or wanted & set(c.nice_classes)]
+    keys = query_keys(case.query)
+
+    ranked = ranking.rank_similar(keys, candidates, classes=case.classes, groups=())
+    page = ranking.explain_hits(keys, ranked[:PAGE], classes=case.classes, groups=())
+    full = full_ranking(case, register)
+
+    assert [r.candidate.application_no for r in ranked] == [c.application_no for _, c in full]
+    assert [r.total for r in ranked] == [s.total for s, _ in full]
+    assert [hit.score for hit in page] == [s for s, _ in full[:PAGE]]
+    assert all(hit.score.total == r.total for hit, r in zip(page, ranked, strict=False))
+
+
+def test_candidates_below_the_floor_are_not_listed(register: list[Candidate]) -> None:
+    keys = query_keys("生華")
+    everyone = [c for c in register if 5 in c.nice_classes]
+
+    ranked = ranking.rank_similar(keys, everyone, classes=(5,), groups=())
+
+    assert 0 < len(ranked) < len(everyone)
+    assert all(r.total >= ranking.MIN_SCORE for r in ranked)
+
+
+def test_pages_follow_one_another_without_gaps_or_repeats(register: list[Candidate]) -> None:
+    ranked = ranking.rank_similar(query_keys("華"), register, classes=(), groups=())
+    first = ranking.page_after(ranked, None, 5)[:5]
+    after = ranking.order_key(first[-1])
+
+    second = ranking.page_after(ranked, after, 5)[:5]
+
+    assert [r.candidate for r in first + second] == [r.candidate for r in ranked[:10]]
+
+
+class _Fixed:
+    """A backend that finds the same candidates for any query."""
+
+    def __init__(self, items: list[Candidate]) -> None:
+        self.items = items
+
+    async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
+        return Candidates(self.items, (), total=len(self.items), total_is_exact=True)
+
+
+async def test_the_body_is_a_search_response_as_pydantic_writes_it(
+    register: list[Candidate],
+) -> None:
+    query = SearchQuery("康師傅", SearchMode.SIMILAR, Filters(nice_classes=(30,)), limit=5)
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5, 678_000, tzinfo=dt.UTC)
+
+    body = render(await search_document(_Fixed(register), query, stamp))
+
+    response = SearchResponse.model_validate_json(body)
+    assert response.model_dump_json().encode() == body
+    assert len(response.items) == 5 and response.next_cursor is not None
+    assert response.items[0].score.breakdown[0].dimension == "words"

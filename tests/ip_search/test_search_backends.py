@@ -24,6 +24,7 @@ from common.errors import UnprocessableContent
 from ip_search.importing.planted import planted_number, planted_records
 from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_file, import_items
+from ip_search.search import sql
 from ip_search.search.backend import SearchBackend
 from ip_search.search.postgres import PostgresSearchBackend
 from ip_search.settings import IpSearchSettings
@@ -239,3 +240,44 @@ async def test_cursor_pages_are_stable_and_complete(backend: SearchBackend, mode
             break
 
     assert paged == numbers(whole)
+
+
+@pytest.mark.parametrize("query", ["生", "生華", "agnab"])
+async def test_filtered_contains_pages_are_stable_and_every_hit_contains_the_query(
+    backend: SearchBackend, query: str
+) -> None:
+    folded = fold(query).replace(" ", "")
+    whole = await search(backend, q=query, mode="contains", nice_class=[5, 30, 3], limit=100)
+    paged: list[str] = []
+    cursor = None
+    while True:
+        page = await search(
+            backend, q=query, mode="contains", nice_class=[5, 30, 3], limit=3, cursor=cursor
+        )
+        paged += numbers(page)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+
+    assert whole.items
+    assert paged == numbers(whole)
+    for item in whole.items:
+        assert folded in fold(item.name).replace(" ", "")
+        assert {5, 30, 3} & set(item.classes)
+
+
+async def test_a_filtered_contains_sample_that_read_part_of_the_matches_estimates_its_total(
+    backend: SearchBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not isinstance(backend, PostgresSearchBackend):
+        pytest.skip("the bounded facet sample is the PostgreSQL backend's")
+    exact = await search(backend, q="生", mode="contains", status=["registered"], limit=5)
+    monkeypatch.setattr(sql, "SAMPLE_SCAN", 4)
+
+    partial = await search(backend, q="生", mode="contains", status=["registered"], limit=5)
+
+    assert exact.total_is_exact is True
+    assert 4 < exact.total <= 300
+    assert partial.total_is_exact is False
+    assert partial.total >= len(partial.items)
+    assert numbers(partial) == numbers(exact)
