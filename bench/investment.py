@@ -3,8 +3,9 @@
     python bench/investment.py [--quick] [--out FILE]
 
 Seeds a scratch database (registry, last year's filed campaign, this year's open one), serves
-the investment app in uvicorn (one worker process per core), and lets many concurrent
-factories (aiohttp load processes) open their prefilled returns and save drafts, then submit
+the investment app as replicas (one uvicorn process each, one per core, as the chart runs
+it), and lets many concurrent factories (aiohttp load processes, their connections spread
+evenly over the replicas) open their prefilled returns and save drafts, then submit
 with Idempotency-Keys (some submits retried with the same key, as a flaky network would). Then
 it checks the database: every acknowledged submission is there exactly once, with the receipt
 it was given and one audit row. It also reports the CPU time the server and PostgreSQL spend

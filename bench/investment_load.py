@@ -3,7 +3,9 @@
 Each process gets a slice of returns (id, filing token, answers) and runs ``concurrency``
 workers over it: phase ``save`` is GET the return then PUT the draft with its ETag; phase
 ``submit`` is POST submit with an Idempotency-Key and the draft's ETag, retried with the same
-key for a share of them. Every request's status and latency comes back to the parent.
+key for a share of them. The workers' keep-alive connections are spread evenly over the
+service's replicas, as the ingress spreads them. Every request's status and latency comes
+back to the parent.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import uvloop
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    base_url: str
+    base_urls: tuple[str, ...]  # one per replica
     phase: str  # "save" or "submit"
     concurrency: int
     items: list[dict[str, Any]]  # {"id", "token", "answers", "etag", "retry"}
@@ -36,9 +38,12 @@ class Outcome:
     receipt: str | None = None
 
 
-def run(job: Job) -> tuple[list[Outcome], float, float]:
-    """Run one slice to completion: (outcomes, start, end) in wall-clock seconds."""
-    return uvloop.run(_run(job))
+def run(job: Job) -> tuple[list[Outcome], float, float, float]:
+    """Run one slice to completion: (outcomes, start, end) in wall-clock seconds, and the CPU
+    seconds the load itself spent (it shares the cores with the server)."""
+    began = time.process_time()
+    outcomes, start, end = uvloop.run(_run(job))
+    return outcomes, start, end, time.process_time() - began
 
 
 async def _run(job: Job) -> tuple[list[Outcome], float, float]:
@@ -46,13 +51,25 @@ async def _run(job: Job) -> tuple[list[Outcome], float, float]:
     for item in job.items:
         queue.put_nowait(item)
     outcomes: list[Outcome] = []
-    connector = aiohttp.TCPConnector(limit=job.concurrency, force_close=False)
     timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(job.base_url, connector=connector, timeout=timeout) as http:
+    per_replica = -(-job.concurrency // len(job.base_urls))  # each worker holds one connection
+    sessions = [
+        aiohttp.ClientSession(
+            url, connector=aiohttp.TCPConnector(limit=per_replica), timeout=timeout
+        )
+        for url in job.base_urls
+    ]
+    try:
         start = time.time()
-        workers = [_worker(http, job.phase, queue, outcomes) for _ in range(job.concurrency)]
+        workers = [
+            _worker(sessions[index % len(sessions)], job.phase, queue, outcomes)
+            for index in range(job.concurrency)
+        ]
         await asyncio.gather(*workers)
         end = time.time()
+    finally:
+        for session in sessions:
+            await session.close()
     return outcomes, start, end
 
 

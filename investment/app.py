@@ -36,11 +36,12 @@ DESCRIPTION = (
     "decision support for the Industrial Development Administration "
     "(產業發展署)."
 )
+# Routing tries routers in order, so the season's peak (open, save, submit a return) comes first.
 ROUTERS = (
+    returns_router,
+    invitations_router,
     factories_router,
     campaigns_router,
-    invitations_router,
-    returns_router,
     surveyors_router,
     exports_router,
     parks_router,

@@ -15,12 +15,6 @@ from investment.settings import InvestmentSettings
 
 FILING_SESSION_HEADER = "Filing-Token"
 
-_filing_token = APIKeyHeader(
-    name=FILING_SESSION_HEADER,
-    auto_error=False,
-    description="Filing-session token from POST /invitations/redeem (no account needed)",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Caller:
@@ -47,27 +41,41 @@ async def redemption_throttle(request: Request) -> RedemptionThrottle:
     )
 
 
-async def current_caller(
-    request: Request,
-    principal: CurrentPrincipal,
-    token: Annotated[str | None, Depends(_filing_token)],
-) -> Caller:
-    """The caller; a filing session also becomes the request's principal when it has none.
+class CallerGate(APIKeyHeader):
+    """The caller: a filing session (``Filing-Token``) or the bearer-token principal.
 
-    Declared before ``AuditDep`` and ``IdempotencyDep`` in a route, so the audit trail names
-    the session and its Idempotency-Keys are its own, not shared by every anonymous caller.
-    The token verifier is read from the app state, not injected: on the filing path each
-    dependency FastAPI solves costs about as much as verifying the token.
+    One dependency reading its own header, not a function over an ``APIKeyHeader`` one: on
+    the filing path each dependency FastAPI solves costs about as much as verifying the token.
+    As an ``APIKeyHeader`` it still documents the header, and the principal (its one
+    sub-dependency) the bearer scheme. A filing session also becomes the request's principal
+    when it has none: declared before ``AuditDep`` and ``IdempotencyDep``, the audit trail then
+    names the session and its Idempotency-Keys are its own, not every anonymous caller's.
     """
-    if not token:
-        return Caller(principal, None)
-    tokens: FilingTokens = request.app.state.filing_tokens
-    filing = tokens.verify(token)
-    if principal.is_anonymous:
-        principal = Principal(subject=filing.subject, role=Role.PUBLIC)
-        request.scope.setdefault("state", {})["principal"] = principal
-    return Caller(principal, filing)
 
+    def __init__(self) -> None:
+        super().__init__(
+            name=FILING_SESSION_HEADER,
+            scheme_name="FilingToken",
+            auto_error=False,
+            description="Filing-session token from POST /invitations/redeem (no account needed)",
+        )
+
+    # Returns the caller, not the key APIKeyHeader returns: a deliberate override.
+    async def __call__(  # type: ignore[override]
+        self, request: Request, principal: CurrentPrincipal
+    ) -> Caller:
+        token = request.headers.get(FILING_SESSION_HEADER)
+        if not token:
+            return Caller(principal, None)
+        tokens: FilingTokens = request.app.state.filing_tokens
+        filing = tokens.verify(token)
+        if principal.is_anonymous:
+            principal = Principal(subject=filing.subject, role=Role.PUBLIC)
+            request.scope.setdefault("state", {})["principal"] = principal
+        return Caller(principal, filing)
+
+
+current_caller = CallerGate()
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
 TokensDep = Annotated[FilingTokens, Depends(filing_tokens)]

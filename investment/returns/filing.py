@@ -37,10 +37,12 @@ class FilingContext:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
+    """An authorized row and its form. Personal answers are decrypted only when read (each
+    read decrypts again: read once): a write validates against ``last_year_figures`` alone."""
+
     row: asyncpg.Record
     form: FormDefinition
-    last_year: dict[str, Any]
-    answers: dict[str, Any]  # as stored, personal answers decrypted
+    cipher: FieldCipher
 
     @property
     def status(self) -> str:
@@ -49,6 +51,28 @@ class Loaded:
     @property
     def version(self) -> int:
         return int(self.row["r_version"])
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers as stored, personal ones decrypted."""
+        row = self.row
+        return {**row["r_answers"], **personal.unseal(self.cipher, row["r_id"], row["r_personal"])}
+
+    @property
+    def last_year(self) -> dict[str, Any]:
+        """Last year's answers, personal ones decrypted: what prefills a return."""
+        row = self.row
+        if row["previous_id"] is None:
+            return {}
+        sealed = personal.unseal(self.cipher, row["previous_id"], row["previous_personal"])
+        return {**row["previous_answers"], **sealed}
+
+    @property
+    def last_year_figures(self) -> dict[str, Any]:
+        """Last year's answers as validation reads them: year-on-year rules take no personal
+        data (``FormDefinition`` refuses such a rule), so that stays sealed."""
+        previous: dict[str, Any] | None = self.row["previous_answers"]
+        return previous or {}
 
 
 def authorized(
@@ -68,19 +92,8 @@ def authorized(
 
 
 async def loaded(context: FilingContext, executor: Executor, row: asyncpg.Record) -> Loaded:
-    """An authorized row with its parsed form and its answers and last year's, decrypted."""
-    form = await context.forms.get_on(executor, row["form_pk"])
-    last_year: dict[str, Any] = {}
-    if row["previous_id"] is not None:
-        last_year = {**row["previous_answers"]}
-        last_year.update(
-            personal.unseal(context.cipher, row["previous_id"], row["previous_personal"])
-        )
-    answers = {
-        **row["r_answers"],
-        **personal.unseal(context.cipher, row["r_id"], row["r_personal"]),
-    }
-    return Loaded(row, form, last_year, answers)
+    """An authorized row with its parsed form."""
+    return Loaded(row, await context.forms.get_on(executor, row["form_pk"]), context.cipher)
 
 
 def check_writable(loaded: Loaded, expected: int | None) -> None:

@@ -123,21 +123,22 @@ def _param(name: str, column: str) -> Any:
     return bindparam(name, type_=survey_return.c[column].type)
 
 
-def _writable() -> Any:
-    """The row to write: this return, at the version that was read, still open for filing."""
-    return (
+def _writable(*, with_answers: bool = True) -> Any:
+    """The row to write: this return, at the version that was read, still open for filing;
+    with new answers, or (``with_answers=False``) keeping the stored ones as they are."""
+    change = (
         update_statement(survey_return)
         .where(
             survey_return.c.id == bindparam("return_id"),
             survey_return.c.version == bindparam("expected_version"),
             survey_return.c.status == any_(literal(list(EDITABLE), ARRAY(Text))),
         )
-        .values(
-            answers=_param("new_answers", "answers"),
-            personal=_param("new_personal", "personal"),
-            version=survey_return.c.version + 1,
-            updated_at=func.now(),
-        )
+        .values(version=survey_return.c.version + 1, updated_at=func.now())
+    )
+    if not with_answers:
+        return change
+    return change.values(
+        answers=_param("new_answers", "answers"), personal=_param("new_personal", "personal")
     )
 
 
@@ -157,11 +158,13 @@ _SAVE_DRAFT = DriverStatement(
 
 
 @cache
-def _submit(*, with_key: bool, with_message: bool) -> DriverStatement:
+def _submit(*, with_answers: bool, with_key: bool, with_message: bool) -> DriverStatement:
     """The submit statement: the change and its audit row, plus the stored response when the
-    request has an Idempotency-Key and the outbox message when it reports a registry change."""
+    request has an Idempotency-Key and the outbox message when it reports a registry change.
+    Submitting the saved draft (``with_answers=False``) leaves its answers where they are:
+    sending them back would only cost encoding them here and parsing them in PostgreSQL."""
     change = (
-        _writable()
+        _writable(with_answers=with_answers)
         .values(
             problem_count=0,
             status="submitted",
@@ -202,10 +205,12 @@ async def submit(
 ) -> asyncpg.Record | None:
     """None when the version moved on or the return is no longer open for filing.
 
-    ``params``: return_id, expected_version, new_answers, new_personal, new_receipt_number,
-    new_submitted_at; ``followers``: the audit row's, and the stored response's and outbox
+    ``params``: return_id, expected_version, new_receipt_number, new_submitted_at, and
+    new_answers and new_personal unless the saved draft is submitted as it is (no
+    ``new_answers``); ``followers``: the audit row's, and the stored response's and outbox
     message's when asked for."""
-    statement = _submit(with_key=with_key, with_message=with_message)
+    with_answers = "new_answers" in params
+    statement = _submit(with_answers=with_answers, with_key=with_key, with_message=with_message)
     return await statement.fetch_one(executor, **params, **followers)
 
 

@@ -56,7 +56,7 @@ def _view(loaded: Loaded) -> ReturnView:
         form_version=loaded.form.version,
         answers=answers,
         sources=sources,
-        problems=problems_out(validate(loaded.form, answers, loaded.last_year)),
+        problems=problems_out(validate(loaded.form, answers, loaded.last_year_figures)),
         comments=[Comment.model_validate(item) for item in row["comments"]],
         receipt_number=row["r_receipt_number"],
         submitted_at=row["r_submitted_at"],
@@ -72,7 +72,7 @@ async def save_draft(
         row = await repository.load_for_write(connection, return_id, None)
         draft = await loaded(context, connection, authorized(context, row, write=True))
         check_writable(draft, expected)
-        problems = validate(draft.form, answers, draft.last_year)
+        problems = validate(draft.form, answers, draft.last_year_figures)
         plain, private = personal.split(draft.form, answers)
         details = {"version": expected + 1, "problems": len(problems)}
         event = context.source.event(

@@ -104,20 +104,23 @@ def _receipt(filing: Loaded) -> Receipt:
 def _change(
     context: FilingContext, filing: Loaded, answers: Mapping[str, Any] | None, receipt: Receipt
 ) -> dict[str, Any]:
-    """The statement's values for the return itself."""
-    plain, sealed = _stored_form(context, filing, answers)
-    return {
+    """The statement's values for the return itself: the submitted answers, if any (without
+    them, the saved draft is filed as it is stored, not re-encrypted or sent back)."""
+    change: dict[str, Any] = {
         "return_id": receipt.id,
         "expected_version": filing.version,
-        "new_answers": plain,
-        "new_personal": sealed,
         "new_receipt_number": receipt.receipt_number,
         "new_submitted_at": receipt.submitted_at,
     }
+    if answers is not None:
+        plain, private = personal.split(filing.form, answers)
+        change["new_answers"] = plain
+        change["new_personal"] = personal.seal(context.cipher, receipt.id, private)
+    return change
 
 
 def _refuse_problems(filing: Loaded, final: Mapping[str, Any]) -> None:
-    problems = validate(filing.form, final, filing.last_year)
+    problems = validate(filing.form, final, filing.last_year_figures)
     if problems:
         raise UnprocessableContent(
             f"the return has {len(problems)} problem(s); fix them and submit again",
@@ -131,16 +134,6 @@ def _receipt_response(receipt: Receipt) -> StoredResponse:
         "etag": return_etag(receipt.id, receipt.version),
     }
     return StoredResponse(201, headers, receipt.model_dump_json().encode())
-
-
-def _stored_form(
-    context: FilingContext, filing: Loaded, answers: Mapping[str, Any] | None
-) -> tuple[dict[str, Any], bytes | None]:
-    """What to store: the draft as it is (no re-encryption), or the submitted answers."""
-    if answers is None:
-        return dict(filing.row["r_answers"]), filing.row["r_personal"]
-    plain, private = personal.split(filing.form, answers)
-    return plain, personal.seal(context.cipher, int(filing.row["r_id"]), private)
 
 
 def _correction(filing: Loaded, answers: Mapping[str, Any]) -> dict[str, Any] | None:

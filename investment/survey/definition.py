@@ -179,6 +179,9 @@ def _check_rule(
         _require_numeric([rule.total, *rule.parts], known, rule.id)
     elif isinstance(rule, YearOnYearRule):
         _require_numeric([rule.field], known, rule.id)
+        # Writes validate against last year's answers with its personal data still sealed.
+        if known[rule.field].personal_data:
+            raise ValueError(f"{rule.id}: a year-on-year rule cannot read personal data")
         explanation = known.get(rule.explanation_field)
         if explanation is None or explanation.type is not QuestionType.TEXT:
             raise ValueError(f"{rule.id}: explanation field must be a text question")

@@ -209,3 +209,22 @@ async def test_a_draft_save_needs_if_match_and_changes_nothing_without(
     )
     assert response.status_code == 428
     assert (await stored(db_engine, factory["id"]))["version"] == 0
+
+
+async def test_the_filing_routes_document_both_ways_in(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["FilingToken"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Filing-Token",
+        "description": schemes["FilingToken"]["description"],
+    }
+    paths = spec["paths"]
+    for operation in (
+        paths["/returns/{return_id}"]["get"],
+        paths["/returns/{return_id}/draft"]["put"],
+        paths["/returns/{return_id}/submit"]["post"],
+    ):
+        assert {"FilingToken": []} in operation["security"]
+        assert {"HTTPBearer": []} in operation["security"]

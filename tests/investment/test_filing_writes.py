@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.audit import seal_pending, verify_chain
-from investment.models import platform_tables
+from investment.models import platform_tables, survey_return
 from investment.returns.submission import CORRECTION_TOPIC
 from investment.settings import InvestmentSettings
 from tests.investment.conftest import bearer
@@ -33,6 +33,7 @@ AUDIT, OUTBOX, KEYS = (
     platform_tables.outbox,
     platform_tables.idempotency_key,
 )
+RETURNS = survey_return
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,50 @@ async def test_a_key_reused_for_other_answers_is_refused_and_changes_nothing(
     assert reused.headers["content-type"] == "application/problem+json"
     assert await stored(db_engine, draft.return_id) == before
     assert await submits_audited(db_engine, draft.return_id) == 1
+
+
+async def sealed_state(engine: AsyncEngine, return_id: int) -> tuple[Any, bytes]:
+    """The stored plain answers and the personal blob, as they are on disk."""
+    async with engine.connect() as connection:
+        row = (
+            await connection.execute(
+                select(RETURNS.c.answers, RETURNS.c.personal).where(RETURNS.c.id == return_id)
+            )
+        ).one()
+    return row.answers, bytes(row.personal)
+
+
+async def test_a_draft_submitted_as_it_is_is_filed_exactly_as_saved(
+    client: httpx.AsyncClient, db_engine: AsyncEngine, token: Any
+) -> None:
+    draft = await saved_draft(client, db_engine, token)
+    before = await sealed_state(db_engine, draft.return_id)
+    url = f"/returns/{draft.return_id}"
+
+    filed = await client.post(f"{url}/submit", headers={**draft.headers, "If-Match": draft.etag})
+
+    assert filed.status_code == 201, filed.text
+    assert await sealed_state(db_engine, draft.return_id) == before  # not re-encrypted
+    opened = await client.get(url, headers=draft.headers)
+    assert opened.json()["answers"]["contact_name"] == draft.answers["contact_name"]
+    assert (await stored(db_engine, draft.return_id))["status"] == "submitted"
+
+
+async def test_answers_sent_with_the_submit_are_the_ones_filed(
+    client: httpx.AsyncClient, db_engine: AsyncEngine, token: Any
+) -> None:
+    draft = await saved_draft(client, db_engine, token)
+    url = f"/returns/{draft.return_id}"
+    sent = {**draft.answers, "contact_name": "林小姐", "change_note": "filed with the submit"}
+
+    filed = await client.post(f"{url}/submit", json={"answers": sent}, headers=draft.headers)
+
+    assert filed.status_code == 201, filed.text
+    plain, blob = await sealed_state(db_engine, draft.return_id)
+    assert plain["change_note"] == "filed with the submit"
+    assert "contact_name" not in plain and "林小姐".encode() not in blob  # sealed, not plain
+    opened = await client.get(url, headers=draft.headers)
+    assert opened.json()["answers"]["contact_name"] == "林小姐"
 
 
 async def test_a_draft_with_a_number_json_cannot_hold_is_refused_and_changes_nothing(

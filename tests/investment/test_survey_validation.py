@@ -250,6 +250,15 @@ def test_base_period_revision_changes_the_form_without_code() -> None:
     assert [p.rule_id for p in validate(FORM, answers, LAST_YEAR)] == ["employees_by_sex"]
 
 
+def _personal_year_on_year(document: dict[str, Any]) -> None:
+    """A year-on-year rule on a figure marked personal data (writes keep last year's sealed)."""
+    rule = next(r for r in document["rules"] if r["kind"] == "year_on_year")
+    for section in document["sections"]:
+        for question in section["questions"]:
+            if question["id"] == rule["field"]:
+                question["personal_data"] = True
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
@@ -262,6 +271,7 @@ def test_base_period_revision_changes_the_form_without_code() -> None:
             lambda d: d["rules"].append({**d["rules"][0], "id": "y", "total": "factory_name"}),
             "integer",
         ),
+        (_personal_year_on_year, "personal data"),
     ],
 )
 def test_unsound_forms_are_refused(mutate: Any, message: str) -> None:
