@@ -32,11 +32,12 @@ EXAMPLES_PER_ROLE = 10  # per operation: six callers, so 60 requests an operatio
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
-def _callers(token: Callable[..., str]) -> dict[str, dict[str, str]]:
-    """Headers of each kind of caller. Anonymous: schemathesis sends its own made-up tokens."""
+def _callers(token: Callable[..., str], agency: str) -> dict[str, dict[str, str]]:
+    """Headers of each kind of caller. Anonymous: schemathesis sends its own made-up tokens. The
+    officer is of the service's own agency: another's is refused before the code is reached."""
     tokens = {
         "firm": token("firm", business_id="04595257"),
-        "officer": token("officer", agency="IDA"),
+        "officer": token("officer", agency=agency),
         "surveyor": token("surveyor", county="63000"),
         "operator": token("operator"),
         "admin": token("admin"),
@@ -82,13 +83,14 @@ def test_service_openapi_survives_fuzzing(
         "rate_limit_anonymous": "1000000/minute",
         "rate_limit_authenticated": "1000000/minute",
     }
-    app = manifest.create_app(manifest.settings(**overrides))
+    service_settings = manifest.settings(**overrides)
+    app = manifest.create_app(service_settings)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     results = list(schema.get_all_operations())
     operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) == len(results), f"{name} documents an invalid operation"
     assert operations, f"{name} documents no operations"
-    callers = _callers(token).values()
+    callers = _callers(token, service_settings.model_dump()["agency"]).values()
     for operation in operations:
         for headers in callers:
             _fuzz_operation(operation, headers)
