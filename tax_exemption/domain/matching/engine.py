@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from operator import attrgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_
 from typing import cast
 
 from tax_exemption.domain.matching.exact import ALL_CHECKS, IDENTITY_CHECKS, CitedCheck, check_cited
@@ -77,14 +78,23 @@ def _match(
     index = ItemIndex(items)
     ledger = RunningLedger(ledger_view)
     decisions = exact_pass(batch, keys, index, ledger)
-    rest = [position for position, decision in enumerate(decisions) if decision is None]
-    # (date, DECLNO, ITEMNO) is unique in a batch: the positions are never compared.
-    in_order = sorted(zip(map(_CHRONOLOGICAL, map(batch.__getitem__, rest)), rest, strict=True))
-    for _, position in in_order:
+    for position in _in_declaration_order(batch, decisions):
         decisions[position] = _settle(batch[position], index, ledger, config)
     return BatchResult(
         tuple(cast("list[Decision]", decisions)), tuple(ledger.drawdowns), ledger.balances
     )
+
+
+def _in_declaration_order(
+    batch: list[DeclarationLine], decisions: list[Decision | None]
+) -> list[int]:
+    """The positions the exact pass left undecided, in declaration order.
+
+    Both steps run in C: ``compress`` picks the positions, and the sort compares the
+    (date, DECLNO, ITEMNO) keys themselves (unique in a batch), not pairs holding them."""
+    rest = list(compress(count(), map(is_, decisions, repeat(None))))
+    chronology = list(map(_CHRONOLOGICAL, map(batch.__getitem__, rest)))
+    return list(map(rest.__getitem__, sorted(range(len(rest)), key=chronology.__getitem__)))
 
 
 def _settle(

@@ -47,34 +47,67 @@ def exact_pass(
     (``keys``: the lines' keys, aligned with them too)."""
     claims = _Claims(len(lines))
     _join(lines, index, claims)
+    quantities = claims.quantities
     drawn_positions: list[int] = []
     drawn_items: list[ItemKey] = []
     for indexed, claiming in claims.positions.items():
-        demand = claims.demand[indexed]
+        # Summed from 0 in declaration-list order: the digits and exponent of the drawdowns'.
+        demand = sum(map(quantities.__getitem__, claiming), _ZERO)
         available = ledger.available(indexed)
         drawn = claiming
         if demand > available:
-            drawn = _fitting(claiming, claims.quantities, lines, available)
-            demand = sum(map(claims.quantities.__getitem__, drawn), _ZERO)
+            drawn = _fitting(claiming, quantities, lines, available)
+            demand = sum(map(quantities.__getitem__, drawn), _ZERO)
         if drawn:
             ledger.take(indexed, demand)
             drawn_positions += drawn
             drawn_items += repeat(indexed.key, len(drawn))
-    return _decide(keys, drawn_positions, drawn_items, claims.quantities, ledger)
+    return _decide(keys, drawn_positions, drawn_items, quantities, ledger)
 
 
 class _Claims:
     """The lines passing every rule but the balance: their positions in the batch grouped by
-    the item they cite (in the order items are first cited), each item's total demand, and
-    each line's quantity in its item's unit (one list aligned with the batch, no tuple per
-    claim)."""
+    the item they cite (in the order items are first cited), and each line's quantity in its
+    item's unit (one list aligned with the batch, no tuple per claim)."""
 
-    __slots__ = ("demand", "positions", "quantities")
+    __slots__ = ("positions", "quantities")
 
     def __init__(self, size: int) -> None:
         self.positions: dict[IndexedItem, list[int]] = {}
-        self.demand: dict[IndexedItem, Decimal] = {}
         self.quantities = [_ZERO] * size
+
+
+class _CitedItems(dict[int | None, IndexedItem | None]):
+    """One cited certificate number's items by item number, each looked up on its first cite."""
+
+    __slots__ = ("_index", "_number")
+
+    def __init__(self, index: ItemIndex, number: str) -> None:
+        super().__init__()
+        self._index = index
+        self._number = number
+
+    def __missing__(self, item_no: int | None) -> IndexedItem | None:
+        # A plain (number, item) tuple hashes and compares equal to the ItemKey named tuple.
+        found = self[item_no] = self._index.get(cast("ItemKey", (self._number, item_no)))
+        return found
+
+
+class _Cites(dict[str, _CitedItems]):
+    """Cited certificate numbers as written, each normalised on its first cite.
+
+    Two subscripts (number, then item number) find a line's cited item: no key tuple per line,
+    and the large tables are probed once per distinct cite, not once per line."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: ItemIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, number: str) -> _CitedItems:
+        found = self[number] = _CitedItems(self._index, certificate_key(number))
+        return found
 
 
 def _join(lines: Sequence[DeclarationLine], index: ItemIndex, claims: _Claims) -> None:
@@ -82,27 +115,20 @@ def _join(lines: Sequence[DeclarationLine], index: ItemIndex, claims: _Claims) -
     the balance.
 
     One loop with local look-ups: the per-line work is a few dictionary hits and comparisons;
-    a normalisation runs once per distinct raw value, not once per line.
+    a normalisation runs once per distinct raw value, and not at all for the model and unit
+    most lines spell exactly as their item does.
     """
-    numbers: dict[str, str] = {}
+    cites = _Cites(index)
     texts: dict[tuple[str, str], str] = {}
     # Unit factors by the item's unit code, then the declared unit: no key tuple per line.
     factors: dict[str | None, dict[str, Decimal]] = {}
     positions = claims.positions
-    demand = claims.demand
     quantities = claims.quantities
-    reached = index.reached
-    lookup = index.get
     for position, line in enumerate(lines):
         number = line.cited_certificate_no
         if number is None:
             continue
-        normal = numbers.get(number)
-        if normal is None:
-            normal = numbers[number] = certificate_key(number)
-        # A plain (number, item) tuple hashes and compares equal to the ItemKey named tuple.
-        key = cast("ItemKey", (normal, line.cited_item_no))
-        indexed = reached.get(key) or lookup(key)
+        indexed = cites[number][line.cited_item_no]
         if (
             indexed is None
             or line.importer_ban != indexed.business_id
@@ -110,30 +136,30 @@ def _join(lines: Sequence[DeclarationLine], index: ItemIndex, claims: _Claims) -
             or not indexed.valid_from <= line.declaration_date <= indexed.valid_until
         ):
             continue
-        if not _same_content(line, indexed, texts):
+        if line.goods_model != indexed.model and not _same_content(line, indexed, texts):
             continue
-        unit_code = indexed.unit_code
-        by_unit = factors.get(unit_code)
-        if by_unit is None:
-            by_unit = factors[unit_code] = {}
         doc_unit = line.doc_unit
-        factor = by_unit.get(doc_unit)
-        if factor is None:
-            factor = by_unit[doc_unit] = _factor(doc_unit, unit_code)
-        # Most lines are declared in the item's own unit: no new Decimal for those.
-        quantity = line.quantity if factor is _ONE else line.quantity * factor
+        if doc_unit == indexed.unit:
+            # The item's own unit (one with a code): the quantity as declared, no new Decimal.
+            quantity = line.quantity
+        else:
+            unit_code = indexed.unit_code
+            by_unit = factors.get(unit_code)
+            if by_unit is None:
+                by_unit = factors[unit_code] = {}
+            factor = by_unit.get(doc_unit)
+            if factor is None:
+                factor = by_unit[doc_unit] = _factor(doc_unit, unit_code)
+            quantity = line.quantity if factor is _ONE else line.quantity * factor
         # A factor of 0 (units do not convert) fails here: the per-line path tries ST_UM.
         if not quantity > _ZERO:
             continue
         quantities[position] = quantity
-        found = positions.get(indexed)
-        if found is None:
+        claiming = positions.get(indexed)
+        if claiming is None:
             positions[indexed] = [position]
-            # Summed from 0 as ``sum`` does: the same digits and exponent as the drawdowns'.
-            demand[indexed] = _ZERO + quantity
         else:
-            found.append(position)
-            demand[indexed] += quantity
+            claiming.append(position)
 
 
 def _same_content(

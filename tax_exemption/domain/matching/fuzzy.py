@@ -127,16 +127,18 @@ def _cited_number_winner(group: Sequence[Scored], config: MatchConfig) -> Scored
 def judge(ranked: Sequence[Scored], config: MatchConfig) -> Verdict:
     """Auto-match the unambiguous same goods; otherwise say why an officer must look."""
     floor = config.review_floor
-    shown = tuple(s for s in ranked if s.candidate.scores.total >= floor)
+    # List comprehensions and plain field reads: judge runs once or twice per residue line.
+    shown = tuple([s for s in ranked if s.candidate.scores.total >= floor])
     if not shown:
         return Verdict(Rule.REFUSE_NO_CANDIDATE, shown)
     same_goods = [s for s in shown if is_same_goods(s, config)]
-    eligible = [s for s in same_goods if s.candidate.eligible]
+    eligible = [s for s in same_goods if not s.candidate.blockers]
     if eligible:
         return _judge_eligible(eligible, shown, config)
     if same_goods:
         return Verdict(Rule.REFUSE_CANDIDATE_BLOCKED, shown, blocked=same_goods[0])
-    if any(s.total >= config.auto_threshold for s in shown):
+    threshold = config.auto_threshold
+    if any(s.candidate.scores.total >= threshold for s in shown):
         return Verdict(Rule.REVIEW_MODEL_DIFFERS, shown)
     return Verdict(Rule.REVIEW_WEAK_MATCH, shown)
 
@@ -146,8 +148,8 @@ def _judge_eligible(
 ) -> Verdict:
     """The best eligible same goods wins unless another one (same model, say) is as close."""
     best = eligible[0]
-    floor = best.total - config.auto_margin
-    rivals = [s for s in eligible[1:] if s.total >= floor]
+    floor = best.candidate.scores.total - config.auto_margin
+    rivals = [s for s in eligible[1:] if s.candidate.scores.total >= floor]
     if not rivals:
         return Verdict(Rule.FUZZY_UNIQUE, shown, pick=best)
     winner = _cited_number_winner([best, *rivals], config)

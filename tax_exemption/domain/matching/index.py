@@ -74,7 +74,9 @@ class IndexedItem:
         "exact_text",
         "item",
         "key",
+        "model",
         "model_key",
+        "unit",
         "unit_code",
         "valid_from",
         "valid_until",
@@ -96,6 +98,10 @@ class IndexedItem:
         self.exact_model = item_model or None
         self.exact_text = None if item_model else exact_text(item.description, item.spec)
         self.unit_code = normalise_unit(item.unit)
+        # The model and unit as the item spells them, when they have a key: a line spelling
+        # them the same way agrees without being normalised (equal text, equal key).
+        self.model = item.model if item_model else None
+        self.unit = item.unit if self.unit_code is not None else None
         self._text: ItemText | None = None
 
     @property
@@ -116,7 +122,7 @@ class ItemIndex:
     batch touches a fraction of all valid items and the exact pass only the cited ones.
     """
 
-    __slots__ = ("_blocks", "_items", "_members", "reached")
+    __slots__ = ("_blocks", "_items", "_members", "_reached")
 
     def __init__(self, items: Iterable[CertificateItem]) -> None:
         numbers: dict[str, str] = {}
@@ -132,20 +138,20 @@ class ItemIndex:
             count += 1
         if len(self._items) != count:
             raise ValueError(f"duplicate certificate item among {count} items")
-        # The items indexed so far: a hot loop may read it first and call ``get`` on a miss.
-        self.reached: dict[ItemKey, IndexedItem] = {}
+        # The items indexed so far (the exact pass caches its cites' items itself).
+        self._reached: dict[ItemKey, IndexedItem] = {}
         self._members: defaultdict[BlockKey, list[ItemKey]] | None = None
         self._blocks: dict[BlockKey, Block] = {}
 
     def get(self, key: ItemKey) -> IndexedItem | None:
         """The indexed item under ``key`` (a plain (number, item) tuple will do), or None."""
-        indexed = self.reached.get(key)
+        indexed = self._reached.get(key)
         if indexed is None:
             item = self._items.get(key)
             if item is None:
                 return None
             # tuple.__new__ makes the named tuple in C (``ItemKey(*key)`` goes through Python).
-            indexed = self.reached[key] = IndexedItem(item, tuple.__new__(ItemKey, key))
+            indexed = self._reached[key] = IndexedItem(item, tuple.__new__(ItemKey, key))
         return indexed
 
     def cited(self, certificate_no: str | None, item_no: int | None) -> IndexedItem | None:
@@ -167,9 +173,9 @@ class ItemIndex:
 
     def _indexed(self, key: ItemKey) -> IndexedItem:
         """``get`` for a key of the table itself (an ItemKey, never missing)."""
-        indexed = self.reached.get(key)
+        indexed = self._reached.get(key)
         if indexed is None:
-            indexed = self.reached[key] = IndexedItem(self._items[key], key)
+            indexed = self._reached[key] = IndexedItem(self._items[key], key)
         return indexed
 
     def _block_members(self) -> dict[BlockKey, list[ItemKey]]:

@@ -74,7 +74,8 @@ class DeclarationLine:
 
     @property
     def key(self) -> LineKey:
-        return LineKey(self.declaration_no, self.item_no)
+        # tuple.__new__ builds the named tuple in C (``LineKey(...)`` runs a Python __new__).
+        return tuple.__new__(LineKey, (self.declaration_no, self.item_no))
 
 
 _LINE_KEY = attrgetter("declaration_no", "item_no")

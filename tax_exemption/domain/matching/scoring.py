@@ -69,13 +69,12 @@ def description_score(text: LineText, indexed: IndexedItem) -> float:
 
 
 def _description(text: LineText, item: ItemText) -> float:
-    if text.description_compact == item.description_compact:
+    line_compact = text.description_compact
+    item_compact = item.description_compact
+    if line_compact == item_compact:
         return 100.0
     return _description_similarity(
-        text.description_compact,
-        text.description_text,
-        item.description_compact,
-        item.description_text,
+        line_compact, text.description_text, item_compact, item.description_text
     )
 
 
@@ -102,11 +101,13 @@ def spec_score(text: LineText, indexed: IndexedItem) -> float | None:
 
 
 def _spec(text: LineText, item: ItemText) -> float | None:
-    if not text.spec_compact or not item.spec_compact:
+    line_spec = text.spec_compact
+    item_spec = item.spec_compact
+    if not line_spec or not item_spec:
         return None
-    if text.spec_compact == item.spec_compact:
+    if line_spec == item_spec:
         return 100.0
-    similarity = fuzz.ratio(text.spec_compact, item.spec_compact)
+    similarity = fuzz.ratio(line_spec, item_spec)
     if text.spec_figures != item.spec_figures:
         return min(similarity, SPEC_FIGURES_DIFFER)
     return similarity
