@@ -353,6 +353,7 @@ def _statements(q: str, nice_class: int | None) -> list[tuple[str, dict[str, Any
             continue
         merged = {**listing_params, **filters.params, "page_size": 21, "sample_size": 1001}
         found += [(listing.page(False), merged), (listing.sample(), merged)]
+        found.append((listing.first_page(), merged))
     return found
 
 
@@ -469,6 +470,7 @@ def _app_env(dsn: str, redis_url: str, scratch: str) -> dict[str, str]:
         "IP_SEARCH_REDIS_URL": redis_url,
         "IP_SEARCH_DATABASE_POOL_SIZE": str(POOL_SIZE),
         "IP_SEARCH_DATABASE_MAX_OVERFLOW": "0",
+        "IP_SEARCH_DATABASE_READ_POOL_SIZE": str(POOL_SIZE),  # searches run on the read pool
         "IP_SEARCH_RATE_LIMIT_ANONYMOUS": "100000000/minute",
         "IP_SEARCH_LOG_LEVEL": "WARNING",
         "IP_SEARCH_DEV_ISSUER_KEY_PATH": str(Path(scratch) / "issuer.pem"),

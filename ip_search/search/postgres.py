@@ -10,15 +10,16 @@ would read every match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import TextClause, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from asyncpg import Record
+from sqlalchemy import text
 
+from common.driver import DriverPool, DriverStatement
 from ip_search.importing.rows import latin_words, sound_keys
 from ip_search.search import sql
 from ip_search.search.backend import (
@@ -51,11 +52,15 @@ def latin_part(keys: MarkKeys) -> str:
     return "".join(run for script, run in runs(keys.forms[0]) if script is Script.LATIN)
 
 
+def _listed(row: Record) -> Candidate:
+    """A listed row: ``sql.CANDIDATE_COLUMNS``, then the keyset's values."""
+    return _candidate(row, sort_key=tuple(str(value) for value in row[10:]))
+
+
 def _candidate(
-    row: Sequence[Any], sources: Sequence[str] = (), sort_key: tuple[str, ...] = ()
+    row: Record, sources: Sequence[str] = (), sort_key: tuple[str, ...] = ()
 ) -> Candidate:
-    """A row of ``sql.CANDIDATE_COLUMNS``, read by position (a Row's attribute lookup costs
-    about 1 µs, ten times its index: a search builds a hundred candidates)."""
+    """A row of ``sql.CANDIDATE_COLUMNS``, read by position (a search builds a hundred)."""
     number, registration_no, name, status, kind, classes, codes, groups, filed, keys = row[:10]
     return Candidate(
         application_no=number,
@@ -73,18 +78,29 @@ def _candidate(
     )
 
 
+@lru_cache(maxsize=512)
+def _statement(sql_text: str) -> DriverStatement:
+    """``sql_text`` compiled to asyncpg's form once per shape (a few dozen of them)."""
+    return DriverStatement(text(sql_text))
+
+
 @lru_cache(maxsize=256)
-def _candidates_text(sources: tuple[str, ...]) -> TextClause:
-    """The union of ``sources`` as a statement, built once per shape (``text()`` scans the SQL
-    for bind parameters: about 75 µs, a tenth of ranking a search's candidates)."""
-    return text(sql.candidates_statement(list(sources)))
+def _candidates_statement(sources: tuple[str, ...]) -> str:
+    return sql.candidates_statement(list(sources))
 
 
 class PostgresSearchBackend:
-    """``SearchBackend`` over the ip_search schema, on the request's session."""
+    """``SearchBackend`` over the ip_search schema, on a read-only driver pool (the app's
+    ``common.read_query.ReadPool``)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, pool: DriverPool) -> None:
+        self.pool = pool
+
+    async def _fetch(self, statement: str, params: Mapping[str, Any]) -> list[Record]:
+        """Rows of ``statement`` straight from the driver: a search reads plain values, and the
+        ORM session's connection handling and results cost more CPU than PostgreSQL spends on
+        the statement (asyncpg keeps it prepared per connection)."""
+        return await _statement(statement).fetch_all(await self.pool.get(), **params)
 
     async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
         keys = query_keys(query.text)
@@ -111,28 +127,44 @@ class PostgresSearchBackend:
     async def _union(self, sources: list[str], params: dict[str, Any]) -> list[Candidate]:
         if not sources:
             return []
-        result = await self.session.execute(_candidates_text(tuple(sources)), params)
-        return [_candidate(row, row[10]) for row in result]
+        rows = await self._fetch(_candidates_statement(tuple(sources)), params)
+        return [_candidate(row, row[10]) for row in rows]
 
     async def _listing(
         self, query: SearchQuery, keys: MarkKeys, after: Sequence[str] | None
     ) -> Candidates:
         filters = sql.filter_statement(query.filters)
         listing, params = listing_for(query.mode, keys, filters)
-        params = {**params, **filters.params}
-        page_params = {**params, "page_size": query.limit + 1}
+        params = {**params, **filters.params, "sample_size": SAMPLE_SIZE + 1}
+        page_size = query.limit + 1
+        if not after and listing.scan is None:
+            rows = await self._fetch(listing.first_page(), {**params, "page_size": page_size})
+            items = [_listed(row) for row in rows[:page_size]]
+            matches = [FacetRow(tuple(r[5]), r[3], r[4]) for r in rows]
+            return await self._counted(listing, params, items, matches, partial=False)
+        page_params = {**params, "page_size": page_size}
         if after:
             values = list(after)[: len(listing.keyset)]
             page_params.update({f"after_{i}": value for i, value in enumerate(values)})
-        rows = await self.session.execute(text(listing.page(bool(after))), page_params)
-        items = [_candidate(row, sort_key=tuple(str(value) for value in row[10:])) for row in rows]
-        sample = await self.session.execute(
-            text(listing.sample()), {**params, "sample_size": SAMPLE_SIZE + 1}
-        )
-        sampled = sample.all()
+        rows = await self._fetch(listing.page(bool(after)), page_params)
+        items = [_listed(row) for row in rows]
+        sampled = await self._fetch(listing.sample(), params)
         # A contains sample ends in an all-NULL row when it read only part of the matches.
         partial = bool(sampled) and sampled[-1][0] is None
         matches = [FacetRow(tuple(r[0]), r[1], r[2]) for r in sampled if r[0] is not None]
+        return await self._counted(listing, params, items, matches, partial=partial)
+
+    async def _counted(
+        self,
+        listing: sql.Listing,
+        params: dict[str, Any],
+        items: list[Candidate],
+        matches: list[FacetRow],
+        *,
+        partial: bool,
+    ) -> Candidates:
+        """A listing's page with its sample's facets, and the total: exact when the sample
+        held every match, else estimated."""
         if len(matches) <= SAMPLE_SIZE and not partial:
             return Candidates(items, matches, total=len(matches), total_is_exact=True)
         estimate = await self._estimate(listing, params)
@@ -141,7 +173,7 @@ class PostgresSearchBackend:
         )
 
     async def _estimate(self, listing: sql.Listing, params: dict[str, Any]) -> int:
-        plan = await self.session.scalar(text(listing.explain()), params)
+        plan = (await self._fetch(listing.explain(), params))[0][0]
         document = orjson.loads(plan) if isinstance(plan, str | bytes) else plan
         return int(document[0]["Plan"]["Plan Rows"])
 
@@ -187,7 +219,9 @@ def listing_for(
     if mode is SearchMode.EXACT:
         return sql.exact_listing(filters), {"compact": compact}
     if mode is SearchMode.PREFIX:
-        return sql.prefix_listing(filters), {"pattern": f"{sql.like_escape(compact)}%"}
+        low, high = sql.prefix_range(compact)
+        params = {"low": low, "high": high, "pattern": f"{sql.like_escape(compact)}%"}
+        return sql.prefix_listing(filters, bounded=high is not None), params
     pattern = f"%{sql.like_escape(compact)}%"
     if keys.cjk_unigrams:
         # A bigram is far more selective than a single character; take the last (names vary

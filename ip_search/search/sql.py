@@ -22,10 +22,11 @@ from ip_search.search.backend import Filters, ViennaMatch
 
 S = "ip_search"
 # In this order, then the sources (similar) or the keyset columns (listings): read by position.
-CANDIDATE_COLUMNS = (
+MARK_COLUMNS = (
     "t.application_no, t.registration_no, t.name, t.status, t.kind, t.nice_classes, "
-    "t.class_codes, t.groups, t.filing_date, t.match_keys::text AS match_keys"
+    "t.class_codes, t.groups, t.filing_date"
 )
+CANDIDATE_COLUMNS = f"{MARK_COLUMNS}, t.match_keys::text AS match_keys"
 JOIN_MARK = "JOIN {s}.trademark t ON t.application_no = {alias}.application_no"
 # The mark of each listed row by a primary-key lookup: a listing reads at most a page or a
 # sample, but the planner cannot know it and otherwise hashes the whole trademark table when
@@ -38,6 +39,26 @@ MARK_OF = (
 
 def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_SURROGATES = range(0xD800, 0xE000)
+
+
+def prefix_range(prefix: str) -> tuple[str, str | None]:
+    """The strings starting with ``prefix`` as a range ``[low, high)`` in code-point order
+    (``high`` None: no upper bound), which is ``mark_text.compact``'s order (collation "C").
+
+    A range, not ``LIKE 'ab%'``: the planner derives the index range from a ``LIKE`` pattern
+    only when it sees the value, so the generic plan of the prepared statement, which it picks
+    after five executions, scanned the index from one end for every prefix.
+    """
+    stem = prefix.rstrip(chr(0x10FFFF))
+    if not stem:
+        return prefix, None
+    following = ord(stem[-1]) + 1
+    if following in _SURROGATES:
+        following = _SURROGATES.stop
+    return prefix, stem[:-1] + chr(following)
 
 
 @dataclass(slots=True)
@@ -153,6 +174,9 @@ class Listing:
     from_where: str
     keyset: tuple[str, ...]
     scan: Scan | None = None
+    estimate_where: str | None = None
+    """What ``explain`` estimates, when it is not ``from_where`` (an equivalent condition the
+    planner estimates as it always did)."""
 
     def page(self, after: bool) -> str:
         columns = ", ".join(self.keyset)
@@ -170,6 +194,21 @@ class Listing:
             f"ORDER BY {columns} LIMIT :page_size"
         )
 
+    def first_page(self) -> str:
+        """The first page and the facet sample in one statement (without a cursor the page is
+        the sample's beginning): every sampled match in key order, with the facet columns
+        ``sample`` reads, and the stored keys only on the first ``:page_size`` rows."""
+        columns = ", ".join(self.keyset)
+        keys = ", ".join(f"{c} AS sort_{i}" for i, c in enumerate(self.keyset))
+        match_keys = (
+            f"CASE WHEN row_number() OVER (ORDER BY {columns}) <= :page_size "
+            "THEN t.match_keys::text END AS match_keys"
+        )
+        return (
+            f"SELECT {MARK_COLUMNS}, {match_keys}, {keys} {self.from_where} "
+            f"ORDER BY {columns} LIMIT :sample_size"
+        )
+
     def sample(self) -> str:
         """The first matches in key order: read along the keyset index, so a common pattern
         stops early instead of scanning a table for any matches."""
@@ -182,7 +221,7 @@ class Listing:
         )
 
     def explain(self) -> str:
-        return f"EXPLAIN (FORMAT JSON) SELECT 1 {self.from_where}"
+        return f"EXPLAIN (FORMAT JSON) SELECT 1 {self.estimate_where or self.from_where}"
 
 
 def exact_listing(filters: Statement) -> Listing:
@@ -193,11 +232,15 @@ def exact_listing(filters: Statement) -> Listing:
     )
 
 
-def prefix_listing(filters: Statement) -> Listing:
+def prefix_listing(filters: Statement, *, bounded: bool = True) -> Listing:
+    """Marks whose text starts with ``:low``, below ``:high`` when ``bounded`` (see
+    ``prefix_range``); the total is estimated from ``LIKE :pattern``, the same set."""
+    mark = f"FROM {S}.mark_text m {MARK_OF.format(s=S, alias='m')}"
+    upper = " AND m.compact < :high" if bounded else ""
     return Listing(
-        f"FROM {S}.mark_text m {MARK_OF.format(s=S, alias='m')} "
-        f"WHERE m.compact LIKE :pattern{filters.and_conditions}",
+        f"{mark} WHERE m.compact >= :low{upper}{filters.and_conditions}",
         ("m.compact", "m.application_no"),
+        estimate_where=f"{mark} WHERE m.compact LIKE :pattern{filters.and_conditions}",
     )
 
 

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 
-from common.caching import CacheDep, conditional_response
+from common.caching import app_cache, conditional_response
 from common.database import ServiceRouter, SessionDep
+from common.read_query import ReadPoolDep
 from ip_search.search.backend import SearchBackend
-from ip_search.search.selection import SearchBackendFactory
 from ip_search.trademarks import service
 from ip_search.trademarks.freshness import Freshness
 from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
@@ -25,14 +25,6 @@ async def request_freshness(request: Request) -> Freshness:
 FreshnessDep = Annotated[Freshness, Depends(request_freshness)]
 
 
-async def request_search_backend(request: Request, session: SessionDep) -> SearchBackend:
-    factory: SearchBackendFactory = request.app.state.search_backend
-    return factory(session)
-
-
-SearchBackendDep = Annotated[SearchBackend, Depends(request_search_backend)]
-
-
 @router.get(
     "/search",
     response_model=SearchResponse,
@@ -44,16 +36,20 @@ SearchBackendDep = Annotated[SearchBackend, Depends(request_search_backend)]
     ),
 )
 async def search_trademarks(
-    *,
-    request: Request,
-    params: Annotated[SearchParams, Query()],
-    session: SessionDep,
-    backend: SearchBackendDep,
-    cache: CacheDep,
-    freshness: FreshnessDep,
+    *, request: Request, params: Annotated[SearchParams, Query()]
 ) -> Response:
-    ttl = request.app.state.settings.search_cache_seconds
-    representation = await service.search(session, backend, cache, freshness, params, ttl=ttl)
+    # The app's objects by plain calls, and no session (a search reads on the read pool): each
+    # dependency FastAPI solves costs more than the lookup, and a cached search little else.
+    state = request.app.state
+    backend: SearchBackend = state.search_backend
+    representation = await service.search(
+        state.read_pool,
+        backend,
+        app_cache(request),
+        state.freshness,
+        params,
+        ttl=state.settings.search_cache_seconds,
+    )
     return conditional_response(request, representation)
 
 
@@ -63,6 +59,7 @@ async def get_trademark(
     application_no: Annotated[str, Path(pattern=r"^\d{9}$", description="申請案號, 9 digits")],
     session: SessionDep,
     freshness: FreshnessDep,
+    pool: ReadPoolDep,
 ) -> Response:
-    record = await service.get_trademark(session, freshness, application_no)
+    record = await service.get_trademark(session, pool, freshness, application_no)
     return conditional_response(request, record)

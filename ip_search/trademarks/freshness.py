@@ -1,8 +1,9 @@
 """The register's data-freshness stamp, remembered briefly per process.
 
 Every search response carries ``data_as_of`` and every cached result is keyed by it, so reading
-it must cost less than the search: one indexed ``max()`` at most every ``ttl`` seconds. A new
-import shows after at most ``ttl`` seconds on every replica.
+it must cost less than the search: one indexed ``max()`` on the read pool (a search opens no
+session) at most every ``ttl`` seconds. A new import shows after at most ``ttl`` seconds on
+every replica.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from ip_search.trademarks.repository import data_as_of
+from common.read_query import ReadPool
+from ip_search.trademarks.repository import read_data_as_of
 
 
 class Freshness:
@@ -21,9 +21,9 @@ class Freshness:
         self._value: dt.datetime | None = None
         self._expires = 0.0
 
-    async def get(self, session: AsyncSession) -> dt.datetime | None:
+    async def get(self, pool: ReadPool) -> dt.datetime | None:
         now = time.monotonic()
         if now >= self._expires:
-            self._value = await data_as_of(session)
+            self._value = await read_data_as_of(pool)
             self._expires = now + self.ttl_seconds
         return self._value

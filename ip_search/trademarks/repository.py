@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.read_query import ReadPool, ReadQuery
 from ip_search.models import (
     import_run,
     trademark,
@@ -27,10 +28,20 @@ class RecordRows:
     agents: Sequence[RowMapping]
 
 
+DATA_AS_OF = select(func.max(import_run.c.finished_at)).where(import_run.c.status == "finished")
+_READ_DATA_AS_OF = ReadQuery(DATA_AS_OF)
+
+
 async def data_as_of(session: AsyncSession) -> dt.datetime | None:
     """When the last successful import finished (the register's freshness stamp)."""
-    statement = select(func.max(import_run.c.finished_at)).where(import_run.c.status == "finished")
-    value: dt.datetime | None = await session.scalar(statement)
+    value: dt.datetime | None = await session.scalar(DATA_AS_OF)
+    return value
+
+
+async def read_data_as_of(pool: ReadPool) -> dt.datetime | None:
+    """``data_as_of`` on the read pool."""
+    row = await _READ_DATA_AS_OF.fetch_one(pool)
+    value: dt.datetime | None = row[0] if row is not None else None
     return value
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.caching import RedisCache, Representation
 from common.errors import BadRequest, NotFound, ServiceUnavailable, UnprocessableContent
 from common.pagination import decode_cursor, encode_cursor
+from common.read_query import ReadPool
 from ip_search.search import ranking
 from ip_search.search.backend import (
     Candidate,
@@ -83,7 +84,7 @@ def _encode_filters(value: object) -> object:
 
 
 async def search(
-    session: AsyncSession,
+    pool: ReadPool,
     backend: SearchBackend,
     cache: RedisCache,
     freshness: Freshness,
@@ -93,7 +94,7 @@ async def search(
 ) -> Representation:
     """The response of a search, from the cache when the same query ran since the import."""
     query = to_query(params)
-    stamp = await freshness.get(session)
+    stamp = await freshness.get(pool)
 
     async def compute() -> bytes:
         return render(await search_document(backend, query, stamp))
@@ -251,9 +252,9 @@ def _facets(facets: ranking.Facets) -> Document:
 
 
 async def get_trademark(
-    session: AsyncSession, freshness: Freshness, application_no: str
+    session: AsyncSession, pool: ReadPool, freshness: Freshness, application_no: str
 ) -> TrademarkOut:
     rows = await repository.get_record(session, application_no)
     if rows is None:
         raise NotFound(f"no trademark with application number {application_no}")
-    return record_out(rows, await freshness.get(session))
+    return record_out(rows, await freshness.get(pool))

@@ -13,6 +13,8 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from common.read_query import ReadPool
+from common.settings import ServiceSettings
 from ip_search.importing.planted import planted_number, planted_records
 from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
@@ -250,7 +252,7 @@ async def test_a_mark_found_by_either_backend_is_scored_and_explained_alike(
     stub: OpenSearchStub,
     backend: OpenSearchSearchBackend,
     documents: Documents,
-    db_engine: AsyncEngine,
+    database_url: str,
     query: str,
     classes: list[int],
     mark_id: str,
@@ -260,8 +262,11 @@ async def test_a_mark_found_by_either_backend_is_scored_and_explained_alike(
     params = SearchParams(q=query, nice_class=classes)
 
     from_opensearch = await run_search(backend, to_query(params), None)
-    async with AsyncSession(db_engine) as session:
-        from_postgres = await run_search(PostgresSearchBackend(session), to_query(params), None)
+    pool = ReadPool(ServiceSettings(database_url=database_url))
+    try:
+        from_postgres = await run_search(PostgresSearchBackend(pool), to_query(params), None)
+    finally:
+        await pool.close()
 
     (opensearch_hit,) = from_opensearch.items
     postgres_hit = next(

@@ -21,6 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from common.errors import UnprocessableContent
+from common.read_query import ReadPool
+from common.settings import ServiceSettings
 from ip_search.importing.planted import planted_number, planted_records
 from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_file, import_items
@@ -83,16 +85,24 @@ async def _opensearch(session: AsyncSession) -> AsyncIterator[SearchBackend]:
         await client.close()
 
 
+@pytest.fixture(scope="module")
+async def read_pool(database_url: str) -> AsyncIterator[ReadPool]:
+    """The read-only driver pool the app's PostgreSQL backend searches on."""
+    pool = ReadPool(ServiceSettings(database_url=database_url))
+    yield pool
+    await pool.close()
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 async def backend(
-    request: pytest.FixtureRequest, register: None, db_engine: AsyncEngine
+    request: pytest.FixtureRequest, register: None, db_engine: AsyncEngine, read_pool: ReadPool
 ) -> AsyncIterator[SearchBackend]:
+    if request.param == "postgres":
+        yield PostgresSearchBackend(read_pool)
+        return
     async with AsyncSession(db_engine) as session:
-        if request.param == "postgres":
-            yield PostgresSearchBackend(session)
-        else:
-            async for opensearch in _opensearch(session):
-                yield opensearch
+        async for opensearch in _opensearch(session):
+            yield opensearch
 
 
 async def search(backend: SearchBackend, **params: Any) -> SearchResponse:

@@ -13,11 +13,14 @@ from collections.abc import AsyncIterator, Iterable
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from common.read_query import ReadPool
+from common.settings import ServiceSettings
 from ip_search.importers import GoodsClass, MarkKind, MarkStatus, RecordSource, TrademarkRecord
 from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
+from ip_search.search.backend import SearchBackend
 from ip_search.search.postgres import KEY_POSTINGS, SOURCE_CAP, PostgresSearchBackend
 from ip_search.trademarks.schemas import SearchParams, SearchResponse
 from ip_search.trademarks.service import run_search, to_query
@@ -48,16 +51,18 @@ async def _empty_register(engine: AsyncEngine) -> None:
 
 
 @pytest.fixture
-async def session(db_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+async def backend(db_engine: AsyncEngine, database_url: str) -> AsyncIterator[SearchBackend]:
+    """The PostgreSQL backend on a read-only driver pool, over an empty register."""
     await _empty_register(db_engine)
-    async with AsyncSession(db_engine) as session:
-        yield session
+    pool = ReadPool(ServiceSettings(database_url=database_url))
+    yield PostgresSearchBackend(pool)
+    await pool.close()
     await _empty_register(db_engine)
 
 
-async def similar(session: AsyncSession, q: str, *classes: int) -> SearchResponse:
+async def similar(backend: SearchBackend, q: str, *classes: int) -> SearchResponse:
     params = SearchParams(q=q, mode="similar", nice_class=list(classes), limit=10)
-    return await run_search(PostgresSearchBackend(session), to_query(params), None)
+    return await run_search(backend, to_query(params), None)
 
 
 def numbers(response: SearchResponse) -> list[str]:
@@ -65,14 +70,13 @@ def numbers(response: SearchResponse) -> list[str]:
 
 
 async def test_a_reimport_into_other_classes_moves_the_marks_postings(
-    db_engine: AsyncEngine, session: AsyncSession
+    db_engine: AsyncEngine, backend: SearchBackend
 ) -> None:
     await import_items(db_engine, [mark(1, "生華寶", [5])], source="test", feed="synthetic")
-    before = (await similar(session, "生華", 5), await similar(session, "生華", 30))
-    await session.rollback()  # a new snapshot: the re-import commits on another connection
+    before = (await similar(backend, "生華", 5), await similar(backend, "生華", 30))
 
     await import_items(db_engine, [mark(1, "生華寶", [30])], source="test", feed="synthetic")
-    after = (await similar(session, "生華", 5), await similar(session, "生華", 30))
+    after = (await similar(backend, "生華", 5), await similar(backend, "生華", 30))
 
     assert [numbers(r) for r in before] == [["000000001"], []]
     assert [numbers(r) for r in after] == [[], ["000000001"]]
@@ -82,7 +86,7 @@ async def test_a_reimport_into_other_classes_moves_the_marks_postings(
 
 
 async def test_a_key_shared_by_more_marks_than_one_key_may_bring_still_finds_the_shortest(
-    db_engine: AsyncEngine, session: AsyncSession
+    db_engine: AsyncEngine, backend: SearchBackend
 ) -> None:
     # More long marks sharing the query's only key than it may contribute, numbered first
     # (the order postings of equal length are read in), then the short marks.
@@ -94,8 +98,8 @@ async def test_a_key_shared_by_more_marks_than_one_key_may_bring_still_finds_the
     short_marks = [mark(crowd + 1, "生華堂", [5]), mark(crowd + 2, "生華", [9])]
     await import_items(db_engine, [*long_marks, *short_marks], source="test", feed="synthetic")
 
-    anywhere = await similar(session, "生華")
-    in_class_5 = await similar(session, "生華", 5)
+    anywhere = await similar(backend, "生華")
+    in_class_5 = await similar(backend, "生華", 5)
 
     assert numbers(anywhere)[:2] == [f"{crowd + 2:09d}", f"{crowd + 1:09d}"]
     assert numbers(in_class_5)[0] == f"{crowd + 1:09d}"
@@ -103,13 +107,13 @@ async def test_a_key_shared_by_more_marks_than_one_key_may_bring_still_finds_the
 
 
 async def test_a_mark_sharing_the_querys_rare_word_outranks_many_sharing_a_common_one(
-    db_engine: AsyncEngine, session: AsyncSession
+    db_engine: AsyncEngine, backend: SearchBackend
 ) -> None:
     # More short marks sharing only the common word than a source may bring, numbered first.
     common = [mark(n, "ENERGY", [1]) for n in range(1, SOURCE_CAP + 11)]
     rare = mark(SOURCE_CAP + 11, "量特能ENERGYISLAND及圖", [1])
     await import_items(db_engine, [*common, rare], source="test", feed="synthetic")
 
-    found = await similar(session, "ENERGY ISLAND", 1)
+    found = await similar(backend, "ENERGY ISLAND", 1)
 
     assert rare.application_no in numbers(found)
