@@ -63,7 +63,9 @@ class ServiceDefinition:
 
 def create_service_app(definition: ServiceDefinition) -> FastAPI:
     settings = definition.settings
-    configure_logging(level=settings.log_level, json=settings.log_json)
+    configure_logging(
+        level=settings.log_level, json=settings.log_json, soc=settings.soc_log_enabled
+    )
     http_client = httpx.AsyncClient(timeout=10.0)
     app = FastAPI(
         title=definition.title,

@@ -78,6 +78,8 @@ class ServiceSettings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
+    # The audit events' JSON stream for the SOC ignores log_level and log_json: off only here.
+    soc_log_enabled: bool = True
     otel_enabled: bool = False
 
     @classmethod

@@ -218,7 +218,9 @@ def _worker(arguments: argparse.Namespace) -> None:
     overrides = settings_overrides(os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL"))
     runtimes = _runtimes(select(arguments.service), overrides)
     settings = runtimes[0].settings
-    configure_logging(level=settings.log_level, json=settings.log_json)
+    configure_logging(
+        level=settings.log_level, json=settings.log_json, soc=settings.soc_log_enabled
+    )
     print(f"worker for {', '.join(r.schema for r in runtimes)}", file=sys.stderr)
     asyncio.run(run_until_signalled(runtimes))
 

@@ -2,25 +2,26 @@
 
 A line for a transaction that rolled back would report an event that never happened, so lines
 wait in the session until ``after_commit`` (or go out at once on an AUTOCOMMIT session, where
-the INSERT itself was the commit).
+the INSERT itself was the commit). Lines go to the SOC stream
+(``common.observability.soc_stream``), which the service's log level does not silence.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import structlog
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
+
+from common.observability.soc_stream import SOC_STREAM
 
 LOGGER_NAME = "moea.audit"
 _PENDING = "moea.audit.pending_lines"
 
 
 def emit(line: dict[str, Any]) -> None:
-    # Looked up per line (not cached at import) so it follows the current logging configuration.
-    structlog.get_logger(LOGGER_NAME).info("audit", logger=LOGGER_NAME, **line)
+    SOC_STREAM.emit(LOGGER_NAME, "audit", line)
 
 
 def emit_after_commit(session: AsyncSession, line: dict[str, Any]) -> None:

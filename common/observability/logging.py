@@ -7,6 +7,8 @@ import sys
 
 import structlog
 
+from common.observability.soc_stream import SOC_STREAM
+
 
 class _StdoutHandler(logging.Handler):
     """Writes to whatever ``sys.stdout`` is now (test capture and exit hooks swap it)."""
@@ -18,8 +20,12 @@ class _StdoutHandler(logging.Handler):
             self.handleError(record)
 
 
-def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
-    """Route structlog and stdlib logging to one JSON stream on stdout (idempotent)."""
+def configure_logging(*, level: str = "INFO", json: bool = True, soc: bool = True) -> None:
+    """Route structlog and stdlib logging to one JSON stream on stdout (idempotent).
+
+    ``level`` and ``json`` leave the SOC's audit stream alone (``common.observability.
+    soc_stream``): JSON at every level; only ``soc=False`` silences it."""
+    SOC_STREAM.enabled = soc
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
