@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Response
 
 from common.audit import AuditDep
-from common.auth import Principal, Role, require_roles
+from common.auth import Principal, Role, require_home_roles
 from common.database import ServiceRouter, SessionDep
 from common.errors import Unauthorized
 from common.ratelimit import TrustedProxies, client_ip
@@ -28,7 +28,7 @@ from investment.settings import InvestmentSettings
 
 router = ServiceRouter(tags=["invitations"])
 
-Staff = Annotated[Principal, Depends(require_roles(Role.OFFICER, Role.SURVEYOR, Role.ADMIN))]
+Staff = Annotated[Principal, Depends(require_home_roles(Role.OFFICER, Role.SURVEYOR, Role.ADMIN))]
 NO_STORE = {"Cache-Control": "no-store"}
 
 

@@ -48,9 +48,11 @@ def filing_context(request: Request, caller: Caller) -> FilingContext:
     cipher: FieldCipher = state.pii_cipher
     pool: DriverPool = state.write_pool  # common.driver.write_pool_lifespan
     trail = app_audit_trail(request)
-    return FilingContext(
-        pool, app_forms(request.app), cipher, caller, trail, request_audit_source(request)
-    )
+    source = request_audit_source(request)
+    # Only staff are checked against the agency owning the returns: a filing session skips
+    # the settings lookup (the State lookup and even a Role test cost more than the check).
+    agency = None if caller.filing is not None else state.settings.agency
+    return FilingContext(pool, app_forms(request.app), cipher, caller, trail, source, agency)
 
 
 def _json(model: BaseModel, *, status: int = 200, headers: dict[str, str]) -> Response:

@@ -33,6 +33,9 @@ class FilingContext:
     caller: Caller
     trail: AuditTrail
     source: AuditSource  # who files, from where: for the audit events
+    # The deployment's agency, owning every return, whose officers read them; None for a
+    # filing session (it opens its own return, whichever the agency).
+    agency: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ def authorized(
         return_id=row["r_id"],
         business_id=row["r_business_id"],
         county_code=row["r_county_code"],
+        agency=context.agency,
         write=write,
     )
     return row

@@ -1,7 +1,7 @@
 """Only officers of IDA, the agency owning this deployment's records, run its campaigns and their
-central review: an officer of another agency finds no campaign or return (404) and may not open
-one (403), and nothing changes. Surveyors stay scoped by county, admins unscoped, and the
-public reads of campaigns stay open to anyone."""
+central review, issue invitations and read returns: an officer of another agency finds no
+campaign or return (404) and may not open one (403), and nothing changes. Surveyors stay scoped by
+county, admins unscoped, and the public reads of campaigns stay open to anyone."""
 
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ def _record_calls(return_id: int, export_id: int) -> list[Call]:
         ("POST", f"/returns/{return_id}/flag", {"comment": "用電量請再確認"}),
         ("POST", f"/returns/{return_id}/review", {"decision": "approve"}),
         ("POST", "/returns/999999999/review", {"decision": "approve"}),
+        ("POST", "/campaigns/2026/invitations", {"county_code": KEELUNG}),
+        ("GET", f"/returns/{return_id}", None),
+        ("POST", f"/returns/{return_id}/submit", None),
     ]
 
 
@@ -95,3 +98,18 @@ async def test_the_owning_agencys_officer_and_admins_still_review(
     opened = await client.post("/campaigns", json=NEW_CAMPAIGN, headers=admin)
     assert opened.status_code == 201, opened.text
     assert opened.json()["survey_year"] == 2027
+
+
+async def test_the_owning_agencys_officer_reads_returns_and_issues_invitations(
+    client: httpx.AsyncClient, db_engine: AsyncEngine, token: Any
+) -> None:
+    return_id = await _accepted_return(client, db_engine, token)
+    officer = bearer(token("officer", agency="IDA"))
+    opened = await client.get(f"/returns/{return_id}", headers=officer)
+    assert opened.status_code == 200, opened.text
+    assert opened.json()["status"] == "accepted"
+    issued = await client.post(
+        "/campaigns/2026/invitations", json={"county_code": KEELUNG, "limit": 2}, headers=officer
+    )
+    assert issued.status_code == 201, issued.text
+    assert len(issued.json()["invitations"]) == 2
