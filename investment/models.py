@@ -128,7 +128,7 @@ survey_return = Table(
     Column("version", Integer, nullable=False, server_default=text("0")),
     Column("problem_count", Integer),
     Column("submission_count", Integer, nullable=False, server_default=text("0")),
-    Column("receipt_number", Text, unique=True),
+    Column("receipt_number", Text),  # unique by construction (returns.receipts)
     Column("first_submitted_at", DateTime(timezone=True)),
     Column("submitted_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
