@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import orjson
@@ -179,26 +179,37 @@ class PostgresSearchBackend:
 
 
 def similar_sources(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[str, Any]]:
-    """The candidate sources a query can use, and their parameters (filters' included)."""
-    on_mark = sql.filter_statement(filters)
+    """The candidate sources a query can use, and their parameters (filters' included).
+
+    Filtered by classes at most, the statement has one best plan for any keys and classes (a
+    few index ranges, every class common): its values are ``sql.bound`` at run time, so each
+    connection reuses the generic plan instead of planning most class-filtered searches again.
+    Other filters stay visible to the planner: a rare Vienna code or applicant has a plan of
+    its own.
+    """
     # Key postings hold the mark's classes: only the other filters need the mark's row.
     beyond_classes = sql.filter_statement(replace(filters, nice_classes=()))
-    classes = bool(filters.nice_classes)
+    at_run_time = not beyond_classes.conditions
+    on_mark = sql.filter_statement(filters, classes_at_run_time=at_run_time)
+    key_source = partial(
+        sql.key_source,
+        filters=beyond_classes,
+        classes=bool(filters.nice_classes),
+        at_run_time=at_run_time,
+    )
     compacts = [c for c in keys.compacts if c]
     sources: list[str] = []
     params: dict[str, Any] = {"cap": SOURCE_CAP, "per_key": KEY_POSTINGS, **on_mark.params}
     if compacts:
-        sources.append(sql.exact_source(on_mark))
+        sources.append(sql.exact_source(on_mark, at_run_time=at_run_time))
         params["compacts"] = compacts
     grams = [*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)]
     if grams:
-        sources.append(sql.key_source("gram", "mark_gram", "gram", beyond_classes, classes=classes))
+        sources.append(key_source("gram", "mark_gram", "gram"))
         params["gram_keys"] = grams
     sounds = sound_keys(keys)
     if sounds:
-        sources.append(
-            sql.key_source("sound", "mark_sound", "key", beyond_classes, classes=classes)
-        )
+        sources.append(key_source("sound", "mark_sound", "key"))
         params["sound_keys"] = sounds
     return sources, params
 

@@ -77,11 +77,30 @@ class Statement:
         return "".join(f" AND {c}" for c in self.conditions)
 
 
-def filter_statement(filters: Filters) -> Statement:
-    """Conditions on ``t`` (the trademark row) for the active filters."""
+def bound(name: str, sql_type: str, *, at_run_time: bool) -> str:
+    """The bind parameter ``name`` as ``sql_type``; ``at_run_time``: as an InitPlan's output,
+    a value the planner never sees.
+
+    For a statement whose best plan is the same for any values (see
+    ``ip_search.search.postgres.similar_sources``). PostgreSQL plans a prepared statement with
+    its values five times, then keeps its generic plan only if that costs less than their
+    average. The plans that saw a class-filtered search's values mostly looked cheaper, so on
+    about a third of the connections every later search was planned again (0.3-0.4 ms each).
+    Unseen values cost the same in both plans: from the sixth run the generic plan is reused.
+    """
+    value = f"CAST(:{name} AS {sql_type})"
+    return f"CAST((SELECT {value}) AS {sql_type})" if at_run_time else value
+
+
+def filter_statement(filters: Filters, *, classes_at_run_time: bool = False) -> Statement:
+    """Conditions on ``t`` (the trademark row) for the active filters; ``classes_at_run_time``:
+    the Nice classes ``bound`` at run time."""
+    classes = (
+        bound("f_classes", "smallint[]", at_run_time=True) if classes_at_run_time else ":f_classes"
+    )
     statement = Statement()
     if filters.nice_classes:
-        statement.where("t.nice_classes && :f_classes", f_classes=list(filters.nice_classes))
+        statement.where(f"t.nice_classes && {classes}", f_classes=list(filters.nice_classes))
     if filters.groups:
         statement.where("t.groups && :f_groups", f_groups=list(filters.groups))
     if filters.vienna:
@@ -105,10 +124,12 @@ def _join(alias: str, filters: Statement) -> str:
     return JOIN_MARK.format(s=S, alias=alias) if filters.conditions else ""
 
 
-def exact_source(filters: Statement) -> str:
+def exact_source(filters: Statement, *, at_run_time: bool) -> str:
+    compacts = bound("compacts", "text[]", at_run_time=at_run_time)
+    cap = bound("cap", "int8", at_run_time=at_run_time)
     return (
         f"SELECT 'exact' AS src, m.application_no FROM {S}.mark_text m {_join('m', filters)} "  # noqa: S608
-        f"WHERE m.compact = ANY(:compacts){filters.and_conditions} LIMIT :cap"
+        f"WHERE m.compact = ANY({compacts}){filters.and_conditions} LIMIT {cap}"
     )
 
 
@@ -122,7 +143,9 @@ def words_source(filters: Statement) -> str:
     )
 
 
-def key_source(label: str, table: str, column: str, filters: Statement, *, classes: bool) -> str:
+def key_source(
+    label: str, table: str, column: str, filters: Statement, *, classes: bool, at_run_time: bool
+) -> str:
     """Marks sharing the query's index keys, ranked by how rare the shared keys are (IDF), then
     shortest first.
 
@@ -132,23 +155,31 @@ def key_source(label: str, table: str, column: str, filters: Statement, *, class
     falls with ``n``, the postings it brought: a mark sharing the query's rare word
     (``energyisland``) outranks the many sharing only a common one (``energy``). With ``classes``
     the Nice-class filter is checked on the posting itself; ``filters`` (the others) join the mark.
+    ``at_run_time``: the values are ``bound`` at run time.
     """
-    class_condition = " AND k.nice_classes && :f_classes" if classes else ""
+
+    def value(name: str, sql_type: str) -> str:
+        return bound(name, sql_type, at_run_time=at_run_time)
+
+    cap, per_key = value("cap", "int8"), value("per_key", "int8")
+    class_condition = (
+        f" AND k.nice_classes && {value('f_classes', 'smallint[]')}" if classes else ""
+    )
     first = (
         f"SELECT k.application_no, k.mark_length FROM {S}.{table} k {_join('k', filters)} "  # noqa: S608
         f"WHERE k.{column} = q.key{class_condition}{filters.and_conditions} "
-        "ORDER BY k.mark_length, k.application_no LIMIT :per_key"
+        f"ORDER BY k.mark_length, k.application_no LIMIT {per_key}"
     )
     postings = f"SELECT f.*, count(*) OVER () AS n FROM ({first}) f"  # noqa: S608
     weighted = (
-        "SELECT p.application_no, p.mark_length, ln(1.0 + CAST(:per_key AS float8) / p.n) "  # noqa: S608
-        f"AS weight FROM unnest(CAST(:{label}_keys AS text[])) AS q(key) "
+        f"SELECT p.application_no, p.mark_length, ln(1.0 + CAST({per_key} AS float8) / p.n) "  # noqa: S608
+        f"AS weight FROM unnest({value(f'{label}_keys', 'text[]')}) AS q(key) "
         f"CROSS JOIN LATERAL ({postings}) p"
     )
     return (
         f"SELECT '{label}' AS src, s.application_no FROM (SELECT w.application_no "  # noqa: S608
         f"FROM ({weighted}) w GROUP BY w.application_no "
-        "ORDER BY sum(w.weight) DESC, min(w.mark_length), w.application_no LIMIT :cap) s"
+        f"ORDER BY sum(w.weight) DESC, min(w.mark_length), w.application_no LIMIT {cap}) s"
     )
 
 
