@@ -46,3 +46,25 @@ def test_an_item_without_a_model_is_matched_on_its_text_even_when_no_model_is_de
     assert second.outcome is not Outcome.AUTO_MATCHED
     assert second.explanation.failed is Check.CONTENT
     assert [d.line for d in result.drawdowns] == [first.line]
+
+
+def test_drawdowns_come_item_by_item_in_order_of_first_cite_whatever_the_spelling() -> None:
+    # The persisted ledger keeps this order: items in the order the batch first cites them
+    # (a later line spelling the cite another way joins its item's group), each item's lines
+    # in batch order; the balances follow the items' order.
+    other = item(certificate_no="112B000007", model="VF-4SS")
+    lines = [
+        line(item_no=1),
+        line(item_no=2, cited_certificate_no="112B000007", goods_model="VF-4SS"),
+        line(item_no=3, cited_certificate_no="113-a-004521"),
+        line(item_no=4, cited_certificate_no="112B000007", goods_model="VF-4SS"),
+    ]
+    result = match_batch(lines, [ITEM, other], ledger(ITEM, other))
+    assert [d.outcome for d in result.decisions] == [Outcome.AUTO_MATCHED] * 4
+    assert [(d.item, d.line.item_no) for d in result.drawdowns] == [
+        (key(ITEM), 1),
+        (key(ITEM), 3),
+        (key(other), 2),
+        (key(other), 4),
+    ]
+    assert list(result.balances) == [key(ITEM), key(other)]
