@@ -8,48 +8,22 @@ the two statements of a page and a sample do. The register: the planted relevanc
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import orjson
 import pytest
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
 
 from common.driver import DriverStatement
-from ip_search.importing.planted import planted_records
-from ip_search.importing.rows import COLUMNS
-from ip_search.importing.runner import import_items
 from ip_search.search import sql
 from ip_search.search.backend import Filters, SearchMode
 from ip_search.search.postgres import SAMPLE_SIZE, listing_for
 from ip_search.search.query import query_keys
-from ip_search.synthetic import generate
+from tests.ip_search import driver_register
 
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
-
-
-async def _empty_register(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {REGISTER_TABLES} RESTART IDENTITY"))
-
-
-@pytest.fixture(scope="module")
-async def connection(
-    db_engine: AsyncEngine, database_url: str
-) -> AsyncIterator[asyncpg.Connection[asyncpg.Record]]:
-    await _empty_register(db_engine)
-    records = itertools.chain(generate(1500, seed=7), planted_records())
-    await import_items(db_engine, records, source="listing register", feed="synthetic")
-    dsn = make_url(database_url).set(drivername="postgresql")
-    driver: asyncpg.Connection[asyncpg.Record] = await asyncpg.connect(
-        dsn.render_as_string(hide_password=False)
-    )
-    yield driver
-    await driver.close()
-    await _empty_register(db_engine)
+connection = driver_register.connection  # the fixture
 
 
 async def rows(
