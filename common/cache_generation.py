@@ -13,18 +13,30 @@ reconnecting, would serve the old status after the officer saw success. A token 
   only if a read of the token that *began after the request arrived* returns the same token.
   An invalidation that finished before the request arrived is therefore seen: the copy is
   refused, and the request falls through to Redis, whose entry left in the same transaction.
-- ``store_if_current`` writes a computed entry only if the token is still the one read before
-  computing, so a reader that loaded the old state just before the change cannot put it back
-  into Redis after the invalidation deleted it.
+- A computed entry is stored only if the token is still the one read before computing, checked
+  and written in one script, so a reader that loaded the old state just before the change
+  cannot put it back into Redis after the invalidation deleted it.
 - Tokens are random, never counters: if Redis loses the key (restart, eviction, FLUSHDB) a new
   token is minted, and no copy held under an old one can ever match again. (A failover that
   loses acknowledged writes loses invalidations with them, as it would the deletes alone.)
 
-The price is one GET per *batch* of requests, not per request: ``GenerationBarrier`` keeps at
-most one read in flight. A read serves every caller that arrived before its GET was sent;
-callers that arrive later cannot use it (Redis may have answered it before the invalidation
-they must see) and share the next read, sent as soon as the current one returns. Under load one
-round trip serves everyone who arrived during the last.
+The price is one round trip per *batch* of requests, not per request: ``GenerationBarrier`` keeps
+at most one read in flight. A read serves every caller that arrived before it was sent; callers
+that arrive later cannot use it (Redis may have answered it before the invalidation they must
+see) and share the next read, sent as soon as the current one returns. Under load one round trip
+serves everyone who arrived during the last.
+
+A read carries more than the token, so that a miss costs one round trip of its own:
+
+- the entries its callers will need (those not held in memory), read in the same script as the
+  token. Atomic with it, they are exactly as new as the token: held under it, they are refused
+  as soon as an invalidation moves it, like any other copy.
+- the stores queued since the last read, each checked against the token in the same script and
+  written before the entries are read. The caller that computed an entry answers without
+  waiting for its store: a store only saves later work, and it is checked against the token
+  whenever it lands, so landing late can only get it refused, never make it stale. A request
+  that arrives after a store was queued shares its read or a later one, so it finds the entry
+  if Redis took it.
 
 If the token cannot be read, nothing cached may be trusted: callers compute from the source.
 """
@@ -33,24 +45,73 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import NoScriptError
 
-__all__ = ["GenerationBarrier", "GenerationStore", "GenerationUnavailable"]
+__all__ = [
+    "Entry",
+    "GenerationBarrier",
+    "GenerationStore",
+    "GenerationUnavailable",
+    "Snapshot",
+    "Store",
+]
 
-# KEYS: entry, token; ARGV: bytes, ttl seconds, the token read before computing.
-_STORE_IF_CURRENT = """
-if redis.call('GET', KEYS[2]) == ARGV[3] then
-  return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+# KEYS: token, the stored names, then the read names. ARGV: per store its bytes, ttl seconds and
+# the token read before computing it. Returns the token, a flag per store, GET and PTTL per read.
+_READ = """
+local token = redis.call('GET', KEYS[1])
+local stores = #ARGV / 3
+local reply = {token}
+for i = 1, stores do
+  local stored = 0
+  if token and token == ARGV[i * 3] then
+    redis.call('SET', KEYS[1 + i], ARGV[i * 3 - 2], 'EX', ARGV[i * 3 - 1])
+    stored = 1
+  end
+  reply[#reply + 1] = stored
 end
-return false
+for i = 2 + stores, #KEYS do
+  reply[#reply + 1] = redis.call('GET', KEYS[i])
+  reply[#reply + 1] = redis.call('PTTL', KEYS[i])
+end
+return reply
 """
 
 
 class GenerationUnavailable(Exception):
     """Redis answered, but holds no token even after minting one (flushed in between)."""
+
+
+class Entry(NamedTuple):
+    """An entry as a read found it: its bytes (None: absent) and seconds left (None: no expiry)."""
+
+    value: bytes | None
+    lifetime: float | None
+
+
+class Store(NamedTuple):
+    """An entry to write for ``ttl`` seconds if the token is still ``token``."""
+
+    name: str
+    value: bytes
+    ttl: int
+    token: bytes
+
+
+class Snapshot(NamedTuple):
+    """What one read found: the token, the entries asked for, whether each store was taken."""
+
+    token: bytes
+    entries: Mapping[str, Entry]
+    stored: Sequence[bool]
+
+
+_NOTHING: Mapping[str, Entry] = {}
 
 
 def _new_token() -> bytes:
@@ -63,24 +124,53 @@ class GenerationStore:
     def __init__(self, redis: Redis, key: str) -> None:
         self.redis = redis
         self.key = key
-        self._store_if_current = redis.register_script(_STORE_IF_CURRENT)
+        self._script = redis.register_script(_READ)
         self._reader: AbstractConnection | None = None
         self._reading = asyncio.Lock()
 
-    async def read(self) -> bytes:
-        """The current token, minting one on first use (a racing replica's mint wins)."""
-        token = await self._get()
+    async def read(self, stores: Sequence[Store] = (), names: Collection[str] = ()) -> Snapshot:
+        """Run ``stores``, then read the token (minted on first use) and the entries ``names``."""
+        token, entries, stored = await self._snapshot(stores, names)
         if token is None:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.set(self.key, _new_token(), nx=True)
-                pipe.get(self.key)
-                _, token = await pipe.execute()
+            await self._mint()
+            # Entries read before the mint may predate an invalidation whose token the mint
+            # kept: read them again, after it. The stores were refused (no token) and stay so.
+            token, entries, _ = await self._snapshot((), names)
         if token is None:
             raise GenerationUnavailable(self.key)
-        return token
+        return Snapshot(token, entries, stored)
 
-    async def _get(self) -> bytes | None:
-        """GET the token on a connection kept for it (checked out once; the pool still closes it).
+    async def _snapshot(
+        self, stores: Sequence[Store], names: Collection[str]
+    ) -> tuple[bytes | None, Mapping[str, Entry], Sequence[bool]]:
+        """A bare token is one GET; anything more is one script call, atomic with the token."""
+        if not stores and not names:
+            return await self._command("GET", self.key), _NOTHING, ()
+        reply = await self._run(stores, names)
+        entries: dict[str, Entry] = {}
+        at = 1 + len(stores)
+        for name in names:
+            milliseconds = reply[at + 1]
+            entries[name] = Entry(reply[at], milliseconds / 1000 if milliseconds > 0 else None)
+            at += 2
+        return reply[0], entries, [flag == 1 for flag in reply[1 : 1 + len(stores)]]
+
+    async def _mint(self) -> None:
+        """Write a token unless one exists (a racing replica's or writer's token wins)."""
+        await self.redis.set(self.key, _new_token(), nx=True)
+
+    async def _run(self, stores: Sequence[Store], names: Collection[str]) -> Any:
+        keys = [self.key, *(store.name for store in stores), *names]
+        args: list[bytes | int] = []
+        for store in stores:
+            args += (store.value, store.ttl, store.token)
+        try:
+            return await self._command("EVALSHA", self._script.sha, len(keys), *keys, *args)
+        except NoScriptError:  # Redis restarted or its scripts were flushed: EVAL loads it
+            return await self._command("EVAL", _READ, len(keys), *keys, *args)
+
+    async def _command(self, *args: Any) -> Any:
+        """Send on a connection kept for reads (checked out once; the pool still closes it).
 
         Reads come one at a time (the barrier sees to that, the lock makes sure), and skipping
         the pool's checkout, liveness probe and release halves the client's cost of a read.
@@ -89,12 +179,13 @@ class GenerationStore:
             if self._reader is None:
                 self._reader = await self.redis.connection_pool.get_connection()
             try:
-                await self._reader.send_command("GET", self.key)
-                token: bytes | None = await self._reader.read_response()
+                await self._reader.send_command(*args)
+                return await self._reader.read_response()
+            except NoScriptError:
+                raise  # a whole error reply: the connection is in step
             except BaseException:
-                await self._reader.disconnect()  # a reply left half-read would answer the next GET
+                await self._reader.disconnect()  # a reply left half-read would answer the next
                 raise
-            return token
 
     async def replace(self, deleted: Sequence[str]) -> None:
         """Delete ``deleted`` and move to a new token, atomically."""
@@ -104,54 +195,79 @@ class GenerationStore:
             pipe.set(self.key, _new_token())
             await pipe.execute()
 
-    async def store_if_current(self, name: str, value: bytes, ttl: int, token: bytes) -> bool:
-        """SET ``name`` for ``ttl`` seconds unless the token moved on since ``token`` was read."""
-        stored = await self._store_if_current(keys=[name, self.key], args=[value, ttl, token])
-        return stored is not None
-
 
 class GenerationBarrier:
-    """Each caller gets a read of the token sent after it called; callers share reads.
+    """Each caller gets a read sent after it called; callers share reads, and queue stores.
 
-    A read takes its callers just before it sends its GET: everyone who called by then is
-    served by it, everyone later by the next one. Every caller waits on a future of its own, so
-    one that gives up (its client gone) cancels only that future, never the shared read.
+    A read takes its callers, the names they asked for and the queued stores just before it is
+    sent: everyone who called by then is served by it, everyone later by the next one. Every
+    caller waits on a future of its own, so one that gives up (its client gone) cancels only
+    that future, never the shared read.
     """
 
-    def __init__(self, read: Callable[[], Awaitable[bytes]]) -> None:
+    def __init__(
+        self, read: Callable[[Sequence[Store], Collection[str]], Awaitable[Snapshot]]
+    ) -> None:
         self._read = read
         self._reading = False
-        self._waiting: list[asyncio.Future[bytes]] = []
+        self._waiting: list[asyncio.Future[Snapshot]] = []
+        self._names: set[str] = set()
+        self._stores: list[tuple[Store, asyncio.Future[bool]]] = []
 
     async def current(self) -> bytes:
-        waiter: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        """The token, read after this call."""
+        return (await self._wait()).token
+
+    async def current_with(self, name: str) -> tuple[bytes, Entry]:
+        """The token and the entry ``name``, read together after this call."""
+        self._names.add(name)
+        snapshot = await self._wait()
+        return snapshot.token, snapshot.entries[name]
+
+    def store(self, store: Store) -> asyncio.Future[bool]:
+        """Queue ``store`` for the next read; the future tells whether Redis took it."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._stores.append((store, done))
+        if not self._reading:
+            self._start()
+        return done
+
+    def _wait(self) -> asyncio.Future[Snapshot]:
+        waiter: asyncio.Future[Snapshot] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
         if not self._reading:
             self._start()
-        return await waiter
+        return waiter
 
     def _start(self) -> None:
         self._reading = True
         asyncio.ensure_future(self._serve_waiting()).add_done_callback(self._finished)
 
     async def _serve_waiting(self) -> None:
-        waiters, self._waiting = self._waiting, []  # all called before the GET is sent
+        # Take everything that came before the read is sent.
+        waiters, self._waiting = self._waiting, []
+        names, self._names = self._names, set()
+        queued, self._stores = self._stores, []
+        futures: list[asyncio.Future[Any]] = [*waiters, *(done for _, done in queued)]
         try:
-            token = await self._read()
+            snapshot = await self._read([store for store, _ in queued], names)
         except asyncio.CancelledError:
-            for waiter in waiters:
-                waiter.cancel()
+            for future in futures:
+                future.cancel()
             raise
         except Exception as error:
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_exception(error)
+            for future in futures:
+                if not future.done():
+                    future.set_exception(error)
             return
+        for (_, done), stored in zip(queued, snapshot.stored, strict=True):
+            if not done.done():
+                done.set_result(stored)
         for waiter in waiters:
             if not waiter.done():
-                waiter.set_result(token)
+                waiter.set_result(snapshot)
 
     def _finished(self, read: asyncio.Future[None]) -> None:
         self._reading = False
-        if self._waiting:  # callers that came after the last read was sent
+        if self._waiting or self._stores:  # callers and stores that came after the last read
             self._start()

@@ -10,8 +10,10 @@ earlier, a concurrent reader could cache the old state again). ``invalidate`` de
 and moves the cache generation in one transaction, and no replica serves a copy from memory
 without a generation read that began after its request arrived (``common.cache_generation``
 explains why this makes a change visible everywhere as soon as the writer has its response).
-A copy in memory lives as long as its copy in Redis; delete entries only through ``invalidate``:
-a key deleted behind the cache's back is still served from memory until its TTL runs out.
+A miss costs one round trip of its own: the entry is read with the generation, and a computed
+entry is stored with a later read while its response leaves. A copy in memory lives as long as
+its copy in Redis; delete entries only through ``invalidate``: a key deleted behind the cache's
+back is still served from memory until its TTL runs out.
 
 Redis errors degrade to "not cached": the value is computed and neither level is used, so a
 Redis outage costs latency, never availability, and never serves what could not be checked. An
@@ -21,11 +23,13 @@ TTLs short.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Final
 
 import structlog
@@ -35,7 +39,12 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.responses import Response
 
-from common.cache_generation import GenerationBarrier, GenerationStore, GenerationUnavailable
+from common.cache_generation import (
+    GenerationBarrier,
+    GenerationStore,
+    GenerationUnavailable,
+    Store,
+)
 from common.local_cache import LocalCache
 
 __all__ = [
@@ -164,58 +173,59 @@ class RedisCache:
     async def representation(
         self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
     ) -> Representation:
-        """Like ``get_or_compute``, with the ETag: hashed once per replica and entry."""
+        """Like ``get_or_compute``, with the ETag: hashed once per replica and entry.
+
+        A copy held in memory needs only the token; otherwise the entry in Redis is read with
+        the token, in one round trip. A computed entry is returned at once and stored with the
+        next read (``common.cache_generation``), and held in memory only if Redis took it.
+        """
         if ttl <= 0:
             raise ValueError("ttl must be positive")
+        name = self.prefix + key
         try:
-            generation = await self._barrier.current()
+            if self._local.holds(key):
+                held = self._local.get(key, await self._barrier.current())
+                if held is not None:
+                    return held
+            generation, entry = await self._barrier.current_with(name)
         except _REDIS_ERRORS as exc:
             self._warn("generation", exc)
             return Representation(await compute())  # Redis is failing: skip both levels
         held = self._local.get(key, generation)
         if held is not None:
             return held
-        representation, lifetime = await self._shared(key, ttl, compute, generation)
-        if lifetime is not None:
-            size = len(representation.body)
-            self._local.put(key, representation, generation, ttl=lifetime, size=size)
+        if entry.value is not None:  # at least as new as the token, read with it
+            representation = Representation(entry.value)
+            lifetime = ttl if entry.lifetime is None else entry.lifetime
+            self._hold(key, representation, generation, lifetime)
+            return representation
+        representation = Representation(await compute())
+        stored = self._barrier.store(Store(name, representation.body, ttl, generation))
+        stored.add_done_callback(partial(self._stored, key, representation, generation, ttl))
         return representation
 
-    async def _shared(
-        self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]], generation: bytes
-    ) -> tuple[Representation, float | None]:
-        """The entry from Redis, or computed and stored there; and for how many seconds this
-        replica may hold it (None: not at all).
+    def _stored(
+        self,
+        key: str,
+        representation: Representation,
+        generation: bytes,
+        ttl: int,
+        stored: asyncio.Future[bool],
+    ) -> None:
+        """Hold a computed entry once Redis took it; Redis refuses it if the token moved on."""
+        if stored.cancelled():
+            return
+        error = stored.exception()
+        if error is not None:
+            self._warn("set", error)
+        elif stored.result():
+            self._hold(key, representation, generation, ttl)
 
-        Read after ``generation`` was, a Redis entry is at least as new as it, and is held as
-        long as Redis keeps it. A computed one only if Redis took it, which it does only while
-        ``generation`` still stands.
-        """
-        name = self.prefix + key
-        try:
-            cached, lifetime = await self._read_entry(name)
-        except _REDIS_ERRORS as exc:
-            self._warn("get", exc)
-            return Representation(await compute()), None  # do not pay a second timeout
-        if cached is not None:
-            return Representation(cached), ttl if lifetime is None else lifetime
-        representation = Representation(await compute())
-        try:
-            stored = await self.generation.store_if_current(
-                name, representation.body, ttl, generation
-            )
-        except _REDIS_ERRORS as exc:
-            self._warn("set", exc)
-            return representation, None
-        return representation, ttl if stored else None
-
-    async def _read_entry(self, name: str) -> tuple[bytes | None, float | None]:
-        """The entry's bytes and seconds left to live (None if it has no expiry), atomically."""
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.get(name)
-            pipe.pttl(name)
-            cached, milliseconds = await pipe.execute()
-        return cached, milliseconds / 1000 if milliseconds > 0 else None
+    def _hold(
+        self, key: str, representation: Representation, generation: bytes, lifetime: float
+    ) -> None:
+        size = len(representation.body)
+        self._local.put(key, representation, generation, ttl=lifetime, size=size)
 
     async def invalidate(self, *keys: str) -> bool:
         """Delete the keys and move the generation; False (and a warning) if Redis failed."""

@@ -48,6 +48,11 @@ class LocalCache(Generic[V]):
     def held_bytes(self) -> int:
         return self._bytes
 
+    def holds(self, key: str) -> bool:
+        """Whether a live entry for ``key`` is held, under whichever generation it was read."""
+        entry = self._entries.get(key)
+        return entry is not None and entry.expires_at > self._clock()
+
     def get(self, key: str, generation: bytes) -> V | None:
         """The value held for ``key`` if it was read under ``generation`` and is still live."""
         if generation != self._generation:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,9 @@ from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
+from common import caching
 from common.app_factory import ServiceDefinition, create_service_app
+from common.cache_generation import GenerationStore, Snapshot, Store
 from common.caching import (
     CacheDep,
     RedisCache,
@@ -281,3 +283,63 @@ async def test_a_copy_in_memory_lapses_with_its_copy_in_redis(redis: Redis) -> N
     assert await reader.get_or_compute("k", 30, Counter(b"unused")) == b"first"
     await asyncio.sleep(0.3)
     assert await reader.get_or_compute("k", 30, Counter(b"second")) == b"second"
+
+
+class CountedReads:
+    """Records what each read of the cache generation carried: stored names, read names."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, fail_stores: int = 0) -> None:
+        self.carried: list[tuple[list[str], list[str]]] = []
+        self.fail_stores = fail_stores
+        original = GenerationStore.read
+
+        async def read(
+            store: GenerationStore, stores: Sequence[Store] = (), names: Collection[str] = ()
+        ) -> Snapshot:
+            self.carried.append(([each.name for each in stores], sorted(names)))
+            if stores and self.fail_stores:
+                self.fail_stores -= 1
+                raise ConnectionError("redis went away")
+            return await original(store, stores, names)
+
+        monkeypatch.setattr(GenerationStore, "read", read)
+
+
+async def test_a_miss_reads_its_entry_with_the_token_and_stores_with_the_next_read(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = CountedReads(monkeypatch)
+    cache = RedisCache(redis, prefix="test:")
+    compute = Counter(b"v")
+
+    first = await cache.representation("k", 30, compute)  # answered before its store is sent
+    second = await cache.representation("k", 30, compute)
+    third = await cache.representation("k", 30, compute)
+
+    assert (first.body, second.body, third.body) == (b"v", b"v", b"v")
+    assert compute.calls == 1
+    assert reads.carried == [
+        ([], ["test:k"]),  # the miss: token and entry in one round trip
+        (["test:k"], ["test:k"]),  # its store, run before the next caller's read
+        ([], []),  # held in memory now: the token alone
+    ]
+    assert await redis.get("test:k") == b"v"
+
+
+async def test_a_store_that_fails_is_neither_held_nor_kept_and_warns(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    CountedReads(monkeypatch, fail_stores=1)
+    cache = RedisCache(redis, prefix="test:")
+    compute = Counter(b"v")
+
+    with structlog.testing.capture_logs() as logs:
+        # A logger bound now: an earlier test may have cached the module's with other processors.
+        monkeypatch.setattr(caching, "logger", structlog.get_logger("moea.caching"))
+        assert await cache.get_or_compute("k", 30, compute) == b"v"
+        for _ in range(5):
+            await asyncio.sleep(0)  # the store's read runs alone, and fails
+        assert await cache.get_or_compute("k", 30, compute) == b"v"
+
+    assert compute.calls == 2
+    assert [(entry["log_level"], entry["operation"]) for entry in logs] == [("warning", "set")]
