@@ -68,6 +68,7 @@ from bench.ip_search_downloads import (
 )
 from common.migrations import upgrade
 from ip_search.app import MANIFEST
+from ip_search.importing.maintenance import refresh_search_tables
 from ip_search.importing.planted import planted_number, planted_records
 from ip_search.importing.rows import MarkRows, record_rows
 from ip_search.importing.runner import Batch, import_batches
@@ -444,6 +445,14 @@ def forget_earlier_run(dsn: str, redis_url: str) -> None:
             redis.delete(*stale)
 
 
+async def _refresh(dsn: str) -> None:
+    engine = create_async_engine(sqlalchemy_url(dsn))
+    try:
+        await refresh_search_tables(engine)
+    finally:
+        await engine.dispose()
+
+
 # 5. the run ------------------------------------------------------------------------------------
 
 
@@ -495,6 +504,9 @@ def main() -> None:
         if reused:
             print(f"reusing the register in {arguments.keep_database}")
             forget_earlier_run(dsn, arguments.redis_url)
+            # A migration since the build may have rewritten rows: plans and index-only scans
+            # need fresh statistics and visibility maps, as after an import.
+            asyncio.run(_refresh(dsn))
             build_seconds = 0.0
         else:
             print(f"building {marks:,} synthetic marks ...")

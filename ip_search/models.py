@@ -4,9 +4,9 @@ The migrations (``0002_trademark_register``) are written by hand; these Core tab
 for the queries. Search keys live in narrow ``(key, application_no)`` tables with a btree primary
 key, because 1–2 character Chinese queries cannot use a trigram index while an exact key lookup
 answers them in well under a millisecond; each posting also holds the mark's Nice classes and
-length (``0007``), so a class-filtered search reads postings alone. The key tables carry no
-foreign key on purpose: the importer deletes and rewrites a mark's keys itself, and a per-row FK
-check would double the cost of a bulk load.
+length (``0007``) and each text its classes (``0010``), so a class-filtered search reads their
+indexes alone. The key tables carry no foreign key on purpose: the importer deletes and
+rewrites a mark's keys itself, and a per-row FK check would double the cost of a bulk load.
 """
 
 from sqlalchemy import (
@@ -122,6 +122,8 @@ mark_text = Table(
     # COLLATE "C" (in the migration): byte order, so one btree serves = , LIKE 'x%' and ORDER BY.
     Column("compact", Text, nullable=False),
     Column("form", Text, nullable=False),
+    # In the compact index (0010): a class-filtered exact search reads the index alone.
+    Column("nice_classes", ARRAY(SmallInteger), nullable=False),
 )
 
 mark_gram = Table(

@@ -81,7 +81,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "country_name_zh",
     ),
     "trademark_agent": ("application_no", "position", "name_zh", "address"),
-    "mark_text": ("application_no", "position", "compact", "form"),
+    "mark_text": ("application_no", "position", "compact", "form", "nice_classes"),
     "mark_gram": ("gram", "application_no", "nice_classes", "mark_length"),
     "mark_sound": ("key", "application_no", "nice_classes", "mark_length"),
 }
@@ -222,13 +222,15 @@ def record_rows(record: TrademarkRecord, run_id: int | None = None) -> MarkRows:
     tables["trademark_agent"] = [
         (number, position, a.name_zh, a.address) for position, a in enumerate(record.agents, 1)
     ]
+    # Texts and postings carry the classes (postings the length too), so a class-filtered
+    # search reads their indexes alone.
+    classes = list(record.nice_classes)
     tables["mark_text"] = [
-        (number, position, compact, form)
+        (number, position, compact, form, classes)
         for position, (form, compact) in enumerate(zip(keys.forms, keys.compacts, strict=True))
         if compact
     ]
-    # Postings carry the classes and length, so a class-filtered search reads postings alone.
-    posting = (list(record.nice_classes), mark_length(keys))
+    posting = (classes, mark_length(keys))
     tables["mark_gram"] = [(gram, number, *posting) for gram in gram_keys(keys)]
     tables["mark_sound"] = [(key, number, *posting) for key in sound_keys(keys)]
     return rows

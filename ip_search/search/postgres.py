@@ -187,21 +187,19 @@ def similar_sources(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[s
     Other filters stay visible to the planner: a rare Vienna code or applicant has a plan of
     its own.
     """
-    # Key postings hold the mark's classes: only the other filters need the mark's row.
+    # Texts and key postings hold the mark's classes: only the other filters need its row.
     beyond_classes = sql.filter_statement(replace(filters, nice_classes=()))
     at_run_time = not beyond_classes.conditions
-    on_mark = sql.filter_statement(filters, classes_at_run_time=at_run_time)
+    on_mark = sql.filter_statement(filters)
+    classes = bool(filters.nice_classes)
     key_source = partial(
-        sql.key_source,
-        filters=beyond_classes,
-        classes=bool(filters.nice_classes),
-        at_run_time=at_run_time,
+        sql.key_source, filters=beyond_classes, classes=classes, at_run_time=at_run_time
     )
     compacts = [c for c in keys.compacts if c]
     sources: list[str] = []
     params: dict[str, Any] = {"cap": SOURCE_CAP, "per_key": KEY_POSTINGS, **on_mark.params}
     if compacts:
-        sources.append(sql.exact_source(on_mark, at_run_time=at_run_time))
+        sources.append(sql.exact_source(beyond_classes, classes=classes, at_run_time=at_run_time))
         params["compacts"] = compacts
     grams = [*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)]
     if grams:

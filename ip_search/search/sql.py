@@ -1,13 +1,13 @@
 """SQL text of the PostgreSQL search backend: candidate sources, filters, listings.
 
-Every statement is driven by an index: ``mark_text`` btree on ``(compact, application_no)``
-(exact, prefix, keyset order), GIN pg_trgm on ``mark_text.compact`` (similar wording through
-word similarity ``<%``, Latin ``contains``), the posting indexes ``(key, mark_length,
-application_no) INCLUDE (nice_classes)`` of ``mark_gram`` (CJK characters and bigrams, Latin
-words) and ``mark_sound`` (pinyin, syllable grams, metaphone) read without touching a table, and
-GIN on the array columns of ``trademark`` for class, group and Vienna filters. Every source is
-capped, and so is every key within a source, so a common query never ranks more than a few
-hundred marks.
+Every statement is driven by an index: ``mark_text`` btree on ``(compact, application_no)
+INCLUDE (nice_classes)`` (exact, prefix, keyset order), GIN pg_trgm on ``mark_text.compact``
+(similar wording through word similarity ``<%``, Latin ``contains``), the posting indexes
+``(key, mark_length, application_no) INCLUDE (nice_classes)`` of ``mark_gram`` (CJK characters
+and bigrams, Latin words) and ``mark_sound`` (pinyin, syllable grams, metaphone) read without
+touching a table, and GIN on the array columns of ``trademark`` for class, group and Vienna
+filters. Every source is capped, and so is every key within a source, so a common query never
+ranks more than a few hundred marks.
 
 Statements are assembled from this module's constant identifiers and fixed fragments; every
 value a user gives is a bind parameter (hence the S608 suppressions).
@@ -92,15 +92,11 @@ def bound(name: str, sql_type: str, *, at_run_time: bool) -> str:
     return f"CAST((SELECT {value}) AS {sql_type})" if at_run_time else value
 
 
-def filter_statement(filters: Filters, *, classes_at_run_time: bool = False) -> Statement:
-    """Conditions on ``t`` (the trademark row) for the active filters; ``classes_at_run_time``:
-    the Nice classes ``bound`` at run time."""
-    classes = (
-        bound("f_classes", "smallint[]", at_run_time=True) if classes_at_run_time else ":f_classes"
-    )
+def filter_statement(filters: Filters) -> Statement:
+    """Conditions on ``t`` (the trademark row) for the active filters."""
     statement = Statement()
     if filters.nice_classes:
-        statement.where(f"t.nice_classes && {classes}", f_classes=list(filters.nice_classes))
+        statement.where("t.nice_classes && :f_classes", f_classes=list(filters.nice_classes))
     if filters.groups:
         statement.where("t.groups && :f_groups", f_groups=list(filters.groups))
     if filters.vienna:
@@ -124,12 +120,27 @@ def _join(alias: str, filters: Statement) -> str:
     return JOIN_MARK.format(s=S, alias=alias) if filters.conditions else ""
 
 
-def exact_source(filters: Statement, *, at_run_time: bool) -> str:
+def class_condition(alias: str, *, classes: bool, at_run_time: bool) -> str:
+    """The Nice-class filter ``:f_classes`` checked on ``alias``'s own ``nice_classes`` (a
+    search key row holds its mark's classes), or nothing without ``classes``."""
+    if not classes:
+        return ""
+    return (
+        f" AND {alias}.nice_classes && {bound('f_classes', 'smallint[]', at_run_time=at_run_time)}"
+    )
+
+
+def exact_source(filters: Statement, *, classes: bool, at_run_time: bool) -> str:
+    """Marks whose text equals one of the query's. With ``classes`` the Nice-class filter is
+    checked on the text row, in the compact index: a common name repeats hundreds of times and
+    a lookup of each mark cost more than the rest of the search. ``filters`` (the others) join
+    the mark; ``at_run_time``: the values are ``bound`` at run time."""
     compacts = bound("compacts", "text[]", at_run_time=at_run_time)
     cap = bound("cap", "int8", at_run_time=at_run_time)
+    on_text = class_condition("m", classes=classes, at_run_time=at_run_time)
     return (
         f"SELECT 'exact' AS src, m.application_no FROM {S}.mark_text m {_join('m', filters)} "  # noqa: S608
-        f"WHERE m.compact = ANY({compacts}){filters.and_conditions} LIMIT {cap}"
+        f"WHERE m.compact = ANY({compacts}){on_text}{filters.and_conditions} LIMIT {cap}"
     )
 
 
@@ -162,12 +173,10 @@ def key_source(
         return bound(name, sql_type, at_run_time=at_run_time)
 
     cap, per_key = value("cap", "int8"), value("per_key", "int8")
-    class_condition = (
-        f" AND k.nice_classes && {value('f_classes', 'smallint[]')}" if classes else ""
-    )
+    on_posting = class_condition("k", classes=classes, at_run_time=at_run_time)
     first = (
         f"SELECT k.application_no, k.mark_length FROM {S}.{table} k {_join('k', filters)} "  # noqa: S608
-        f"WHERE k.{column} = q.key{class_condition}{filters.and_conditions} "
+        f"WHERE k.{column} = q.key{on_posting}{filters.and_conditions} "
         f"ORDER BY k.mark_length, k.application_no LIMIT {per_key}"
     )
     postings = f"SELECT f.*, count(*) OVER () AS n FROM ({first}) f"  # noqa: S608
