@@ -23,6 +23,7 @@ from investment.jobs import ENCRYPTED_COLUMNS, OUTBOX_HANDLERS
 from investment.models import platform_tables
 from investment.parks.endpoints import router as parks_router
 from investment.returns.endpoints import router as returns_router
+from investment.returns.gate import filing_desk_lifespan
 from investment.seeding import seed_if_empty
 from investment.settings import InvestmentSettings
 from investment.surveyors.endpoints import router as surveyors_router
@@ -58,7 +59,8 @@ def create_app(settings: InvestmentSettings | None = None) -> FastAPI:
         settings=settings,
         tables=platform_tables,
         routers=ROUTERS,
-        lifespans=(write_pool_lifespan,),  # the filing path runs on the driver
+        # The filing path runs on the driver; its desk holds the write pool of one run.
+        lifespans=(write_pool_lifespan, filing_desk_lifespan),
         trail_owner=RecordCounty(settings.agency),
     )
     app = create_service_app(definition)

@@ -68,11 +68,16 @@ class CallerGate(APIKeyHeader):
         if not token:
             return Caller(principal, None)
         tokens: FilingTokens = request.app.state.filing_tokens
-        filing = tokens.verify(token)
-        if principal.is_anonymous:
-            principal = Principal(subject=filing.subject, role=Role.PUBLIC)
-            request.scope.setdefault("state", {})["principal"] = principal
-        return Caller(principal, filing)
+        return filing_caller(request, principal, tokens.verify(token))
+
+
+def filing_caller(request: Request, principal: Principal, filing: FilingSession) -> Caller:
+    """The caller of a verified filing session: the request's principal, or the session's
+    own when the request has none (then also the request's, for audit and idempotency)."""
+    if principal.is_anonymous:
+        principal = Principal(subject=filing.subject, role=Role.PUBLIC)
+        request.scope.setdefault("state", {})["principal"] = principal
+    return Caller(principal, filing)
 
 
 current_caller = CallerGate()

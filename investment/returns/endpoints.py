@@ -3,7 +3,7 @@
 The filing routes run on the driver (``investment.returns.filing``) and answer with the JSON
 they render once: the season's peak is these three requests, so each declares its response
 model for the documentation but skips FastAPI's second validation of the returned model, and
-takes one dependency (the caller) rather than a chain of them.
+takes one dependency (the caller with the app's filing desk, ``gate``) rather than a chain.
 """
 
 from __future__ import annotations
@@ -13,17 +13,12 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from common.audit import app_audit_trail, request_audit_source
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
-from common.driver import DriverPool
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyKeyHeader, claim_request
-from common.pii import FieldCipher
-from investment.campaigns.forms import app_forms
-from investment.invitations.access import Caller, CallerDep
 from investment.returns import service, submission
 from investment.returns.etags import expected_version, return_etag
-from investment.returns.filing import FilingContext
+from investment.returns.gate import BEARER_TOO, FilingContextDep
 from investment.returns.schemas import (
     DraftIn,
     DraftSaved,
@@ -39,20 +34,6 @@ ReturnId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=100)]
 Firm = Annotated[Principal, Depends(require_roles(Role.FIRM))]
 PRIVATE = "private, no-store"
-
-
-def filing_context(request: Request, caller: Caller) -> FilingContext:
-    """Everything the filing path needs, from the app state: each dependency FastAPI solves
-    costs tens of microseconds. Called once the caller is known (it names the audit actor)."""
-    state = request.app.state
-    cipher: FieldCipher = state.pii_cipher
-    pool: DriverPool = state.write_pool  # common.driver.write_pool_lifespan
-    trail = app_audit_trail(request)
-    source = request_audit_source(request)
-    # Only staff are checked against the agency owning the returns: a filing session skips
-    # the settings lookup (the State lookup and even a Role test cost more than the check).
-    agency = None if caller.filing is not None else state.settings.agency
-    return FilingContext(pool, app_forms(request.app), cipher, caller, trail, source, agency)
 
 
 def _json(model: BaseModel, *, status: int = 200, headers: dict[str, str]) -> Response:
@@ -74,13 +55,14 @@ async def list_firm_returns(
 @router.get(
     "/{return_id}",
     response_model=ReturnView,
+    openapi_extra=BEARER_TOO,
     summary="Open a return (prefilled from the registry and last year's answers)",
     description="A return not started yet comes prefilled, each answer with its source; the "
     "`problems` are what the server would refuse on submit. The ETag is the version to send "
     "back in If-Match. Reading it is audited (it holds the contact person's data).",
 )
-async def get_return(return_id: ReturnId, request: Request, caller: CallerDep) -> Response:
-    view = await service.view(filing_context(request, caller), return_id)
+async def get_return(return_id: ReturnId, context: FilingContextDep) -> Response:
+    view = await service.view(context, return_id)
     headers = {"ETag": return_etag(return_id, view.version), "Cache-Control": PRIVATE}
     return _json(view, headers=headers)
 
@@ -88,6 +70,7 @@ async def get_return(return_id: ReturnId, request: Request, caller: CallerDep) -
 @router.put(
     "/{return_id}/draft",
     response_model=DraftSaved,
+    openapi_extra=BEARER_TOO,
     summary="Save a draft (If-Match required)",
     description="Saves even invalid answers and lists every problem at once, each with its "
     "field. If another tab saved first, the ETag is stale: 412, reload and retry.",
@@ -97,13 +80,11 @@ async def save_draft(
     *,
     return_id: ReturnId,
     payload: DraftIn,
-    request: Request,
-    caller: CallerDep,
+    context: FilingContextDep,
     if_match: IfMatch = None,
 ) -> Response:
     expected = expected_version(if_match, return_id, required=True)
     assert expected is not None
-    context = filing_context(request, caller)
     saved = await service.save_draft(context, return_id, expected, payload.answers)
     return _json(saved, headers={"ETag": return_etag(return_id, saved.version)})
 
@@ -112,6 +93,7 @@ async def save_draft(
     "/{return_id}/submit",
     status_code=201,
     response_model=Receipt,
+    openapi_extra=BEARER_TOO,
     summary="Submit the return; the receipt number comes back at once",
     description="Validates on the server exactly as the form does: any problem is a 422 "
     "problem document whose `errors[]` lists every one with its field. Send an "
@@ -123,7 +105,7 @@ async def submit_return(
     *,
     return_id: ReturnId,
     request: Request,
-    caller: CallerDep,
+    context: FilingContextDep,
     idempotency_key: IdempotencyKeyHeader = None,
     payload: SubmitIn | None = None,
     if_match: IfMatch = None,
@@ -133,5 +115,5 @@ async def submit_return(
     # After the caller: keys belong to the filing session, not to every anonymous caller.
     claim = None if idempotency_key is None else await claim_request(request, idempotency_key)
     ask = submission.Submission(return_id, expected, answers, claim)
-    sent = await submission.submit(filing_context(request, caller), ask)
+    sent = await submission.submit(context, ask)
     return sent.to_response()

@@ -17,6 +17,7 @@ from common.errors import Conflict, NotFound, PreconditionFailed
 from common.pii import FieldCipher
 from investment.campaigns.forms import FormCache
 from investment.invitations.access import Caller
+from investment.invitations.tokens import FilingTokens
 from investment.returns import personal
 from investment.returns.access import authorize
 from investment.returns.repository import EDITABLE
@@ -26,15 +27,26 @@ STALE = "the return changed since you read it (another tab?); reload"
 
 
 @dataclass(frozen=True, slots=True)
-class FilingContext:
+class FilingDesk:
+    """What every filing request takes from the app, made once per app run
+    (``investment.returns.gate``): each ``app.state`` lookup costs about as much as a settings
+    read, so the filing path pays for one instead of one per part."""
+
     pool: DriverPool
     forms: FormCache
     cipher: FieldCipher
-    caller: Caller
     trail: AuditTrail
+    tokens: FilingTokens
+    agency: str  # the deployment's agency, owning every return
+
+
+@dataclass(frozen=True, slots=True)
+class FilingContext:
+    desk: FilingDesk
+    caller: Caller
     source: AuditSource  # who files, from where: for the audit events
-    # The deployment's agency, owning every return, whose officers read them; None for a
-    # filing session (it opens its own return, whichever the agency).
+    # The agency whose officers read the returns; None for a filing session (it opens its
+    # own return, whichever the agency).
     agency: str | None
 
 
@@ -97,7 +109,8 @@ def authorized(
 
 async def loaded(context: FilingContext, executor: Executor, row: asyncpg.Record) -> Loaded:
     """An authorized row with its parsed form."""
-    return Loaded(row, await context.forms.get_on(executor, row["form_pk"]), context.cipher)
+    desk = context.desk
+    return Loaded(row, await desk.forms.get_on(executor, row["form_pk"]), desk.cipher)
 
 
 def check_writable(loaded: Loaded, expected: int | None) -> None:

@@ -32,11 +32,11 @@ RECORD_TYPE = "survey_return"
 
 
 async def view(context: FilingContext, return_id: int) -> ReturnView:
-    async with context.pool.connection() as connection:
+    async with context.desk.pool.connection() as connection:
         row = authorized(context, await repository.load_view(connection, return_id), write=False)
         opened = _view(await loaded(context, connection, row))
         event = context.source.event("return.read", RECORD_TYPE, str(return_id))
-        await context.trail.record_on(connection, event)
+        await context.desk.trail.record_on(connection, event)
     return opened
 
 
@@ -68,7 +68,7 @@ def _view(loaded: Loaded) -> ReturnView:
 async def save_draft(
     context: FilingContext, return_id: int, expected: int, answers: Mapping[str, Any]
 ) -> DraftSaved:
-    async with context.pool.connection() as connection:
+    async with context.desk.pool.connection() as connection:
         row = await repository.load_for_write(connection, return_id, None)
         draft = await loaded(context, connection, authorized(context, row, write=True))
         check_writable(draft, expected)
@@ -78,18 +78,18 @@ async def save_draft(
         event = context.source.event(
             "return.draft_saved", RECORD_TYPE, str(return_id), details=details
         )
-        audit = await context.trail.row(connection, event)
+        audit = await context.desk.trail.row(connection, event)
         params = {
             "return_id": return_id,
             "expected_version": expected,
             "new_answers": plain,
-            "new_personal": personal.seal(context.cipher, return_id, private),
+            "new_personal": personal.seal(context.desk.cipher, return_id, private),
             "new_problem_count": len(problems),
         }
-        saved = await repository.save_draft(connection, params, context.trail.params(audit))
+        saved = await repository.save_draft(connection, params, context.desk.trail.params(audit))
     if saved is None:
         raise PreconditionFailed(STALE)
-    context.trail.log(audit)
+    context.desk.trail.log(audit)
     return DraftSaved(
         id=return_id,
         status=saved["status"],

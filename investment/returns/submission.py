@@ -53,7 +53,7 @@ class Submission:
 
 async def submit(context: FilingContext, ask: Submission) -> StoredResponse:
     """The receipt as sent (201 with its ETag): fresh, or replayed for a retried key."""
-    async with context.pool.connection() as connection:
+    async with context.desk.pool.connection() as connection:
         key = None if ask.claim is None else claim_params(ask.claim)
         row = await repository.load_for_write(connection, ask.return_id, key)
         row = authorized(context, row, write=True)
@@ -74,8 +74,8 @@ async def _file(
     response = _receipt_response(receipt)
     details = {"receipt_number": receipt.receipt_number}
     event = context.source.event("return.submit", RECORD_TYPE, str(receipt.id), details=details)
-    audit = await context.trail.row(connection, event)
-    followers = context.trail.params(audit)
+    audit = await context.desk.trail.row(connection, event)
+    followers = context.desk.trail.params(audit)
     if ask.claim is not None:
         followers.update(response_params(ask.claim, response))
     correction = _correction(filing, final)
@@ -84,7 +84,7 @@ async def _file(
     params = _change(context, filing, ask.answers, receipt)
     if not await _written(connection, params, followers, ask.claim, correction is not None):
         return await _after_lost_race(connection, ask.claim)
-    context.trail.log(audit)
+    context.desk.trail.log(audit)
     return response
 
 
@@ -115,7 +115,7 @@ def _change(
     if answers is not None:
         plain, private = personal.split(filing.form, answers)
         change["new_answers"] = plain
-        change["new_personal"] = personal.seal(context.cipher, receipt.id, private)
+        change["new_personal"] = personal.seal(context.desk.cipher, receipt.id, private)
     return change
 
 
