@@ -57,6 +57,15 @@ def test_input_order_does_not_change_any_decision_or_balance() -> None:
     assert sorted(forward.drawdowns) == sorted(backward.drawdowns)
 
 
+def test_lines_given_as_a_list_a_tuple_or_a_generator_decide_alike_and_stay_as_given() -> None:
+    lines, items = _batch()
+    given = list(lines)
+    expected = match_batch(lines, items, ledger(*items))
+    assert match_batch(tuple(lines), items, ledger(*items)) == expected
+    assert match_batch((each for each in lines), items, ledger(*items)) == expected
+    assert lines == given
+
+
 def test_a_line_twice_in_one_batch_is_rejected() -> None:
     with pytest.raises(ValueError, match="once"):
         match_batch([line(), line()], [ITEM], ledger(ITEM))

@@ -4,7 +4,7 @@ model and unit taken as written only when they normalise to a key."""
 from decimal import Decimal
 
 from tax_exemption.domain.matching import Check, Outcome, Rule, match_batch
-from tests.tax_exemption.builders import ITEM, item, key, ledger, line
+from tests.tax_exemption.builders import ITEM, OTHER_FIRM, item, key, ledger, line
 
 
 def test_each_spelling_and_item_number_of_a_cite_finds_its_own_item() -> None:
@@ -68,3 +68,20 @@ def test_drawdowns_come_item_by_item_in_order_of_first_cite_whatever_the_spellin
         (key(other), 4),
     ]
     assert list(result.balances) == [key(ITEM), key(other)]
+
+
+def test_an_item_whose_first_cite_fails_takes_its_place_at_its_first_passing_cite() -> None:
+    # The first line cites ITEM in another firm's name: the exact pass leaves it to the
+    # per-line path, so ITEM's group opens at line 3, after the other item's at line 2.
+    other = item(certificate_no="112B000007", model="VF-4SS")
+    lines = [
+        line(item_no=1, importer_ban=OTHER_FIRM),
+        line(item_no=2, cited_certificate_no="112B000007", goods_model="VF-4SS"),
+        line(item_no=3),
+    ]
+    result = match_batch(lines, [ITEM, other], ledger(ITEM, other))
+    first = result.decisions[0]
+    assert first.outcome is Outcome.REFUSED
+    assert first.explanation.failed is Check.BUSINESS_ID
+    assert [(d.item, d.line.item_no) for d in result.drawdowns] == [(key(other), 2), (key(ITEM), 3)]
+    assert list(result.balances) == [key(other), key(ITEM)]
