@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.audit_trails import assert_trail_hidden, trail_reads
 from tests.inspection.conftest import FIRM_A
 from tests.inspection.test_applications_api import DRAFT
 from tests.inspection.test_certificates_api import issue
@@ -59,22 +59,6 @@ async def _one_of_each(
     }
 
 
-async def _trail_reads(engine: AsyncEngine) -> list[tuple[str, str]]:
-    async with engine.connect() as connection:
-        rows = await connection.execute(
-            text(
-                "SELECT actor, record_type FROM inspection.audit_event "
-                "WHERE action = 'audit.trail.read' ORDER BY id"
-            )
-        )
-        return [(row.actor, row.record_type) for row in rows]
-
-
-def _unrevealing(problem: dict[str, Any]) -> dict[str, Any]:
-    """The problem without ``instance`` (the request path, which the caller wrote himself)."""
-    return {key: value for key, value in problem.items() if key != "instance"}
-
-
 async def test_another_agency_reads_no_trail_of_ours(
     api: httpx.AsyncClient,
     firm_a: dict[str, str],
@@ -84,15 +68,8 @@ async def test_another_agency_reads_no_trail_of_ours(
 ) -> None:
     records = await _one_of_each(api, firm_a, officer)
     for record_type, record_id in records.items():
-        stolen = await api.get(f"/audit/trail/{record_type}/{record_id}", headers=foreign_officer)
-        absent = await api.get(
-            f"/audit/trail/{record_type}/{ABSENT[record_type]}", headers=foreign_officer
-        )
-        assert stolen.status_code == 404, (record_type, stolen.text)
-        assert stolen.headers["content-type"] == PROBLEM
-        # Indistinguishable from a record that does not exist: nothing is revealed.
-        assert _unrevealing(stolen.json()) == _unrevealing(absent.json()), record_type
-    assert await _trail_reads(db_engine) == []
+        await assert_trail_hidden(api, foreign_officer, record_type, record_id, ABSENT[record_type])
+    assert await trail_reads(db_engine, "inspection") == []
 
     for record_type, record_id in records.items():
         own = await api.get(f"/audit/trail/{record_type}/{record_id}", headers=officer)
@@ -100,7 +77,7 @@ async def test_another_agency_reads_no_trail_of_ours(
         assert own.json()["items"][-1]["record_id"] == record_id, record_type
     certificate = await api.get(f"/audit/trail/certificate/{records['certificate']}")
     assert certificate.status_code == 401
-    assert await _trail_reads(db_engine) == [("officer-1", kind) for kind in records]
+    assert await trail_reads(db_engine, "inspection") == [("officer-1", kind) for kind in records]
 
 
 async def test_unknown_types_and_records_have_no_trail_to_read(
@@ -115,7 +92,7 @@ async def test_unknown_types_and_records_have_no_trail_to_read(
         response = await api.get(path, headers=officer)
         assert response.status_code == 404, (path, response.text)
         assert response.headers["content-type"] == PROBLEM
-    assert await _trail_reads(db_engine) == []
+    assert await trail_reads(db_engine, "inspection") == []
 
 
 async def test_surveyors_and_firms_read_no_trail_here_and_admins_read_any(
@@ -132,9 +109,9 @@ async def test_surveyors_and_firms_read_no_trail_here_and_admins_read_any(
         refused = await api.get(trail, headers=headers)
         assert refused.status_code == 403, refused.text
         assert refused.headers["content-type"] == PROBLEM
-    assert await _trail_reads(db_engine) == []
+    assert await trail_reads(db_engine, "inspection") == []
     admin = {"Authorization": f"Bearer {token('admin', subject='admin-1')}"}
     read = await api.get(trail, headers=admin)
     assert read.status_code == 200, read.text
     assert [event["action"] for event in read.json()["items"]] == ["certificate.issue"]
-    assert await _trail_reads(db_engine) == [("admin-1", "certificate")]
+    assert await trail_reads(db_engine, "inspection") == [("admin-1", "certificate")]

@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.audit_trails import assert_trail_hidden, trail_reads
 from tests.investment.conftest import bearer
 from tests.investment.test_filing_api import KEELUNG, KINMEN, last_year_filer, open_invitation
 
@@ -42,41 +43,14 @@ async def _one_of_each(
     }
 
 
-async def _trail_reads(engine: AsyncEngine) -> list[tuple[str, str]]:
-    async with engine.connect() as connection:
-        rows = await connection.execute(
-            text(
-                "SELECT actor, record_type FROM investment.audit_event "
-                "WHERE action = 'audit.trail.read' ORDER BY id"
-            )
-        )
-        return [(row.actor, row.record_type) for row in rows]
-
-
-def _unrevealing(problem: dict[str, Any]) -> dict[str, Any]:
-    """The problem without ``instance`` (the request path, which the caller wrote himself)."""
-    return {key: value for key, value in problem.items() if key != "instance"}
-
-
-async def _assert_hidden(
-    client: httpx.AsyncClient, headers: dict[str, str], record_type: str, record_id: str
-) -> None:
-    stolen = await client.get(f"/audit/trail/{record_type}/{record_id}", headers=headers)
-    absent = await client.get(f"/audit/trail/{record_type}/{ABSENT[record_type]}", headers=headers)
-    assert stolen.status_code == 404, (record_type, stolen.text)
-    assert stolen.headers["content-type"] == PROBLEM
-    # Indistinguishable from a record that does not exist: nothing is revealed.
-    assert _unrevealing(stolen.json()) == _unrevealing(absent.json()), record_type
-
-
 async def test_officers_of_another_agency_read_no_trail_of_ours(
     client: httpx.AsyncClient, db_engine: AsyncEngine, token: Any
 ) -> None:
     records = await _one_of_each(client, db_engine, token)
     foreign = bearer(token("officer", agency="BSMI", subject="officer-bsmi"))
     for record_type, record_id in records.items():
-        await _assert_hidden(client, foreign, record_type, record_id)
-    assert await _trail_reads(db_engine) == []
+        await assert_trail_hidden(client, foreign, record_type, record_id, ABSENT[record_type])
+    assert await trail_reads(db_engine, "investment") == []
 
     officer = bearer(token("officer", agency="IDA", subject="officer-ida"))
     for record_type, record_id in records.items():
@@ -87,7 +61,7 @@ async def test_officers_of_another_agency_read_no_trail_of_ours(
     actions = [event["action"] for event in trail.json()["items"]]
     assert actions == ["audit.trail.read", "invitation.issue"]
     reads = [("officer-ida", kind) for kind in records]
-    assert await _trail_reads(db_engine) == [*reads, ("officer-ida", "campaign")]
+    assert await trail_reads(db_engine, "investment") == [*reads, ("officer-ida", "campaign")]
 
 
 async def test_a_surveyor_reads_the_trails_of_his_countys_returns_and_exports_only(
@@ -97,11 +71,13 @@ async def test_a_surveyor_reads_the_trails_of_his_countys_returns_and_exports_on
     kinmen = bearer(token("surveyor", county=KINMEN, subject="surveyor-kinmen"))
     keelung = bearer(token("surveyor", county=KEELUNG, subject="surveyor-keelung"))
     for record_type, record_id in records.items():
-        await _assert_hidden(client, kinmen, record_type, record_id)
+        await assert_trail_hidden(client, kinmen, record_type, record_id, ABSENT[record_type])
     # Campaigns and registry imports are national: no county's surveyor reads their trails.
     for record_type in ("campaign", "registry_import"):
-        await _assert_hidden(client, keelung, record_type, records[record_type])
-    assert await _trail_reads(db_engine) == []
+        await assert_trail_hidden(
+            client, keelung, record_type, records[record_type], ABSENT[record_type]
+        )
+    assert await trail_reads(db_engine, "investment") == []
 
     trail = f"/audit/trail/survey_return/{records['survey_return']}"
     read = await client.get(trail, headers=keelung)
@@ -110,7 +86,7 @@ async def test_a_surveyor_reads_the_trails_of_his_countys_returns_and_exports_on
     export = f"/audit/trail/survey_export/{records['survey_export']}"
     read = await client.get(export, headers=keelung)
     assert [event["action"] for event in read.json()["items"]] == ["export.request"]
-    assert await _trail_reads(db_engine) == [
+    assert await trail_reads(db_engine, "investment") == [
         ("surveyor-keelung", "survey_return"),
         ("surveyor-keelung", "survey_export"),
     ]
@@ -134,4 +110,4 @@ async def test_unknown_types_and_records_have_no_trail_to_read(
     firm = bearer(token("firm", business_id="04595257"))
     refused = await client.get("/audit/trail/campaign/2026", headers=firm)
     assert refused.status_code == 403
-    assert await _trail_reads(db_engine) == []
+    assert await trail_reads(db_engine, "investment") == []

@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ip_search.app import MANIFEST
+from tests.audit_trails import assert_trail_hidden, trail_reads
 from tests.ip_search.test_opendata_api import dataset_body
 
 PROBLEM = "application/problem+json"
@@ -75,22 +75,6 @@ async def _one_of_each(
     }
 
 
-async def _trail_reads(engine: AsyncEngine) -> list[tuple[str, str]]:
-    async with engine.connect() as connection:
-        rows = await connection.execute(
-            text(
-                "SELECT actor, record_type FROM ip_search.audit_event "
-                "WHERE action = 'audit.trail.read' ORDER BY id"
-            )
-        )
-        return [(row.actor, row.record_type) for row in rows]
-
-
-def _unrevealing(problem: dict[str, Any]) -> dict[str, Any]:
-    """The problem without ``instance`` (the request path, which the caller wrote himself)."""
-    return {key: value for key, value in problem.items() if key != "instance"}
-
-
 async def test_another_agency_reads_no_trail_of_ours(
     client: httpx.AsyncClient, token: Callable[..., str], db_engine: AsyncEngine
 ) -> None:
@@ -99,15 +83,8 @@ async def test_another_agency_reads_no_trail_of_ours(
     records = await _one_of_each(client, officer, firm)
     foreign = _bearer(token, "officer", agency="BSMI", subject="officer-bsmi")
     for record_type, record_id in records.items():
-        stolen = await client.get(f"/audit/trail/{record_type}/{record_id}", headers=foreign)
-        absent = await client.get(
-            f"/audit/trail/{record_type}/{ABSENT[record_type]}", headers=foreign
-        )
-        assert stolen.status_code == 404, (record_type, stolen.text)
-        assert stolen.headers["content-type"] == PROBLEM
-        # Indistinguishable from a record that does not exist: nothing is revealed.
-        assert _unrevealing(stolen.json()) == _unrevealing(absent.json()), record_type
-    assert await _trail_reads(db_engine) == []
+        await assert_trail_hidden(client, foreign, record_type, record_id, ABSENT[record_type])
+    assert await trail_reads(db_engine, "ip_search") == []
 
     for record_type, record_id in records.items():
         own = await client.get(f"/audit/trail/{record_type}/{record_id}", headers=officer)
@@ -119,7 +96,10 @@ async def test_another_agency_reads_no_trail_of_ours(
     actions = [event["action"] for event in watch.json()["items"]]
     assert actions[1:] == ["trademark_watch.delete", "trademark_watch.create"]
     reads = [("officer-tipo", kind) for kind in records]
-    assert await _trail_reads(db_engine) == [*reads, ("officer-tipo", "trademark_watch")]
+    assert await trail_reads(db_engine, "ip_search") == [
+        *reads,
+        ("officer-tipo", "trademark_watch"),
+    ]
 
 
 async def test_unknown_types_and_records_have_no_trail_and_others_are_refused(
@@ -139,4 +119,4 @@ async def test_unknown_types_and_records_have_no_trail_and_others_are_refused(
         refused = await client.get("/audit/trail/dataset/x", headers=_bearer(token, role, **claims))
         assert refused.status_code == 403, (role, refused.text)
         assert refused.headers["content-type"] == PROBLEM
-    assert await _trail_reads(db_engine) == []
+    assert await trail_reads(db_engine, "ip_search") == []
