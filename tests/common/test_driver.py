@@ -3,6 +3,7 @@ are, JSON as dicts, a lost or cancelled statement a 503."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -102,3 +103,40 @@ async def test_a_transaction_left_open_ends_with_the_release(
     async with db_engine.connect() as connection:
         payloads = (await connection.execute(select(OUTBOX.c.payload))).scalars().all()
     assert payloads == [{"n": 2}]
+
+
+async def test_requests_get_connections_in_the_order_they_asked(pool: DriverPool) -> None:
+    """At saturation a request arriving between a release and a waiter's wake-up must not take
+    the connection: the waiter would go to the back of the line (asyncpg's own queue let one
+    request be overtaken by hundreds of later ones)."""
+    async with pool.connection(), pool.connection():
+        pass  # both of the pool's connections are open: none is slow to connect below
+    served: list[int] = []
+
+    async def request(arrival: int) -> None:
+        async with pool.connection() as connection:
+            served.append(arrival)
+            await connection.fetchval("SELECT 1")
+
+    requests = []
+    for arrival in range(200):  # one arrival per turn of the event loop, as under load
+        requests.append(asyncio.create_task(request(arrival)))
+        await asyncio.sleep(0)
+    await asyncio.gather(*requests)
+
+    assert served == list(range(200))
+
+
+async def test_a_request_that_gave_up_waiting_leaves_its_turn(
+    database_url: str, clean_backends: None
+) -> None:
+    impatient = pool_for(database_url, timeout_ms=100)
+    try:
+        async with impatient.connection(), impatient.connection():
+            with pytest.raises(ServiceUnavailable):
+                async with impatient.connection():
+                    pass  # the pool's two connections are taken: this waits, then gives up
+        async with impatient.connection(), impatient.connection():
+            pass  # both turns are back
+    finally:
+        await impatient.close()
