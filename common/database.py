@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from common.fair_pool import FairAsyncQueuePool
 from common.settings import ServiceSettings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -70,6 +71,7 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
     timeout = str(settings.database_statement_timeout_ms)
     return create_async_engine(
         settings.database_url,
+        poolclass=FairAsyncQueuePool,  # waiting requests get connections in arrival order
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_recycle=1800,
