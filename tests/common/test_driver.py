@@ -3,7 +3,6 @@ are, JSON as dicts, a lost or cancelled statement a 503."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,6 +13,7 @@ from common.driver import DriverPool, DriverStatement
 from common.errors import ServiceUnavailable
 from common.settings import ServiceSettings
 from tax_exemption.models import platform_tables
+from tests.common.arrival_order import served_order
 
 OUTBOX = platform_tables.outbox
 NEW_MESSAGE = DriverStatement(
@@ -111,18 +111,7 @@ async def test_requests_get_connections_in_the_order_they_asked(pool: DriverPool
     request be overtaken by hundreds of later ones)."""
     async with pool.connection(), pool.connection():
         pass  # both of the pool's connections are open: none is slow to connect below
-    served: list[int] = []
-
-    async def request(arrival: int) -> None:
-        async with pool.connection() as connection:
-            served.append(arrival)
-            await connection.fetchval("SELECT 1")
-
-    requests = []
-    for arrival in range(200):  # one arrival per turn of the event loop, as under load
-        requests.append(asyncio.create_task(request(arrival)))
-        await asyncio.sleep(0)
-    await asyncio.gather(*requests)
+    served = await served_order(pool.connection, lambda connection: connection.fetchval("SELECT 1"))
 
     assert served == list(range(200))
 

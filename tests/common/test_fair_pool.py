@@ -15,6 +15,7 @@ from sqlalchemy.util.queue import Empty
 from common.database import create_engine
 from common.fair_pool import FairAsyncQueuePool, HandOffQueue
 from common.settings import ServiceSettings
+from tests.common.arrival_order import served_order
 
 
 @pytest.fixture
@@ -36,18 +37,7 @@ def test_the_services_engines_use_the_fair_pool(database_url: str) -> None:
 async def test_requests_get_connections_in_the_order_they_asked(
     two_connections: AsyncEngine,
 ) -> None:
-    served: list[int] = []
-
-    async def request(arrival: int) -> None:
-        async with two_connections.connect() as connection:
-            served.append(arrival)
-            await connection.execute(text("SELECT 1"))
-
-    requests = []
-    for arrival in range(200):  # one arrival per turn of the event loop, as under load
-        requests.append(asyncio.create_task(request(arrival)))
-        await asyncio.sleep(0)
-    await asyncio.gather(*requests)
+    served = await served_order(two_connections.connect, lambda c: c.execute(text("SELECT 1")))
 
     # SQLAlchemy's own asyncio queue served one of them after 249 later arrivals.
     assert served == list(range(200))
