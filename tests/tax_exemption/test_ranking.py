@@ -4,11 +4,13 @@ its block, ranks exactly as scoring the whole block at once does."""
 from decimal import Decimal
 
 import pytest
+from rapidfuzz import fuzz
 
-from tax_exemption.domain.matching import DEFAULT_CONFIG, DeclarationLine
-from tax_exemption.domain.matching.fuzzy import rank
+from tax_exemption.domain.matching import DEFAULT_CONFIG, Blocker, DeclarationLine
+from tax_exemption.domain.matching.fuzzy import blockers, rank
 from tax_exemption.domain.matching.index import ItemIndex, other_models, same_model
 from tax_exemption.domain.matching.ledger import RunningLedger
+from tax_exemption.domain.matching.quantities import quantity_in
 from tax_exemption.domain.matching.scoring import LineText, score
 from tax_exemption.evaluation.corpus import Corpus, generate_corpus
 from tests.tax_exemption.builders import ITEM, item, ledger, line
@@ -92,3 +94,39 @@ def test_a_block_is_its_firms_items_under_the_hs6_subheading() -> None:
     other_heading = item(item_no=2, ccc_code="84581100001")
     index = ItemIndex([ITEM, other_heading, item(item_no=3, business_id="10458575")])
     assert [i.key.item_no for i in index.block(ITEM.business_id, "84571099999")] == [1]
+
+
+def test_rank_names_the_blockers_and_quantity_blockers_finds_for_each_candidate(
+    corpus: Corpus,
+) -> None:
+    """rank settles the unblocked candidates inline and converts a quantity once per unit:
+    both must give what ``blockers`` and ``quantity_in`` give for every candidate."""
+    index = ItemIndex(corpus.items)
+    # Half of every balance drawn already, so that over-balance blocks some candidates.
+    ledger_now = RunningLedger({key: balance / 2 for key, balance in corpus.ledger_view.items()})
+    seen: set[tuple[Blocker, ...]] = set()
+    for declared in _sample(corpus):
+        text = LineText.of(declared)
+        block = index.block(declared.importer_ban, declared.ccc_code)
+        for s in rank(declared, text, block, ledger_now, DEFAULT_CONFIG):
+            quantity = quantity_in(declared, s.indexed.unit_code)
+            assert s.quantity == quantity
+            assert s.candidate.blockers == blockers(declared, s.indexed, quantity, ledger_now)
+            seen.add(s.candidate.blockers)
+    assert () in seen
+    assert any(Blocker.OVER_BALANCE in found for found in seen)
+    assert any(Blocker.CCC_MISMATCH in found for found in seen)
+
+
+@pytest.mark.parametrize("declared_model", ["VF-2SS", ""])
+def test_an_item_without_a_model_scores_the_line_model_as_rapidfuzz_does(
+    declared_model: str,
+) -> None:
+    """score skips the call for an item without a model: the figure is rapidfuzz's own."""
+    material = item(model="")
+    declared = line(goods_model=declared_model)
+    (indexed,) = ItemIndex([material]).block(material.business_id, material.ccc_code)
+    text = LineText.of(declared)
+    scores = score(text, indexed, DEFAULT_CONFIG)
+    assert scores.model == fuzz.ratio(text.model_key, indexed.model_key)
+    assert scores.model_agrees

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from itertools import compress, count, repeat
 from operator import attrgetter, is_
 from typing import cast
@@ -32,7 +33,12 @@ from tax_exemption.domain.matching.outcomes import (
     RefusalReason,
     Rule,
 )
-from tax_exemption.domain.matching.records import CertificateItem, DeclarationLine, line_keys
+from tax_exemption.domain.matching.records import (
+    CertificateItem,
+    DeclarationLine,
+    ItemKey,
+    line_keys,
+)
 from tax_exemption.domain.matching.rules import DEFAULT_CONFIG, MatchConfig
 from tax_exemption.domain.matching.scoring import LineText
 
@@ -45,6 +51,8 @@ _BLOCKER_REASONS = {
     Blocker.OVER_BALANCE: RefusalReason.OVER_BALANCE,
     Blocker.CCC_MISMATCH: RefusalReason.NOT_COVERED,
 }
+# What ``judge`` says of an empty ranking.
+_NO_CANDIDATE = Verdict(Rule.REFUSE_NO_CANDIDATE, ())
 
 
 def match_batch(
@@ -109,20 +117,30 @@ def _settle(
         explanation = (
             Explanation(Rule.EXACT_CITED_ITEM, cited.detail, ALL_CHECKS) if cited.detail else EXACT
         )
-        return Decision(line.key, Outcome.AUTO_MATCHED, explanation, cited.item.key, cited.quantity)
+        return _decision(
+            line, Outcome.AUTO_MATCHED, explanation, item=cited.item.key, quantity=cited.quantity
+        )
+    block = index.block(line.importer_ban, line.ccc_code)
+    if not block:
+        # Nothing of the firm's under this subheading (a fifth of the residue: lines truly
+        # matching nothing, cites of another firm): no text to normalise, nothing to rank.
+        if cited.failed not in IDENTITY_CHECKS:
+            return _settle_blocked_cite(line, cited, [], config)
+        return _settle_fuzzy(line, cited, _NO_CANDIDATE, ledger, config)
     text = LineText.of(line)
     # Only items of the same model (or without one) can be the same goods, so they alone
     # decide an automatic match or a re-routing; the whole block is ranked only for review,
     # the other models' items joining the candidates already ranked.
-    block = index.block(line.importer_ban, line.ccc_code)
     same = rank(line, text, same_model(block, text.model_key), ledger, config)
     if cited.failed not in IDENTITY_CHECKS:
         return _settle_blocked_cite(line, cited, same, config)
     verdict = judge(same, config)
     if verdict.pick is None:
         others = other_models(block, text.model_key)
-        ranked = rank(line, text, others, ledger, config, ranked_already=same)
-        verdict = judge(ranked, config)
+        # Without other models the widened ranking would be ``same`` again, judged the same.
+        if others:
+            ranked = rank(line, text, others, ledger, config, ranked_already=same)
+            verdict = judge(ranked, config)
     return _settle_fuzzy(line, cited, verdict, ledger, config)
 
 
@@ -154,7 +172,7 @@ def _settle_blocked_cite(
     explanation = Explanation(
         Rule.REFUSE_CITED_ITEM, cited.detail, _passed_before(cited.failed), cited.failed
     )
-    return Decision(line.key, Outcome.REFUSED, explanation, cited_key, reason=reason)
+    return _decision(line, Outcome.REFUSED, explanation, item=cited_key, reason=reason)
 
 
 def _settle_fuzzy(
@@ -176,12 +194,12 @@ def _settle_fuzzy(
             f"spec {scores.spec:.1f}, total {scores.total:.1f}"
         )
         explanation = Explanation(verdict.rule, detail, (), failed)
-        return Decision(
-            line.key,
+        return _decision(
+            line,
             Outcome.AUTO_MATCHED,
             explanation,
-            pick.indexed.key,
-            pick.quantity,
+            item=pick.indexed.key,
+            quantity=pick.quantity,
             candidates=_candidates(verdict.shown, config),
         )
     explanation = Explanation(verdict.rule, cite_note, (), failed)
@@ -199,12 +217,29 @@ def _settle_fuzzy(
     return _review(line, explanation, verdict.shown, config)
 
 
+def _decision(
+    line: DeclarationLine,
+    outcome: Outcome,
+    explanation: Explanation,
+    *,
+    item: ItemKey | None = None,
+    quantity: Decimal | None = None,
+    reason: RefusalReason | None = None,
+    candidates: tuple[Candidate, ...] = (),
+) -> Decision:
+    """``Decision(...)`` built by ``tuple.__new__`` in C, every field in order: the named
+    tuple's own constructor runs Python code, and each residue line makes one."""
+    return tuple.__new__(
+        Decision, (line.key, outcome, explanation, item, quantity, reason, candidates)
+    )
+
+
 def _passed_before(failed: Check) -> tuple[Check, ...]:
     return ALL_CHECKS[: ALL_CHECKS.index(failed)]
 
 
 def _candidates(shown: tuple[Scored, ...], config: MatchConfig) -> tuple[Candidate, ...]:
-    return tuple(s.candidate for s in shown[: config.max_candidates])
+    return tuple([s.candidate for s in shown[: config.max_candidates]])
 
 
 def _review(
@@ -213,12 +248,7 @@ def _review(
     shown: tuple[Scored, ...],
     config: MatchConfig,
 ) -> Decision:
-    return Decision(
-        line.key,
-        Outcome.NEEDS_REVIEW,
-        explanation,
-        candidates=_candidates(shown, config),
-    )
+    return _decision(line, Outcome.NEEDS_REVIEW, explanation, candidates=_candidates(shown, config))
 
 
 def _refuse(
@@ -228,10 +258,6 @@ def _refuse(
     shown: tuple[Scored, ...],
     config: MatchConfig,
 ) -> Decision:
-    return Decision(
-        line.key,
-        Outcome.REFUSED,
-        explanation,
-        reason=reason,
-        candidates=_candidates(shown, config),
+    return _decision(
+        line, Outcome.REFUSED, explanation, reason=reason, candidates=_candidates(shown, config)
     )

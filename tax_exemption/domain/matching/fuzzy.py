@@ -88,17 +88,40 @@ def rank(
     # tuple.__new__ builds the named tuples in C, every field given in order: a batch makes
     # two per candidate.
     new = tuple.__new__
+    available = ledger.available
+    day = line.declaration_date
+    ccc_code = line.ccc_code
+    # A block's items mostly share a unit: the line's quantity is converted once per unit.
+    quantities: dict[str | None, Decimal | None] = {}
     for indexed in block:
         scores = score(text, indexed, config)
         if scores.total < floor:
             continue
-        quantity = quantity_in(line, indexed.unit_code)
-        candidate = new(Candidate, (indexed.key, scores, blockers(line, indexed, quantity, ledger)))
-        ranked.append(new(Scored, (candidate, indexed, quantity)))
+        unit_code = indexed.unit_code
+        if unit_code in quantities:
+            quantity = quantities[unit_code]
+        else:
+            quantity = quantities[unit_code] = quantity_in(line, unit_code)
+        # Most candidates are blocked by nothing: that is checked inline, and ``blockers``
+        # (which finds () in exactly this case) runs only for the others, to name them.
+        if (
+            quantity is not None
+            and ccc_code.startswith(indexed.ccc_prefix)
+            and indexed.valid_from <= day <= indexed.valid_until
+            and quantity <= available(indexed)
+        ):
+            blocked: tuple[Blocker, ...] = ()
+        else:
+            blocked = blockers(line, indexed, quantity, ledger)
+        ranked.append(
+            new(Scored, (new(Candidate, (indexed.key, scores, blocked)), indexed, quantity))
+        )
     # Key order first, then by total, best first: the sort is stable, so equal totals stay in
-    # key order (two sorts with C-level keys, no Python call per candidate).
-    ranked.sort(key=_ITEM_KEY)
-    ranked.sort(key=_TOTAL, reverse=True)
+    # key order (two sorts with C-level keys, no Python call per candidate). Most rankings
+    # hold one candidate or none, already in order.
+    if len(ranked) > 1:
+        ranked.sort(key=_ITEM_KEY)
+        ranked.sort(key=_TOTAL, reverse=True)
     return ranked
 
 

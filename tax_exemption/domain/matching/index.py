@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple, cast
+from typing import cast
 
 from tax_exemption.domain.ccc_levels import HS6_LENGTH, STAT10_LENGTH, TARIFF8_LENGTH, hs6
 from tax_exemption.domain.matching.normalise import (
@@ -36,14 +36,18 @@ __all__ = [
 BlockKey = tuple[str, str]  # (business ID, HS6)
 
 
-class ItemText(NamedTuple):
+class ItemText:
     """An item's description and spec, normalised: built only for items the fuzzy pass scores
-    (its model and certificate number are normalised on ``IndexedItem`` already)."""
+    (its model and certificate number are normalised on ``IndexedItem`` already). Slotted,
+    not a named tuple: ``score`` reads its fields for every candidate."""
 
-    description_text: str
-    description_compact: str
-    spec_compact: str
-    spec_figures: tuple[str, ...]
+    __slots__ = ("description_compact", "description_text", "spec_compact", "spec_figures")
+
+    def __init__(self, description: str, spec: str) -> None:
+        self.description_text = text_key(description)
+        self.description_compact = compact(description)
+        self.spec_compact = compact(spec)
+        self.spec_figures = figures(spec)
 
     @classmethod
     def of(cls, item: CertificateItem) -> ItemText:
@@ -54,7 +58,7 @@ class ItemText(NamedTuple):
 # distinct pair is normalised once and its forms shared; bounded like the other caches.
 @lru_cache(maxsize=1 << 14)
 def _item_text(description: str, spec: str) -> ItemText:
-    return ItemText(text_key(description), compact(description), compact(spec), figures(spec))
+    return ItemText(description, spec)
 
 
 class IndexedItem:
