@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSON, JSONB, TSVECTOR, UUID
 
 from common.database import service_metadata
 from common.platform_tables import PlatformTables
@@ -124,6 +124,23 @@ mark_text = Table(
     Column("form", Text, nullable=False),
     # In the compact index (0010): a class-filtered exact search reads the index alone.
     Column("nice_classes", ARRAY(SmallInteger), nullable=False),
+)
+
+# What a similar search ranks and lists of a mark, narrow (0011): the importer upserts it with
+# the mark; ``scoring_keys`` are the ``match_keys`` fields scoring reads, as json text.
+mark_card = Table(
+    "mark_card",
+    metadata,
+    Column("application_no", Text, ForeignKey(_MARK_FK, ondelete="CASCADE"), primary_key=True),
+    Column("registration_no", Text),
+    Column("name", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("nice_classes", ARRAY(SmallInteger), nullable=False),
+    Column("class_codes", ARRAY(Text), nullable=False),
+    Column("groups", ARRAY(Text), nullable=False),
+    Column("filing_date", Date),
+    Column("scoring_keys", JSON, nullable=False),
 )
 
 mark_gram = Table(

@@ -2,8 +2,9 @@
 
 Marks go through a temporary staging table and ``INSERT ... ON CONFLICT DO UPDATE``, so a
 re-import updates in place and two concurrent imports of the same mark serialise on its row
-lock; the mark's detail and key rows are then deleted and re-COPYed. The latest import of a mark
-replaces the whole mark (feeds are not merged field by field).
+lock; its search card (``mark_card``) is upserted from the same staged rows, and the mark's
+detail and key rows are then deleted and re-COPYed. The latest import of a mark replaces the
+whole mark (feeds are not merged field by field).
 """
 
 from __future__ import annotations
@@ -23,6 +24,37 @@ _UPSERT = (
     f"INSERT INTO {SCHEMA}.trademark ({', '.join(COLUMNS['trademark'])}) "  # noqa: S608
     f"SELECT {', '.join(COLUMNS['trademark'])} FROM {STAGE} "
     f"ON CONFLICT (application_no) DO UPDATE SET {_UPDATES}, updated_at = now()"
+)
+CARD_COLUMNS = (
+    "application_no",
+    "registration_no",
+    "name",
+    "status",
+    "kind",
+    "nice_classes",
+    "class_codes",
+    "groups",
+    "filing_date",
+)
+CARD_KEYS = (
+    "forms",
+    "compacts",
+    "texts",
+    "pinyin_toned",
+    "pinyin_plain",
+    "phonetic",
+    "distinctive",
+)
+"""The fields of ``match_keys`` that scoring reads (``ip_search.text.MarkFields``)."""
+_SCORING_KEYS = "json_build_object({})".format(
+    ", ".join(f"'{key}', match_keys -> '{key}'" for key in CARD_KEYS)
+)
+# A mark's card (``mark_card``, migration 0011): the columns a similar search ranks and lists.
+_CARD_UPSERT = (
+    f"INSERT INTO {SCHEMA}.mark_card ({', '.join(CARD_COLUMNS)}, scoring_keys) "  # noqa: S608
+    f"SELECT {', '.join(CARD_COLUMNS)}, {_SCORING_KEYS} FROM {STAGE} "
+    "ON CONFLICT (application_no) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*CARD_COLUMNS[1:], "scoring_keys"))
 )
 
 
@@ -51,6 +83,7 @@ class RegisterLoader:
         numbers = [row[0] for row in marks]
         await self._copy(STAGE, "trademark", marks, schema=None)
         await self.connection.execute(_UPSERT)
+        await self.connection.execute(_CARD_UPSERT)
         await self.connection.execute(f"TRUNCATE {STAGE}")
         for table in (*CHILD_TABLES, *KEY_TABLES):
             await self.connection.execute(

@@ -11,12 +11,26 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ip_search.models import mark_gram, mark_sound, mark_text, trademark, trademark_class
+from ip_search.models import (
+    mark_card,
+    mark_gram,
+    mark_sound,
+    mark_text,
+    trademark,
+    trademark_class,
+)
 
 __all__ = ["BULK_IMPORT_ROWS", "refresh_search_tables"]
 
 BULK_IMPORT_ROWS = 10_000
-SEARCH_TABLES: tuple[Table, ...] = (trademark, trademark_class, mark_text, mark_gram, mark_sound)
+SEARCH_TABLES: tuple[Table, ...] = (
+    trademark,
+    trademark_class,
+    mark_card,
+    mark_text,
+    mark_gram,
+    mark_sound,
+)
 
 
 async def refresh_search_tables(engine: AsyncEngine) -> None:

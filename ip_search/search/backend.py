@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 KeyDoc = Mapping[str, Sequence[str]]
-"""A mark's stored match keys: the fields of ``MarkKeys`` as decoded JSON (built lazily)."""
+"""A mark's stored match keys as decoded JSON: at least the fields of ``MarkKeys`` that scoring
+reads (``ip_search.text.MarkFields``; a similar search's card holds only those)."""
 
 
 class SearchMode(StrEnum):
@@ -62,9 +63,9 @@ class SearchQuery:
     cursor: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One mark a backend found, with what ranking and the result list need."""
+class Candidate(NamedTuple):
+    """One mark a backend found, with what ranking and the result list need (a tuple: a search
+    builds a hundred, and a frozen dataclass's field-by-field ``__init__`` cost more)."""
 
     application_no: str
     registration_no: str | None

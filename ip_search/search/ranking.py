@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
-from ip_search.search.backend import Candidate, FacetRow
+from ip_search.search.backend import Candidate
 from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, total
 
 MIN_SCORE = 0.3
 """Similar hits below this total are noise (a shared common character, nothing else)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """A candidate with its score total, not yet explained."""
+class Ranked(NamedTuple):
+    """A candidate with its score total, not yet explained (a tuple: one per candidate)."""
 
     candidate: Candidate
     total: float
@@ -116,7 +116,18 @@ def explain_candidate(
     )
 
 
-def facets(rows: Iterable[FacetRow]) -> Facets:
+class Faceted(Protocol):
+    """What facets count of a match: a ``FacetRow``, or a ``Candidate`` as it is."""
+
+    @property
+    def nice_classes(self) -> tuple[int, ...]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+def facets(rows: Iterable[Faceted]) -> Facets:
     classes: Counter[int] = Counter()
     statuses: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
@@ -129,7 +140,3 @@ def facets(rows: Iterable[FacetRow]) -> Facets:
         status=sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0])),
         kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
     )
-
-
-def facet_rows(candidates: Iterable[Candidate]) -> list[FacetRow]:
-    return [FacetRow(c.nice_classes, c.status, c.kind) for c in candidates]

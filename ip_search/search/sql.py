@@ -7,7 +7,7 @@ INCLUDE (nice_classes)`` (exact, prefix, keyset order), GIN pg_trgm on ``mark_te
 and bigrams, Latin words) and ``mark_sound`` (pinyin, syllable grams, metaphone) read without
 touching a table, and GIN on the array columns of ``trademark`` for class, group and Vienna
 filters. Every source is capped, and so is every key within a source, so a common query never
-ranks more than a few hundred marks.
+ranks more than a few hundred marks; each is then read from its narrow card (``mark_card``).
 
 Statements are assembled from this module's constant identifiers and fixed fragments; every
 value a user gives is a bind parameter (hence the S608 suppressions).
@@ -34,6 +34,13 @@ JOIN_MARK = "JOIN {s}.trademark t ON t.application_no = {alias}.application_no"
 MARK_OF = (
     "CROSS JOIN LATERAL (SELECT * FROM {s}.trademark tm "
     "WHERE tm.application_no = {alias}.application_no LIMIT 1) t"
+)
+# A similar search's candidate by its card (``mark_card``): the columns of
+# ``CANDIDATE_COLUMNS`` in a row less than half as wide as the mark's, keys as stored text.
+CARD_COLUMNS = f"{MARK_COLUMNS}, t.scoring_keys::text AS match_keys"
+CARD_OF = (
+    "CROSS JOIN LATERAL (SELECT * FROM {s}.mark_card mc "
+    "WHERE mc.application_no = {alias}.application_no LIMIT 1) t"
 )
 
 
@@ -194,12 +201,12 @@ def key_source(
 
 def candidates_statement(sources: list[str]) -> str:
     """The union of the sources, one row per mark with the sources that found it (each mark
-    fetched by ``MARK_OF``: the sources are capped, which the planner cannot know)."""
+    fetched by ``CARD_OF``: the sources are capped, which the planner cannot know)."""
     union = " UNION ALL ".join(f"({source})" for source in sources)
     return (
         f"WITH c AS ({union}), n AS (SELECT application_no, array_agg(src) AS sources "  # noqa: S608
-        f"FROM c GROUP BY application_no) SELECT {CANDIDATE_COLUMNS}, n.sources "
-        f"FROM n {MARK_OF.format(s=S, alias='n')}"
+        f"FROM c GROUP BY application_no) SELECT {CARD_COLUMNS}, n.sources "
+        f"FROM n {CARD_OF.format(s=S, alias='n')}"
     )
 
 

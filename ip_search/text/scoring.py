@@ -82,9 +82,8 @@ PINYIN_CONTAINED = 0.85
 """Sound similarity of a query's pinyin found inside a mark's."""
 
 
-@dataclass(frozen=True, slots=True)
-class DimensionScore:
-    """How one dimension contributed to a score."""
+class DimensionScore(NamedTuple):
+    """How one dimension contributed to a score (a tuple: five are made per explained hit)."""
 
     dimension: Dimension
     matched: bool
@@ -324,7 +323,8 @@ def _sound_evidence(query: MarkFields, mark: MarkFields, how: tuple[str, int, in
     return f"pinyin '{query.pinyin_plain[qi]}' ~ '{mark.pinyin_plain[mi]}' ({tones})"
 
 
-def _glyph(query: PreparedQuery, mark: MarkFields, explain: bool) -> _Raw:
+def _glyph(query: PreparedQuery, mark: MarkFields) -> _Raw:
+    """Shared characters with their evidence (``total`` reads ``_glyph_similarity``)."""
     q = query.fields
     if not query.has_chars or not any(mark.compacts):
         return _Raw(0.0, False, "no characters to compare")
@@ -340,13 +340,25 @@ def _glyph(query: PreparedQuery, mark: MarkFields, explain: bool) -> _Raw:
                     best, shared_best = similarity, shared
     if not shared_best:
         return _Raw(0.0, True, "no shared characters")
-    if not explain:
-        return _Raw(best, True, "")
     if set(q.compacts) & set(mark.compacts):
         how = _equal_after(q.texts[0], mark.texts[0])
     else:
         how = f"{len(shared_best)} shared characters: {''.join(sorted(shared_best))[:20]}"
     return _Raw(best, True, how)
+
+
+def _glyph_similarity(query: PreparedQuery, mark: MarkFields) -> float:
+    """``_glyph``'s similarity alone, for ``total`` (the same Jaccard, no shared set kept)."""
+    best = 0.0
+    for m_compact in mark.compacts:
+        if m_compact:
+            m_chars = set(m_compact)
+            for q_chars in query.chars:
+                if q_chars:
+                    shared = len(q_chars & m_chars)
+                    similarity = shared / (len(q_chars) + len(m_chars) - shared)
+                    best = max(best, similarity)
+    return best
 
 
 def _equal_after(query_text: str, mark_text: str) -> str:
@@ -407,25 +419,16 @@ def _raw(
     mark_classes: Collection[int],
     mark_groups: Collection[str],
     weights: Weights,
-    explain: bool,
 ) -> tuple[tuple[_Raw, ...], list[float], list[float]]:
-    """(every dimension in ``Dimension`` order, the weights applied, their contributions)."""
-    if not explain and _apart(query, mark):
-        raw = (
-            _Raw(0.0, bool(query.fields.compacts[0]), ""),
-            _Raw(0.0, bool(query.fields.distinctive), ""),
-            _sound(query, mark, weights, explain),
-            _Raw(0.0, query.has_chars and any(mark.compacts), ""),
-            _classes(wanted, mark_classes, mark_groups, weights, explain),
-        )
-    else:
-        raw = (
-            _words(query, mark, weights, explain),
-            _distinctive(query, mark, explain),
-            _sound(query, mark, weights, explain),
-            _glyph(query, mark, explain),
-            _classes(wanted, mark_classes, mark_groups, weights, explain),
-        )
+    """(every dimension in ``Dimension`` order with its evidence, the weights applied, their
+    contributions): ``explain``'s computation, of which ``total`` repeats the arithmetic."""
+    raw = (
+        _words(query, mark, weights, True),
+        _distinctive(query, mark, True),
+        _sound(query, mark, weights, True),
+        _glyph(query, mark),
+        _classes(wanted, mark_classes, mark_groups, weights, True),
+    )
     base = _DEFAULT_BASE if weights is DEFAULT_WEIGHTS else _dimension_weights(weights)
     applied = [w if r.applies else 0.0 for w, r in zip(base, raw, strict=True)]
     if raw[_SOUND].homophone:
@@ -447,17 +450,41 @@ def total(
     mark_groups: Collection[str] = (),
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> float:
-    """``explain(...).total`` without the evidence: for ranking every candidate."""
-    contributions = _raw(
-        query,
-        mark,
-        wanted,
-        mark_classes=mark_classes,
-        mark_groups=mark_groups,
-        weights=weights,
-        explain=False,
-    )[2]
-    return sum(contributions)
+    """``explain(...).total`` without the evidence: for ranking every candidate.
+
+    ``_raw``'s arithmetic written out, in its order (so the totals are equal to the last bit),
+    without its lists: a search ranks a hundred-odd candidates, most of them far from the query.
+    """
+    q = query.fields
+    glyph_applies = query.has_chars and any(mark.compacts)
+    if _apart(query, mark):
+        words = distinctive = glyph = 0.0
+        words_apply = bool(q.compacts[0])
+        distinctive_applies = bool(q.distinctive)
+    else:
+        worded = _words(query, mark, weights, False)
+        words, words_apply = worded.similarity, worded.applies
+        shared_words = _distinctive(query, mark, False)
+        distinctive, distinctive_applies = shared_words.similarity, shared_words.applies
+        glyph = _glyph_similarity(query, mark) if glyph_applies else 0.0
+    sound = _sound(query, mark, weights, False)
+    classes = _classes(wanted, mark_classes, mark_groups, weights, False)
+    base = _DEFAULT_BASE if weights is DEFAULT_WEIGHTS else _dimension_weights(weights)
+    w_words = base[0] if words_apply else 0.0
+    w_distinctive = base[1] if distinctive_applies else 0.0
+    w_sound = weights.same_sound if sound.homophone else base[2] if sound.applies else 0.0
+    w_glyph = base[3] if glyph_applies else 0.0
+    w_classes = base[4] if classes.applies else 0.0
+    denominator = w_words + w_distinctive + w_sound + w_glyph + w_classes
+    if not denominator:
+        return 0.0
+    return (
+        words * w_words / denominator
+        + distinctive * w_distinctive / denominator
+        + sound.similarity * w_sound / denominator
+        + glyph * w_glyph / denominator
+        + classes.similarity * w_classes / denominator
+    )
 
 
 def bound(
@@ -524,13 +551,7 @@ def explain(
 ) -> Score:
     """The score of ``mark`` with each dimension's share of the total and why."""
     raw, applied, contributions = _raw(
-        query,
-        mark,
-        wanted,
-        mark_classes=mark_classes,
-        mark_groups=mark_groups,
-        weights=weights,
-        explain=True,
+        query, mark, wanted, mark_classes=mark_classes, mark_groups=mark_groups, weights=weights
     )
     breakdown = tuple(
         DimensionScore(

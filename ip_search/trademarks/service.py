@@ -36,7 +36,7 @@ from ip_search.search.backend import (
     SearchQuery,
 )
 from ip_search.search.query import query_keys
-from ip_search.text import MarkKeys, Score, fold
+from ip_search.text import Dimension, MarkKeys, Score, fold
 from ip_search.trademarks import repository
 from ip_search.trademarks.freshness import Freshness
 from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
@@ -167,7 +167,7 @@ def _similar_response(
         "next_cursor": next_cursor,
         "total": len(ranked),
         "total_is_exact": found.total_is_exact,
-        "facets": _facets(ranking.facets(ranking.facet_rows(r.candidate for r in ranked))),
+        "facets": _facets(ranking.facets(r.candidate for r in ranked)),
         "data_as_of": stamp,
     }
 
@@ -213,6 +213,10 @@ def _distinct(candidates: list[Candidate]) -> list[Candidate]:
     return list({c.application_no: c for c in reversed(candidates)}.values())[::-1]
 
 
+_DIMENSION_NAMES = {dimension: dimension.value for dimension in Dimension}
+"""Each dimension's name, looked up: an enum's ``value`` is a descriptor call, five per hit."""
+
+
 def _hit(candidate: Candidate, score: Score) -> Document:
     """A ``TrademarkHit`` document."""
     return {
@@ -229,7 +233,7 @@ def _hit(candidate: Candidate, score: Score) -> Document:
             "total": round(score.total, 4),
             "breakdown": [
                 {
-                    "dimension": d.dimension.value,
+                    "dimension": _DIMENSION_NAMES[d.dimension],
                     "matched": d.matched,
                     "similarity": round(d.similarity, 4),
                     "weight": round(d.weight, 4),

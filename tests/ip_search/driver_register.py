@@ -17,7 +17,7 @@ from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
 from ip_search.synthetic import generate
 
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
+REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 
 
 async def _empty_register(engine: AsyncEngine) -> None:

@@ -40,7 +40,7 @@ from tests.ip_search.opensearch_stub import Answer, OpenSearchStub, Recorded
 
 ALIAS = "marks"
 MSEARCH = rf"/{ALIAS}/_msearch"
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
+REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 
 
 @pytest.fixture(scope="module")

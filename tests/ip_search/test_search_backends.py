@@ -38,7 +38,7 @@ from ip_search.trademarks.service import run_search, to_query
 
 SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 DISTRACTORS = 1500
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
+REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL")
 BACKENDS = [
     "postgres",

@@ -25,7 +25,7 @@ from ip_search.search.postgres import KEY_POSTINGS, SOURCE_CAP, PostgresSearchBa
 from ip_search.trademarks.schemas import SearchParams, SearchResponse
 from ip_search.trademarks.service import run_search, to_query
 
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
+REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 # Characters that make long names around 生華 without forming other common keys.
 FILLER = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
 

@@ -29,7 +29,7 @@ from ip_search.text.relevance import RELEVANCE_CASES
 SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 SEARCH = "/trademarks/search"
 DISTRACTORS = 1500
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "import_run"))
+REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 
 
 async def _empty_register(engine: AsyncEngine, redis_url: str) -> None:
