@@ -7,6 +7,7 @@ lives in ``var/`` so ``moea token`` and ``moea serve`` (two processes) share it.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -87,10 +88,17 @@ def _load_or_create_key(path: Path) -> ec.EllipticCurvePrivateKey:
         serialization.NoEncryption(),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole under a temporary name, then linked into place: a process starting at the
+    # same moment (two replicas, serve and token) sees no file or the whole key, never a part
+    # of it, and link, unlike rename, refuses to replace a key another process put there first.
+    descriptor, written = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return _load_or_create_key(path)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+        with os.fdopen(descriptor, "wb") as handle:  # mkstemp opens it 0600
+            handle.write(pem)
+        try:
+            os.link(written, path)
+        except FileExistsError:  # another process created it first: use theirs
+            return _load_or_create_key(path)
+    finally:
+        Path(written).unlink()
     return key
