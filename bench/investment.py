@@ -4,9 +4,11 @@
 
 Seeds a scratch database (registry, last year's filed campaign, this year's open one), serves
 the investment app as replicas (one uvicorn process each, one per core, as the chart runs
-it), and lets many concurrent factories (aiohttp load processes, their connections spread
-evenly over the replicas) open their prefilled returns and save drafts, then submit
-with Idempotency-Keys (some submits retried with the same key, as a flaky network would). Then
+it), and lets many concurrent factories, their connections spread evenly over the replicas,
+open their prefilled returns and save drafts (aiohttp load processes), then submit with
+Idempotency-Keys (wrk, one process per replica, whose CPU per request is a fraction of
+aiohttp's on the cores the server shares; some submits are retried with the same key, as a
+flaky network would). Then
 it checks the database: every acknowledged submission is there exactly once, with the receipt
 it was given and one audit row. It also reports the CPU time the server and PostgreSQL spend
 per request, which a busy shared host disturbs far less than the wall-clock rates.

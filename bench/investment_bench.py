@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bench import investment_wrk
 from bench.harness import (
     Server,
     argument_parser,
@@ -132,12 +133,15 @@ def _season(
         with uvicorn_servers(factories, env=env, ready_path="/livez") as servers:
             replicas = Replicas(tuple(servers.values()))
             cpu_start = replicas.cpu_seconds()
-            saved, save_span, _ = _phase(replicas.urls, "save", size, items)
+            saved, save_span, _ = _saved(replicas.urls, size, items)
             cpu_saved = replicas.cpu_seconds()
             etags = {o.return_id: o.etag for o in saved if o.kind == "save" and o.status == 200}
             ready = [{**item, "etag": etags[item["id"]]} for item in items if item["id"] in etags]
             database = asyncio.run(_database_cpu(settings.database_url))
-            submitted, submit_span, load_cpu = _phase(replicas.urls, "submit", size, ready)
+            in_flight = size.processes * size.concurrency
+            submitted, submit_span, load_cpu = investment_wrk.submit(
+                replicas.servers, in_flight, ready
+            )
             cpu_submitted = replicas.cpu_seconds()
             database_submitted = asyncio.run(_database_cpu(settings.database_url, database.pids))
     checked = asyncio.run(_check(settings.database_url, submitted))
@@ -194,12 +198,12 @@ async def _database_cpu(database_url: str, pids: tuple[int, ...] = ()) -> _Datab
     return _DatabaseCpu(pids, processes_cpu_seconds(pids))
 
 
-def _phase(
-    urls: tuple[str, ...], phase: str, size: Size, items: list[dict[str, Any]]
+def _saved(
+    urls: tuple[str, ...], size: Size, items: list[dict[str, Any]]
 ) -> tuple[list[Outcome], float, float]:
-    """(outcomes, wall-clock span, CPU seconds of the load processes)."""
+    """Open and save every return: (outcomes, wall-clock span, CPU seconds of the load)."""
     slices = [items[index :: size.processes] for index in range(size.processes)]
-    jobs = [Job(urls, phase, size.concurrency, part) for part in slices]
+    jobs = [Job(urls, size.concurrency, part) for part in slices]
     with ProcessPoolExecutor(size.processes) as pool:
         results = list(pool.map(run, jobs))
     outcomes = [outcome for result in results for outcome in result[0]]

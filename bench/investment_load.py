@@ -1,11 +1,10 @@
-"""The load side of ``bench/investment.py``: virtual factories on aiohttp, one process each.
+"""The save phase of ``bench/investment.py``: virtual factories on aiohttp, one process each.
 
 Each process gets a slice of returns (id, filing token, answers) and runs ``concurrency``
-workers over it: phase ``save`` is GET the return then PUT the draft with its ETag; phase
-``submit`` is POST submit with an Idempotency-Key and the draft's ETag, retried with the same
-key for a share of them. The workers' keep-alive connections are spread evenly over the
-service's replicas, as the ingress spreads them. Every request's status and latency comes
-back to the parent.
+workers over it: GET the return, then PUT the draft with its ETag. The workers' keep-alive
+connections are spread evenly over the service's replicas, as the ingress spreads them. Every
+request's status and latency comes back to the parent. (The measured submit phase runs on wrk,
+``bench.investment_wrk``, which leaves more of the shared cores to the server.)
 """
 
 from __future__ import annotations
@@ -23,9 +22,8 @@ import uvloop
 @dataclass(frozen=True, slots=True)
 class Job:
     base_urls: tuple[str, ...]  # one per replica
-    phase: str  # "save" or "submit"
     concurrency: int
-    items: list[dict[str, Any]]  # {"id", "token", "answers", "etag", "retry"}
+    items: list[dict[str, Any]]  # {"id", "token", "answers"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +34,7 @@ class Outcome:
     latency_ms: float
     etag: str | None = None
     receipt: str | None = None
+    started: float = 0.0  # wall-clock seconds (the submit phase's span is taken from these)
 
 
 def run(job: Job) -> tuple[list[Outcome], float, float, float]:
@@ -62,7 +61,7 @@ async def _run(job: Job) -> tuple[list[Outcome], float, float]:
     try:
         start = time.time()
         workers = [
-            _worker(sessions[index % len(sessions)], job.phase, queue, outcomes)
+            _worker(sessions[index % len(sessions)], queue, outcomes)
             for index in range(job.concurrency)
         ]
         await asyncio.gather(*workers)
@@ -74,17 +73,10 @@ async def _run(job: Job) -> tuple[list[Outcome], float, float]:
 
 
 async def _worker(
-    http: aiohttp.ClientSession,
-    phase: str,
-    queue: asyncio.Queue[dict[str, Any]],
-    outcomes: list[Outcome],
+    http: aiohttp.ClientSession, queue: asyncio.Queue[dict[str, Any]], outcomes: list[Outcome]
 ) -> None:
     while not queue.empty():
-        item = queue.get_nowait()
-        if phase == "save":
-            outcomes.extend(await _save(http, item))
-        else:
-            outcomes.extend(await _submit(http, item))
+        outcomes.extend(await _save(http, queue.get_nowait()))
 
 
 async def _timed(
@@ -108,18 +100,3 @@ async def _save(http: aiohttp.ClientSession, item: dict[str, Any]) -> list[Outco
     draft_headers = {**headers, "If-Match": got["etag"], "Content-Type": "application/json"}
     status, ms, got, _ = await _timed(http, "PUT", url + "/draft", data=body, headers=draft_headers)
     return [opened, Outcome(item["id"], "save", status, ms, etag=got.get("etag"))]
-
-
-async def _submit(http: aiohttp.ClientSession, item: dict[str, Any]) -> list[Outcome]:
-    headers = {
-        "Filing-Token": item["token"],
-        "Idempotency-Key": f"bench-{item['id']}",
-        "If-Match": item["etag"],
-    }
-    url = f"/returns/{item['id']}/submit"
-    results = []
-    for kind in ("submit", "retry") if item["retry"] else ("submit",):
-        status, ms, _, body = await _timed(http, "POST", url, headers=headers)
-        receipt = orjson.loads(body).get("receipt_number") if status == 201 else None
-        results.append(Outcome(item["id"], kind, status, ms, receipt=receipt))
-    return results
