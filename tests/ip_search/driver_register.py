@@ -13,11 +13,9 @@ from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ip_search.importing.planted import planted_records
-from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
 from ip_search.synthetic import generate
-
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
+from tests.ip_search.register_tables import REGISTER_TABLES
 
 
 async def _empty_register(engine: AsyncEngine) -> None:

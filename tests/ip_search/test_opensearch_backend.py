@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from common.read_query import ReadPool
 from common.settings import ServiceSettings
 from ip_search.importing.planted import planted_number, planted_records
-from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
 from ip_search.search import sql
 from ip_search.search.backend import (
@@ -37,10 +36,10 @@ from ip_search.trademarks.schemas import SearchParams
 from ip_search.trademarks.service import run_search, to_query
 from tests.ip_search.opensearch_cluster import Documents, answer_from, hit, result, searches
 from tests.ip_search.opensearch_stub import Answer, OpenSearchStub, Recorded
+from tests.ip_search.register_tables import REGISTER_TABLES
 
 ALIAS = "marks"
 MSEARCH = rf"/{ALIAS}/_msearch"
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ from common.errors import UnprocessableContent
 from common.read_query import ReadPool
 from common.settings import ServiceSettings
 from ip_search.importing.planted import planted_number, planted_records
-from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_file, import_items
 from ip_search.search import sql
 from ip_search.search.backend import SearchBackend
@@ -35,10 +34,10 @@ from ip_search.text import fold
 from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.schemas import SearchParams, SearchResponse
 from ip_search.trademarks.service import run_search, to_query
+from tests.ip_search.register_tables import REGISTER_TABLES
 
 SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 DISTRACTORS = 1500
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL")
 BACKENDS = [
     "postgres",

@@ -18,14 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from common.read_query import ReadPool
 from common.settings import ServiceSettings
 from ip_search.importers import GoodsClass, MarkKind, MarkStatus, RecordSource, TrademarkRecord
-from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_items
 from ip_search.search.backend import SearchBackend
 from ip_search.search.postgres import KEY_POSTINGS, SOURCE_CAP, PostgresSearchBackend
 from ip_search.trademarks.schemas import SearchParams, SearchResponse
 from ip_search.trademarks.service import run_search, to_query
+from tests.ip_search.register_tables import REGISTER_TABLES
 
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 # Characters that make long names around 生華 without forming other common keys.
 FILLER = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
 

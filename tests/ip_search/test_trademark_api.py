@@ -20,16 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from common.testing.pytest_plugin import ServiceClient
 from ip_search.app import MANIFEST
 from ip_search.importing.planted import planted_number, planted_records
-from ip_search.importing.rows import COLUMNS
 from ip_search.importing.runner import import_file, import_items
 from ip_search.synthetic import generate
 from ip_search.text import fold
 from ip_search.text.relevance import RELEVANCE_CASES
+from tests.ip_search.register_tables import REGISTER_TABLES
 
 SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 SEARCH = "/trademarks/search"
 DISTRACTORS = 1500
-REGISTER_TABLES = ", ".join(f"ip_search.{t}" for t in (*COLUMNS, "mark_card", "import_run"))
 
 
 async def _empty_register(engine: AsyncEngine, redis_url: str) -> None:
