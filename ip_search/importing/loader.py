@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ip_search.importing.rows import CHILD_TABLES, COLUMNS, KEY_TABLES, MarkRows
+from ip_search.search.backend import CANDIDATE_FACTS
 
 SCHEMA = "ip_search"
 STAGE = "ip_search_stage_trademark"
@@ -25,17 +26,7 @@ _UPSERT = (
     f"SELECT {', '.join(COLUMNS['trademark'])} FROM {STAGE} "
     f"ON CONFLICT (application_no) DO UPDATE SET {_UPDATES}, updated_at = now()"
 )
-CARD_COLUMNS = (
-    "application_no",
-    "registration_no",
-    "name",
-    "status",
-    "kind",
-    "nice_classes",
-    "class_codes",
-    "groups",
-    "filing_date",
-)
+CARD_COLUMNS = CANDIDATE_FACTS
 CARD_KEYS = (
     "forms",
     "compacts",

@@ -83,6 +83,10 @@ class Candidate(NamedTuple):
     """Keyset position of the mark in a non-similar listing."""
 
 
+CANDIDATE_FACTS: tuple[str, ...] = Candidate._fields[: Candidate._fields.index("keys")]
+"""The register columns a candidate carries (the search card's, and the search document's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FacetRow:
     nice_classes: tuple[int, ...]

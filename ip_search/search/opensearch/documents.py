@@ -11,19 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ip_search.importing.rows import gram_keys, keys_from_doc, mark_length, sound_keys
+from ip_search.search.backend import CANDIDATE_FACTS
 
-CANDIDATE_FIELDS = (
-    "application_no",
-    "registration_no",
-    "name",
-    "status",
-    "kind",
-    "nice_classes",
-    "class_codes",
-    "groups",
-    "filing_date",
-    "match_keys",
-)
+CANDIDATE_FIELDS = (*CANDIDATE_FACTS, "match_keys")
 """What a search reads back from ``_source``: the facts of a ``Candidate``."""
 FACET_FIELDS = ("nice_classes", "status", "kind")
 
