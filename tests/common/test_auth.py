@@ -22,9 +22,7 @@ from common.auth.principal import Role
 from common.auth.tokens import JwksKeys, TokenVerifier
 from common.errors import PROBLEM_MEDIA_TYPE, Unauthorized
 from tests.common.edge_app import (
-    create_scratch_tables,
     edge_client,
-    empty_scratch_tables,
     insert_records,
 )
 
@@ -38,17 +36,14 @@ SHARED_SECRET_B64 = base64.urlsafe_b64encode(SHARED_SECRET.encode()).decode().rs
 
 
 @pytest.fixture
-async def records(db_engine: AsyncEngine, redis_url: str) -> AsyncIterator[dict[str, int]]:
+async def records(scratch: AsyncEngine) -> dict[str, int]:
     """One record of firm A and one of firm B, by owner."""
-    await create_scratch_tables(db_engine)
-    await empty_scratch_tables(db_engine, redis_url)
     rows = [
         {"business_id": FIRM_A, "name": "A's filing", "qty": 1},
         {"business_id": FIRM_B, "name": "B's filing", "qty": 2},
     ]
-    ids = await insert_records(db_engine, rows)
-    yield {FIRM_A: ids[0], FIRM_B: ids[1]}
-    await empty_scratch_tables(db_engine, redis_url)
+    ids = await insert_records(scratch, rows)
+    return {FIRM_A: ids[0], FIRM_B: ids[1]}
 
 
 @pytest.fixture

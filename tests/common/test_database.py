@@ -17,21 +17,11 @@ from common.errors import PROBLEM_MEDIA_TYPE
 from common.settings import ServiceSettings
 from tests.common.edge_app import (
     create_edge_app,
-    create_scratch_tables,
     edge_client,
-    empty_scratch_tables,
     row_counts,
 )
 
 FIRM = "04595257"
-
-
-@pytest.fixture
-async def scratch(db_engine: AsyncEngine, redis_url: str) -> AsyncIterator[AsyncEngine]:
-    await create_scratch_tables(db_engine)
-    await empty_scratch_tables(db_engine, redis_url)
-    yield db_engine
-    await empty_scratch_tables(db_engine, redis_url)
 
 
 @pytest.fixture

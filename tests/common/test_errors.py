@@ -32,22 +32,12 @@ from common.errors import (
     problem_response,
 )
 from tests.common.edge_app import (
-    create_scratch_tables,
     edge_client,
-    empty_scratch_tables,
     row_counts,
 )
 
 FIRM = "04595257"
 INT64_MAX = 2**63 - 1
-
-
-@pytest.fixture
-async def scratch(db_engine: AsyncEngine, redis_url: str) -> AsyncIterator[AsyncEngine]:
-    await create_scratch_tables(db_engine)
-    await empty_scratch_tables(db_engine, redis_url)
-    yield db_engine
-    await empty_scratch_tables(db_engine, redis_url)
 
 
 @pytest.fixture

@@ -15,22 +15,12 @@ from common.docs import DOCS_ASSETS_PATH
 from common.errors import PROBLEM_MEDIA_TYPE
 from common.http_edge import API_CSP, SECURITY_HEADERS
 from tests.common.edge_app import (
-    create_scratch_tables,
     edge_client,
-    empty_scratch_tables,
     row_counts,
 )
 
 MAX_BODY = 4096
 FIRM = "04595257"
-
-
-@pytest.fixture
-async def scratch(db_engine: AsyncEngine, redis_url: str) -> AsyncIterator[AsyncEngine]:
-    await create_scratch_tables(db_engine)
-    await empty_scratch_tables(db_engine, redis_url)
-    yield db_engine
-    await empty_scratch_tables(db_engine, redis_url)
 
 
 @pytest.fixture

@@ -19,23 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from common.errors import PROBLEM_MEDIA_TYPE, BadRequest
 from common.pagination import cursor_values, encode_cursor, keyset_page, split_page
 from tests.common.edge_app import (
-    create_scratch_tables,
     edge_client,
-    empty_scratch_tables,
     insert_records,
     record,
 )
 
 ROWS = 57
 SCORES = 4  # 57 rows over 4 scores: every page boundary falls inside a run of ties
-
-
-@pytest.fixture
-async def scratch(db_engine: AsyncEngine, redis_url: str) -> AsyncIterator[AsyncEngine]:
-    await create_scratch_tables(db_engine)
-    await empty_scratch_tables(db_engine, redis_url)
-    yield db_engine
-    await empty_scratch_tables(db_engine, redis_url)
 
 
 @pytest.fixture

@@ -21,9 +21,7 @@ from common.http_edge import API_CSP, SECURITY_HEADERS
 from common.settings import ServiceSettings
 from tax_exemption.models import platform_tables
 from tests.common.edge_app import (
-    create_scratch_tables,
     edge_client,
-    empty_scratch_tables,
     record,
     row_counts,
 )
@@ -61,14 +59,6 @@ def _create_app(overrides: dict[str, Any]) -> FastAPI:
         routers=[router],
     )
     return create_service_app(definition)
-
-
-@pytest.fixture
-async def scratch(db_engine: AsyncEngine, redis_url: str) -> AsyncIterator[AsyncEngine]:
-    await create_scratch_tables(db_engine)
-    await empty_scratch_tables(db_engine, redis_url)
-    yield db_engine
-    await empty_scratch_tables(db_engine, redis_url)
 
 
 @pytest.fixture
