@@ -27,15 +27,24 @@ import orjson
 from asyncpg import Record
 from asyncpg.pool import PoolConnectionProxy
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 from common.errors import ServiceUnavailable
 from common.settings import ServiceSettings
 
-__all__ = ["Connection", "DriverPool", "DriverStatement", "Executor", "write_pool_lifespan"]
+__all__ = [
+    "Connection",
+    "DriverPool",
+    "DriverStatement",
+    "Executor",
+    "session_connection",
+    "write_pool_lifespan",
+]
 
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
 # Connection lost (08), serialization failure or deadlock (40), out of resources (53),
@@ -89,6 +98,30 @@ class DriverStatement:
     async def execute(self, executor: Executor, **params: Any) -> None:
         with translated_errors():
             await executor.execute(self.sql, *self.arguments(params))
+
+
+_OPEN = text("SELECT 1")
+
+
+async def session_connection(session: AsyncSession) -> asyncpg.Connection[Record]:
+    """The asyncpg connection under a session's, inside the session's transaction: for bulk
+    reads and writes (COPY, arrays of a whole batch) that SQLAlchemy's per-row result and
+    parameter processing would make cost as much as the work itself.
+
+    SQLAlchemy opens the asyncpg transaction lazily, on the session's first statement: a
+    statement sent to the driver before that one would run, and commit, on its own. A session
+    that has sent none yet sends a trivial one first.
+    """
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    found = raw.driver_connection
+    if not isinstance(found, asyncpg.Connection):
+        raise TypeError("driver statements need the asyncpg driver")
+    if not found.is_in_transaction():
+        await connection.execute(_OPEN)
+    if not found.is_in_transaction():
+        raise RuntimeError("the session holds no transaction for the driver to run in")
+    return found
 
 
 @contextmanager

@@ -1,5 +1,5 @@
-"""DriverStatement and DriverPool on real PostgreSQL: Core compiled once, values bound as they
-are, JSON as dicts, a lost or cancelled statement a 503."""
+"""DriverStatement, DriverPool and a session's own connection on real PostgreSQL: Core compiled
+once, values bound as they are, JSON as dicts, a lost or cancelled statement a 503."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Integer, bindparam, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from common.driver import DriverPool, DriverStatement
+from common.driver import DriverPool, DriverStatement, session_connection
 from common.errors import ServiceUnavailable
 from common.settings import ServiceSettings
 from tax_exemption.models import platform_tables
@@ -129,3 +129,19 @@ async def test_a_request_that_gave_up_waiting_leaves_its_turn(
             pass  # both turns are back
     finally:
         await impatient.close()
+
+
+async def test_a_session_lends_its_connection_inside_its_transaction(
+    db_engine: AsyncEngine, clean_backends: None
+) -> None:
+    """Even as the session's first statement, a driver statement runs in the session's
+    transaction (SQLAlchemy begins it lazily): a rollback takes it back."""
+    async with AsyncSession(db_engine) as session, session.begin():
+        driver = await session_connection(session)
+        # The session's connection keeps SQLAlchemy's codecs: JSON goes as text there.
+        await NEW_MESSAGE.fetch_one(driver, message='{"n": 1}')
+        assert await session.scalar(select(func.count()).select_from(OUTBOX)) == 1
+        await session.rollback()
+
+    async with AsyncSession(db_engine) as session:
+        assert await session.scalar(select(func.count()).select_from(OUTBOX)) == 0

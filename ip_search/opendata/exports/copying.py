@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.driver import session_connection
 
 Writer = Callable[[bytes], Coroutine[Any, Any, None]]
 
@@ -34,10 +35,6 @@ async def copy_rows(
     compiled = statement.compile(dialect=session.get_bind().dialect)
     values = compiled.construct_params(dict(params))
     args = [values[name] for name in compiled.positiontup or ()]
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    if not isinstance(driver, asyncpg.Connection):
-        raise TypeError("COPY needs the asyncpg driver")
+    driver = await session_connection(session)
     status = await driver.copy_from_query(str(compiled), *args, output=output, **options)
     return int(status.rsplit(" ", 1)[-1])
