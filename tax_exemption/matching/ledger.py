@@ -8,14 +8,16 @@ items are touched in ascending id order, which keeps concurrent writers free of 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select, text, update
+import asyncpg
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.driver import session_connection
+from tax_exemption.matching.records import numeric_texts
 from tax_exemption.models import certificate_item, ledger_entry
 
 DRAWDOWN = "drawdown"
@@ -36,32 +38,45 @@ async def draw(session: AsyncSession, entry: Draw) -> Decimal | None:
     return left
 
 
-_DRAW_TOTALS = text(
-    """
+class Drawdowns(NamedTuple):
+    """A batch's drawdowns as columns: entry n takes ``quantities[n]`` from item
+    ``item_ids[n]`` for line ``line_ids[n]``; one entry per matched line, in the order taken."""
+
+    item_ids: list[int]
+    line_ids: list[int | None]
+    quantities: list[Decimal]
+
+
+# Each item is drawn by its batch total (summed here, in C, rather than per entry in Python).
+_DRAW_TOTALS = """
     UPDATE tax_exemption.certificate_item AS item SET balance = item.balance - d.quantity
-    FROM unnest(CAST(:ids AS bigint[]), CAST(:quantities AS numeric[])) AS d(id, quantity)
+    FROM (
+        SELECT e.id, sum(e.quantity) AS quantity
+        FROM unnest($1::bigint[], $2::text[]::numeric[]) AS e(id, quantity)
+        GROUP BY e.id
+    ) AS d
     WHERE item.id = d.id AND item.balance >= d.quantity
-    RETURNING item.id
-    """
-)
+"""
 
 
-async def draw_many(session: AsyncSession, entries: Sequence[Draw]) -> bool:
+async def draw_many(session: AsyncSession, drawdowns: Drawdowns) -> bool:
     """All drawdowns of a batch in one UPDATE, each item by its total; False when some item's
     balance does not cover its total (the caller rolls back). The caller holds the items' row
     locks, taken in id order (``matching.repository.candidate_items``)."""
-    totals: defaultdict[int, Decimal] = defaultdict(Decimal)
-    for entry in entries:
-        totals[entry.item_id] += entry.quantity
-    if not totals:
+    if not drawdowns.item_ids:
         return True
-    ids = sorted(totals)
-    params = {"ids": ids, "quantities": [totals[item_id] for item_id in ids]}
-    drawn = (await session.execute(_DRAW_TOTALS, params)).all()
-    if len(drawn) != len(ids):
+    connection = await session_connection(session)
+    quantities = numeric_texts(drawdowns.quantities)
+    status = await connection.execute(_DRAW_TOTALS, drawdowns.item_ids, quantities)
+    if _row_count(status) != len(set(drawdowns.item_ids)):
         return False
-    await _entries(session, entries, DRAWDOWN)
+    await _insert_entries(connection, DRAWDOWN, drawdowns.item_ids, drawdowns.line_ids, quantities)
     return True
+
+
+def _row_count(status: str) -> int:
+    """The row count of a command tag such as ``UPDATE 12``."""
+    return int(status.rsplit(" ", 1)[-1])
 
 
 async def draw_total(session: AsyncSession, item_id: int, quantity: Decimal) -> Decimal | None:
@@ -101,28 +116,31 @@ async def reverse_lines(session: AsyncSession, line_ids: Sequence[int]) -> list[
     return reversals
 
 
-_INSERT_ENTRIES = text(
-    """
+_INSERT_ENTRIES = """
     INSERT INTO tax_exemption.ledger_entry
         (certificate_item_id, declaration_line_id, quantity, kind)
-    SELECT d.item_id, d.line_id, d.quantity, CAST(:kind AS text)
-    FROM unnest(
-        CAST(:item_ids AS bigint[]), CAST(:line_ids AS bigint[]), CAST(:quantities AS numeric[])
-    ) WITH ORDINALITY AS d(item_id, line_id, quantity, n)
+    SELECT d.item_id, d.line_id, d.quantity, $1::text
+    FROM unnest($2::bigint[], $3::bigint[], $4::text[]::numeric[]) WITH ORDINALITY
+        AS d(item_id, line_id, quantity, n)
     ORDER BY d.n
-    """
-)
+"""
 
 
 async def _entries(session: AsyncSession, entries: Sequence[Draw], kind: str) -> None:
-    """All entries in one statement, in the given order (a batch writes one per matched line:
-    an INSERT per row, or per page of rows, cost more than matching the batch)."""
     if entries:
         item_ids, line_ids, quantities = zip(*entries, strict=True)
-        params = {
-            "kind": kind,
-            "item_ids": list(item_ids),
-            "line_ids": list(line_ids),
-            "quantities": list(quantities),
-        }
-        await session.execute(_INSERT_ENTRIES, params)
+        connection = await session_connection(session)
+        texts = numeric_texts(quantities)
+        await _insert_entries(connection, kind, list(item_ids), list(line_ids), texts)
+
+
+async def _insert_entries(
+    connection: asyncpg.Connection,
+    kind: str,
+    item_ids: Sequence[int],
+    line_ids: Sequence[int | None],
+    quantities: Sequence[str | None],
+) -> None:
+    """All entries in one statement, in the given order (a batch writes one per matched line:
+    an INSERT per row, or per page of rows, cost more than matching the batch)."""
+    await connection.execute(_INSERT_ENTRIES, kind, item_ids, line_ids, quantities)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import RowMapping
+from asyncpg import Record
 
 from tax_exemption.domain.matching import (
     Candidate,
@@ -19,9 +20,11 @@ from tax_exemption.domain.matching import (
 )
 
 PENDING = "pending"
+_AUTO_MATCHED = Outcome.AUTO_MATCHED
+_NEEDS_REVIEW = Outcome.NEEDS_REVIEW
 
 
-def certificate_item(row: RowMapping) -> CertificateItem:
+def certificate_item(row: Mapping[str, Any] | Record) -> CertificateItem:
     return CertificateItem(
         certificate_no=row["certificate_no"],
         item_no=row["item_no"],
@@ -37,6 +40,16 @@ def certificate_item(row: RowMapping) -> CertificateItem:
         valid_until=row["valid_until"],
         ten_digit_rule=row["ten_digit_rule"],
     )
+
+
+def stored_item(row: Record) -> CertificateItem:
+    """A row of ``repository.candidate_items``: its id, then the record's fields in order."""
+    return CertificateItem(*row[1:])
+
+
+def stored_line(row: Record) -> DeclarationLine:
+    """A row of ``repository.lines_to_match``: its id, then the record's fields in order."""
+    return DeclarationLine(*row[1:])
 
 
 def declaration_line(row: Mapping[Any, Any]) -> DeclarationLine:
@@ -88,11 +101,27 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-class DecisionColumns:
-    """The columns of a batch's lines once the engine has decided them, JSON columns as text.
+class DecisionArrays(NamedTuple):
+    """A batch's decisions as the columns written back onto its lines, one list per column
+    (``line_id[n]`` is the row of the batch's n-th decision); JSON columns as text."""
 
-    Most lines of a batch are exact matches sharing their item's explanation, so each distinct
-    (explanation, item) is serialised once per batch, not once per line.
+    line_id: list[int]
+    outcome: list[str]
+    refusal_reason: list[str | None]
+    matched_item_id: list[int | None]
+    matched_quantity: list[Decimal | None]
+    explanation: list[str]
+    candidates: list[str]
+    review_status: list[str | None]
+
+
+class DecisionColumns:
+    """The columns of a batch's lines once the engine has decided them.
+
+    Built a column at a time, not a row (a mapping) per line: the batch's write takes one
+    array per column anyway. Most lines of a batch are exact matches sharing their item's
+    explanation, so each distinct (explanation, item) is serialised once per batch, not once
+    per line. Outcomes and reasons are string enums: their members are the column's text.
     """
 
     __slots__ = ("_explanations", "_item_ids")
@@ -101,18 +130,25 @@ class DecisionColumns:
         self._item_ids = item_ids
         self._explanations: dict[tuple[Explanation, ItemKey | None], str] = {}
 
-    def of(self, line_id: int, decision: Decision) -> dict[str, Any]:
-        matched = decision.outcome is Outcome.AUTO_MATCHED and decision.item is not None
-        return {
-            "line_id": line_id,
-            "outcome": str(decision.outcome),
-            "refusal_reason": None if decision.reason is None else str(decision.reason),
-            "matched_item_id": self._item_ids[decision.item] if matched and decision.item else None,
-            "matched_quantity": decision.quantity if matched else None,
-            "explanation": self._explanation(decision.explanation, decision.item),
-            "candidates": _candidates_text(decision.candidates),
-            "review_status": PENDING if decision.outcome is Outcome.NEEDS_REVIEW else None,
-        }
+    def of(self, line_ids: Sequence[int], decisions: Sequence[Decision]) -> DecisionArrays:
+        """``line_ids[n]`` is the row of ``decisions[n]``."""
+        if len(line_ids) != len(decisions):
+            raise ValueError("one line id per decision")
+        item_ids = self._item_ids
+        matched = [d.item if d.outcome is _AUTO_MATCHED else None for d in decisions]
+        return DecisionArrays(
+            line_id=list(line_ids),
+            outcome=[d.outcome for d in decisions],
+            refusal_reason=[d.reason for d in decisions],
+            matched_item_id=[None if item is None else item_ids[item] for item in matched],
+            matched_quantity=[
+                None if item is None else d.quantity
+                for item, d in zip(matched, decisions, strict=True)
+            ],
+            explanation=[self._explanation(d.explanation, d.item) for d in decisions],
+            candidates=[_candidates_text(d.candidates) for d in decisions],
+            review_status=[PENDING if d.outcome is _NEEDS_REVIEW else None for d in decisions],
+        )
 
     def _explanation(self, explanation: Explanation, item: ItemKey | None) -> str:
         key = (explanation, item)
@@ -120,6 +156,13 @@ class DecisionColumns:
         if text is None:
             text = self._explanations[key] = _json(explanation_json(explanation, item))
         return text
+
+
+def numeric_texts(values: Iterable[Decimal | None]) -> list[str | None]:
+    """Decimals for a ``text[]`` parameter cast to ``numeric[]`` in SQL: the text of a Decimal
+    is exact, and ``str`` costs a third of asyncpg's binary numeric encoding (a batch sends a
+    quantity per line, three times over)."""
+    return [None if value is None else str(value) for value in values]
 
 
 def _candidates_text(candidates: tuple[Candidate, ...]) -> str:

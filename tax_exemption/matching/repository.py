@@ -3,16 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, func, or_, select, text, update
+from asyncpg import Record
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    RowMapping,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.driver import DriverStatement, session_connection
+from tax_exemption.domain.matching import CertificateItem, DeclarationLine
 from tax_exemption.domain.workflow import CertificateStatus
+from tax_exemption.matching.records import DecisionArrays, numeric_texts
 from tax_exemption.models import certificate, certificate_item, declaration_batch, declaration_line
 
 LIVE = (CertificateStatus.ACTIVE, CertificateStatus.AMENDED)
+
+
+def _record_columns(record: type[Any], tables: Sequence[Table]) -> list[ColumnElement[Any]]:
+    """The columns named as ``record``'s fields, in its field order, each from the first of
+    ``tables`` that has it: the engine's records are then built from rows by position
+    (``records.stored_item``, ``records.stored_line``)."""
+    return [
+        next(table.c[field.name] for table in tables if field.name in table.c)
+        for field in fields(record)
+    ]
+
+
+# Arrays, not IN lists: one statement whatever the number of firms and certificates, compiled
+# and prepared once rather than anew for every batch.
+_ITEMS = (
+    select(
+        certificate_item.c.id, *_record_columns(CertificateItem, [certificate, certificate_item])
+    )
+    .join(certificate, certificate.c.id == certificate_item.c.certificate_id)
+    .where(
+        certificate.c.status == any_(bindparam("statuses", type_=ARRAY(Text))),
+        or_(
+            certificate.c.business_id == any_(bindparam("firms", type_=ARRAY(Text))),
+            certificate.c.certificate_no == any_(bindparam("numbers", type_=ARRAY(Text))),
+        ),
+    )
+    .order_by(certificate_item.c.id)
+)
+_CANDIDATE_ITEMS = DriverStatement(_ITEMS)
+_LOCKED_CANDIDATE_ITEMS = DriverStatement(_ITEMS.with_for_update(of=certificate_item))
 
 
 async def candidate_items(
@@ -21,71 +68,39 @@ async def candidate_items(
     certificate_nos: Collection[str],
     *,
     lock: bool,
-) -> list[RowMapping]:
-    """Items of the firms' live certificates and of every cited one, in id order.
+) -> list[Record]:
+    """Items of the firms' live certificates and of every cited one, in id order: the row id,
+    then the columns of ``CertificateItem`` (readable by name too).
 
     With ``lock`` the item rows are locked (in id order, so batches never deadlock) and the
     balances read are the ones the batch will draw from.
     """
-    statement = (
-        select(
-            certificate_item,
-            certificate.c.certificate_no,
-            certificate.c.business_id,
-            certificate.c.valid_from,
-            certificate.c.valid_until,
-            certificate.c.ten_digit_rule,
-        )
-        .join(certificate, certificate.c.id == certificate_item.c.certificate_id)
-        .where(
-            certificate.c.status.in_(LIVE),
-            or_(
-                certificate.c.business_id.in_(list(business_ids)),
-                certificate.c.certificate_no.in_(list(certificate_nos)),
-            ),
-        )
-        .order_by(certificate_item.c.id)
+    statement = _LOCKED_CANDIDATE_ITEMS if lock else _CANDIDATE_ITEMS
+    return await statement.fetch_all(
+        await session_connection(session),
+        statuses=[str(status) for status in LIVE],
+        firms=list(business_ids),
+        numbers=list(certificate_nos),
     )
-    if lock:
-        statement = statement.with_for_update(of=certificate_item)
-    return list((await session.execute(statement)).mappings())
 
 
-# What the engine reads of a line (``records.declaration_line``) and its row id: not the
-# decision columns, whose JSON would be decoded for every line only to be overwritten.
-_LINE_INPUT = (
-    "id",
-    "declaration_no",
-    "item_no",
-    "importer_ban",
-    "ccc_code",
-    "description",
-    "goods_model",
-    "goods_spec",
-    "quantity",
-    "doc_unit",
-    "stat_quantity",
-    "stat_unit",
-    "origin_country",
-    "cited_certificate_no",
-    "cited_item_no",
-    "declaration_date",
+# Not the decision columns, whose JSON would be decoded for every line only to be overwritten.
+_LINES_TO_MATCH = DriverStatement(
+    select(declaration_line.c.id, *_record_columns(DeclarationLine, [declaration_line]))
+    .where(
+        declaration_line.c.batch_id == bindparam("batch_id"),
+        declaration_line.c.is_current,
+        declaration_line.c.kind != "cancellation",
+        declaration_line.c.outcome.is_(None),
+    )
+    .order_by(declaration_line.c.id)
 )
 
 
-async def lines_to_match(session: AsyncSession, batch_id: int) -> list[RowMapping]:
-    line = declaration_line.c
-    statement = (
-        select(*(line[name] for name in _LINE_INPUT))
-        .where(
-            line.batch_id == batch_id,
-            line.is_current,
-            line.kind != "cancellation",
-            line.outcome.is_(None),
-        )
-        .order_by(line.id)
-    )
-    return list((await session.execute(statement)).mappings())
+async def lines_to_match(session: AsyncSession, batch_id: int) -> list[Record]:
+    """The batch's unsettled current lines in id order: the row id, then the columns of
+    ``DeclarationLine``."""
+    return await _LINES_TO_MATCH.fetch_all(await session_connection(session), batch_id=batch_id)
 
 
 async def lock_batch(session: AsyncSession, batch_id: int) -> RowMapping | None:
@@ -96,8 +111,7 @@ async def lock_batch(session: AsyncSession, batch_id: int) -> RowMapping | None:
     return row
 
 
-_STORE_DECISIONS = text(
-    """
+_STORE_DECISIONS = """
     UPDATE tax_exemption.declaration_line AS line SET
         outcome = d.outcome,
         refusal_reason = d.refusal_reason,
@@ -108,34 +122,30 @@ _STORE_DECISIONS = text(
         review_status = d.review_status,
         matched_at = now()
     FROM unnest(
-        CAST(:line_id AS bigint[]), CAST(:outcome AS text[]), CAST(:refusal_reason AS text[]),
-        CAST(:matched_item_id AS bigint[]), CAST(:matched_quantity AS numeric[]),
-        CAST(:explanation AS text[]), CAST(:candidates AS text[]), CAST(:review_status AS text[])
+        $1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]::numeric[], $6::text[],
+        $7::text[], $8::text[]
     ) AS d(line_id, outcome, refusal_reason, matched_item_id, matched_quantity, explanation,
            candidates, review_status)
     WHERE line.id = d.line_id
-    """
-)
-_DECISION_COLUMNS = (
-    "line_id",
-    "outcome",
-    "refusal_reason",
-    "matched_item_id",
-    "matched_quantity",
-    "explanation",
-    "candidates",
-    "review_status",
-)
+"""
 
 
-async def store_decisions(session: AsyncSession, values: Sequence[Mapping[str, Any]]) -> None:
-    """One set-based UPDATE for the whole batch: each mapping carries ``line_id`` and the
-    decision's columns, the JSON ones as text (``records.DecisionColumns``); a statement per
-    line cost more than the engine itself."""
-    if not values:
-        return
-    columns = {name: [row[name] for row in values] for name in _DECISION_COLUMNS}
-    await session.execute(_STORE_DECISIONS, columns)
+async def store_decisions(session: AsyncSession, columns: DecisionArrays) -> None:
+    """One set-based UPDATE for the whole batch, an array per column (a statement per line
+    cost more than the engine itself)."""
+    if columns.line_id:
+        connection = await session_connection(session)
+        await connection.execute(
+            _STORE_DECISIONS,
+            columns.line_id,
+            columns.outcome,
+            columns.refusal_reason,
+            columns.matched_item_id,
+            numeric_texts(columns.matched_quantity),
+            columns.explanation,
+            columns.candidates,
+            columns.review_status,
+        )
 
 
 async def finish_batch(session: AsyncSession, batch_id: int, counts: Mapping[str, int]) -> None:

@@ -11,12 +11,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import RowMapping
+from asyncpg import Record
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tax_exemption.domain.matching import BatchResult, ItemKey, match_batch
+from tax_exemption.domain.matching import BatchResult, DeclarationLine, ItemKey, match_batch
 from tax_exemption.domain.matching.normalise import certificate_key
+from tax_exemption.domain.matching.records import line_keys
 from tax_exemption.matching import ledger, records, repository
+from tax_exemption.matching.collector import collector_paused
 
 BATCH_RECEIVED_TOPIC = "declarations.batch_received"
 
@@ -30,35 +32,35 @@ async def match_stored_batch(session: AsyncSession, batch_id: int) -> Counter[st
     batch = await repository.lock_batch(session, batch_id)
     if batch is None or batch["status"] == "matched":
         return Counter()
-    rows = await repository.lines_to_match(session, batch_id)
     counts: Counter[str] = Counter()
-    if rows:
-        counts = await _match_rows(session, rows)
+    with collector_paused():
+        rows = await repository.lines_to_match(session, batch_id)
+        if rows:
+            counts = await _match_rows(session, rows)
     await repository.finish_batch(session, batch_id, counts)
     return counts
 
 
-async def _match_rows(session: AsyncSession, rows: Sequence[RowMapping]) -> Counter[str]:
-    lines = [records.declaration_line(row) for row in rows]
+async def _match_rows(session: AsyncSession, rows: Sequence[Record]) -> Counter[str]:
+    lines = [records.stored_line(row) for row in rows]
     item_rows = await load_items(session, rows, lock=True)
     item_ids = item_id_map(item_rows)
     view = {key: row["balance"] for key, row in zip(item_ids, item_rows, strict=True)}
-    result = match_batch(lines, [records.certificate_item(row) for row in item_rows], view)
-    line_ids = {(row["declaration_no"], row["item_no"]): row["id"] for row in rows}
-    await _persist(session, result, item_ids, line_ids)
+    result = match_batch(lines, [records.stored_item(row) for row in item_rows], view)
+    await _persist(session, result, item_ids, lines, [row[0] for row in rows])
     return Counter(str(decision.outcome) for decision in result.decisions)
 
 
 async def load_items(
-    session: AsyncSession, lines: Sequence[Mapping[Any, Any]], *, lock: bool
-) -> list[RowMapping]:
+    session: AsyncSession, lines: Sequence[Mapping[Any, Any] | Record], *, lock: bool
+) -> list[Record]:
     """The items the lines can reach: their firms' and the certificates they cite."""
     bans = {str(line["importer_ban"]) for line in lines}
     cited = {certificate_key(str(no)) for line in lines if (no := line["cited_certificate_no"])}
     return await repository.candidate_items(session, bans, cited, lock=lock)
 
 
-def item_id_map(item_rows: Sequence[RowMapping]) -> dict[ItemKey, int]:
+def item_id_map(item_rows: Sequence[Record]) -> dict[ItemKey, int]:
     """Engine key -> row id, in the rows' order."""
     return {
         ItemKey(certificate_key(row["certificate_no"]), row["item_no"]): row["id"]
@@ -70,12 +72,19 @@ async def _persist(
     session: AsyncSession,
     result: BatchResult,
     item_ids: Mapping[ItemKey, int],
-    line_ids: Mapping[tuple[str, int], int],
+    lines: Sequence[DeclarationLine],
+    line_ids: Sequence[int],
 ) -> None:
-    # A LineKey hashes and compares equal to the (DECLNO, ITEMNO) tuple that keys the ids.
-    draws = [ledger.Draw(item_ids[d.item], line_ids[d.line], d.quantity) for d in result.drawdowns]
+    """``line_ids[n]`` is the row of ``lines[n]``, and so of ``result.decisions[n]``."""
+    # A LineKey hashes and compares equal to the (DECLNO, ITEMNO) tuple.
+    line_id = dict(zip(line_keys(lines), line_ids, strict=True))
+    drawdowns = result.drawdowns
+    draws = ledger.Drawdowns(
+        item_ids=[item_ids[d.item] for d in drawdowns],
+        line_ids=[line_id[d.line] for d in drawdowns],
+        quantities=[d.quantity for d in drawdowns],
+    )
     if not await ledger.draw_many(session, draws):
         raise LedgerConflict("a stored balance did not cover the batch's drawdowns")
-    columns = records.DecisionColumns(item_ids)
-    values = [columns.of(line_ids[d.line], d) for d in result.decisions]
-    await repository.store_decisions(session, values)
+    columns = records.DecisionColumns(item_ids).of(line_ids, result.decisions)
+    await repository.store_decisions(session, columns)
