@@ -9,9 +9,12 @@ memory: index, exact pass, fuzzy pass, running ledger; goal >= 100,000; best wal
 ``engine_cpu_lines_per_s`` over the best run's CPU time, steadier on a shared machine). Added here:
 ``persisted_lines_per_s``: the same corpus stored in PostgreSQL and matched by the service as
 the worker runs it (item rows locked, ledger entries, balances and every line's decision
-written) in one transaction. PostgreSQL: ``BENCH_DATABASE_URL`` (a scratch database is created
-and dropped), default postgresql://postgres@127.0.0.1:5432/postgres; set ``BENCH_SKIP_DB=1`` to
-skip the persisted path. Yardstick: the bare dictionary loop of the engine benchmark.
+written) in one transaction, with the CPU it took per line in this process and in its
+PostgreSQL backend (``persisted_python_cpu_us_per_line``,
+``persisted_postgres_cpu_us_per_line``). PostgreSQL: ``BENCH_DATABASE_URL`` (a scratch
+database is created and dropped), default postgresql://postgres@127.0.0.1:5432/postgres; set
+``BENCH_SKIP_DB=1`` to skip the persisted path. Yardstick: the bare dictionary loop of the
+engine benchmark.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from bench.harness import (
     write_results,
 )
 from bench.tax_exemption_engine_bench import SEED, _bare_loop, _best_of
-from bench.tax_exemption_persisted import persisted_lines_per_s
+from bench.tax_exemption_persisted import persisted_run
 from tax_exemption.domain.matching import DEFAULT_CONFIG, match_batch
 from tax_exemption.evaluation.corpus import Corpus, generate_corpus
 from tax_exemption.evaluation.metrics import evaluate
@@ -72,8 +75,13 @@ def _persisted(corpus: Corpus, params: dict[str, object]) -> dict[str, float | i
     server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
     started = time.perf_counter()
     with scratch_database(server, prefix="bench_tax_exemption") as url:
-        rate, counts = persisted_lines_per_s(sqlalchemy_url(url), corpus)
-    params["persisted_counts"] = counts
+        run = persisted_run(sqlalchemy_url(url), corpus)
+    params["persisted_counts"] = run.counts
     params["persisted_setup_and_run_s"] = round(time.perf_counter() - started, 1)
     params["config"] = {n: getattr(DEFAULT_CONFIG, n) for n in DEFAULT_CONFIG.__dataclass_fields__}
-    return {"persisted_lines_per_s": round(rate)}
+    lines = len(corpus.lines)
+    return {
+        "persisted_lines_per_s": round(run.lines_per_s),
+        "persisted_python_cpu_us_per_line": round(run.python_cpu_s / lines * 1e6, 1),
+        "persisted_postgres_cpu_us_per_line": round(run.postgres_cpu_s / lines * 1e6, 1),
+    }

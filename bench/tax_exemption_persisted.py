@@ -7,11 +7,12 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from bench.harness import processes_cpu_seconds
 from common.migrations import upgrade
 from tax_exemption.app import MANIFEST
 from tax_exemption.domain.matching import CertificateItem, DeclarationLine, ItemKey
@@ -29,23 +30,39 @@ from tax_exemption.models import (
 CHUNK = 5000
 
 
-def persisted_lines_per_s(database_url: str, corpus: Corpus) -> tuple[float, dict[str, int]]:
+class Persisted(NamedTuple):
+    """One stored batch matched: its rate, its outcome counts, and the CPU seconds it took in
+    this process (engine and driver) and in its PostgreSQL backend."""
+
+    lines_per_s: float
+    counts: dict[str, int]
+    python_cpu_s: float
+    postgres_cpu_s: float
+
+
+def persisted_run(database_url: str, corpus: Corpus) -> Persisted:
     """Migrate, store the corpus, time ``match_stored_batch`` over it as one batch."""
     upgrade(MANIFEST.migrations, database_url)
     return asyncio.run(_run(database_url, corpus))
 
 
-async def _run(database_url: str, corpus: Corpus) -> tuple[float, dict[str, int]]:
+async def _run(database_url: str, corpus: Corpus) -> Persisted:
     engine = create_async_engine(database_url)
     try:
         await _store_certificates(engine, corpus)
         batch_id = await _store_lines(engine, corpus.lines)
         async with AsyncSession(engine) as session:
+            backend = await session.scalar(text("SELECT pg_backend_pid()"))
+            await session.commit()
+            postgres = processes_cpu_seconds([backend])
+            python = time.process_time()
             started = time.perf_counter()
             async with session.begin():
                 counts = await match_stored_batch(session, batch_id)
             elapsed = time.perf_counter() - started
-        return len(corpus.lines) / elapsed, dict(counts)
+            python = time.process_time() - python
+            postgres = processes_cpu_seconds([backend]) - postgres
+        return Persisted(len(corpus.lines) / elapsed, dict(counts), python, postgres)
     finally:
         await engine.dispose()
 
