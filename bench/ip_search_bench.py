@@ -4,11 +4,14 @@
    50,000) plus the labelled relevance marks, through the real importer (rows computed in a
    process pool, written by ``import_batches``: staging + upsert + COPY), then VACUUM ANALYZE.
 2. The ip_search app and a raw-asyncpg PK-select yardstick are served by uvicorn; wrk drives 16
-   connections over query lists drawn from the register (similar / exact / prefix; ``cold``
-   lists are thousands of distinct queries, so most miss the Redis cache; the ``hot`` list is
-   100 queries, all cached after the warm-up).
-3. An open-loop generator sends 35 mixed searches/s for a fixed time; latency is measured from
-   each request's scheduled start (no coordinated omission).
+   connections over query lists drawn from the register. Similar and exact run cold: tens of
+   thousands of distinct queries asked in order, each once (the warm-up asks others), so none
+   is answered from the Redis cache, and ``*_repeated_requests`` says if a run ran out of
+   queries. Prefix queries repeat by nature and are asked at random; the ``hot`` list is 100
+   similar queries, all cached before the run.
+3. An open-loop generator sends 35 mixed searches/s for a fixed time, starting with an empty
+   search cache; latency is measured from each request's scheduled start (no coordinated
+   omission).
 4. Every search statement shape is EXPLAINed on the register; Seq Scan nodes are counted.
 5. recall@10 of the labelled relevance cases through the served API.
 6. Bulk download MB/s of a published dataset file from the app vs nginx (ip_search_downloads).
@@ -96,16 +99,28 @@ FIXED_SECONDS_FULL = 20.0
 FIXED_SECONDS_QUICK = 5.0
 GOAL_RATIO = 0.25
 GOAL_P99_MS = 50.0
-SAMPLED_MARKS = 3000
+# Enough marks that no cold query repeats within a run: about two queries per mark, and a run
+# asks at most a few tens of thousands (``measure`` counts any repeat).
+SAMPLED_MARKS = 30_000
+COLD_WARMUP_SHARE = 0.2
 HOT_QUERIES = 100
 
+# args[2] "random": each request a random path of the list (a hot list, every query cached);
+# "sequential": the list in order, each query once until the list runs out (a cold list).
 WRK_SCRIPT = r"""
 local paths = {}
+local sequential = false
+local next_path = 0
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  sequential = args[2] == "sequential"
   math.randomseed(os.time())
 end
 function request()
+  if sequential then
+    next_path = next_path % #paths + 1
+    return wrk.format("GET", paths[next_path])
+  end
   return wrk.format("GET", paths[math.random(#paths)])
 end
 function done(summary, latency, requests)
@@ -183,9 +198,12 @@ async def build_register(dsn: str, marks: int) -> float:
 async def _sample_marks(dsn: str) -> list[tuple[str, list[int]]]:
     connection = await asyncpg.connect(plain_postgres_url(dsn))
     try:
+        marks = await connection.fetchval("SELECT count(*) FROM ip_search.trademark")
+        share = min(100.0, 100.0 * 2 * SAMPLED_MARKS / max(1, marks))
         rows = await connection.fetch(
-            "SELECT name, nice_classes FROM ip_search.trademark TABLESAMPLE SYSTEM (2) "
-            "REPEATABLE (7) LIMIT $1",
+            "SELECT name, nice_classes FROM ip_search.trademark "
+            "TABLESAMPLE BERNOULLI ($1) REPEATABLE (7) LIMIT $2",
+            share,
             SAMPLED_MARKS,
         )
     finally:
@@ -227,10 +245,12 @@ def query_sets(marks: list[tuple[str, list[int]]]) -> dict[str, list[str]]:
         if len(compact) >= width:
             prefix.append(_path(compact[:width], "prefix"))
     similar += [_path(c.query, "similar", (c.classes or (None,))[0]) for c in RELEVANCE_CASES]
+    # Each query once (a cold list must not repeat one), in a shuffled order.
+    similar = list(dict.fromkeys(similar))
     rng.shuffle(similar)
     return {
         "similar": similar,
-        "exact": exact,
+        "exact": list(dict.fromkeys(exact)),
         "prefix": prefix,
         "similar_hot": similar[:HOT_QUERIES],
         "yardstick": [f"/marks/{n}" for n in range(1, 10_001)],
@@ -240,7 +260,11 @@ def query_sets(marks: list[tuple[str, list[int]]]) -> dict[str, list[str]]:
 # 3. load ---------------------------------------------------------------------------------------
 
 
-def run_wrk(server: Server, paths: list[str], load: Load, seconds: float) -> dict[str, float]:
+def run_wrk(
+    server: Server, paths: list[str], load: Load, seconds: float, *, sequential: bool
+) -> dict[str, float]:
+    """wrk over ``paths``: in order, each once until they run out (``sequential``, one wrk
+    thread, so one counter), or at random."""
     wrk = require_wrk()
     with (
         tempfile.NamedTemporaryFile("w", suffix=".lua") as script,
@@ -252,13 +276,15 @@ def run_wrk(server: Server, paths: list[str], load: Load, seconds: float) -> dic
         listing.flush()
         command = [wrk, "-t", str(load.threads), "-c", str(load.connections)]
         command += ["-d", f"{max(1, round(seconds))}s", "--timeout", "5s", "-s", script.name]
-        command += [server.url, "--", listing.name]
+        order = "sequential" if sequential else "random"
+        command += [server.url, "--", listing.name, order]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next((x for x in output.splitlines() if x.startswith("WRK_RESULT ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no result line:\n{output}")
     raw = json.loads(line.removeprefix("WRK_RESULT "))
     return {
+        "requests": raw["requests"],
         "rps": raw["requests"] / (raw["duration_us"] / 1e6),
         "p50_ms": raw["p50_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
@@ -273,16 +299,29 @@ def prewarm(server: Server, paths: list[str]) -> None:
             client.get(path)
 
 
-def measure(server: Server, paths: list[str], load: Load, dsn: str) -> dict[str, float]:
+def measure(
+    server: Server, paths: list[str], load: Load, dsn: str, *, cold: bool = False
+) -> dict[str, float]:
     """req/s and latency, and CPU µs per request of the server and of PostgreSQL (robust to a
-    shared host: the other server's idle backends add nothing)."""
+    shared host: the other server's idle backends add nothing).
+
+    A ``cold`` list is asked in order, each query once: the warm-up takes its last
+    ``COLD_WARMUP_SHARE``, the measured run the rest, so no measured query is answered from the
+    cache by an earlier ask. ``repeated`` counts the measured requests beyond the list's
+    length (each of those a query asked before): it must be 0 for the run to be cold.
+    """
+    measured, warmup = paths, paths
+    if cold:
+        split = len(paths) - int(len(paths) * COLD_WARMUP_SHARE)
+        measured, warmup = paths[:split], paths[split:]
     if load.warmup_seconds:
-        run_wrk(server, paths, load, load.warmup_seconds)
+        run_wrk(server, warmup, load, load.warmup_seconds, sequential=cold)
     backends = asyncio.run(postgres_backend_pids(dsn))
     app_before = processes_cpu_seconds([server.pid])
     db_before = processes_cpu_seconds(backends)
-    result = run_wrk(server, paths, load, load.duration_seconds)
-    requests = max(1.0, result["rps"] * load.duration_seconds)
+    result = run_wrk(server, measured, load, load.duration_seconds, sequential=cold)
+    result["repeated"] = max(0.0, result["requests"] - len(measured)) if cold else 0.0
+    requests = max(1.0, result["requests"])
     result["app_cpu_us"] = (processes_cpu_seconds([server.pid]) - app_before) / requests * 1e6
     result["db_cpu_us"] = (processes_cpu_seconds(backends) - db_before) / requests * 1e6
     print(f"  {len(paths):,} paths: {result}", flush=True)
@@ -439,6 +478,10 @@ def forget_earlier_run(dsn: str, redis_url: str) -> None:
             await connection.close()
 
     asyncio.run(drop_dataset())
+    forget_cached_searches(redis_url)
+
+
+def forget_cached_searches(redis_url: str) -> None:
     with Redis.from_url(redis_url) as redis:
         stale = list(redis.scan_iter(match=SEARCH_CACHE_PATTERN, count=1000))
         if stale:
@@ -527,13 +570,15 @@ def main() -> None:
         ):
             results = {
                 "yardstick": measure(yard, sets["yardstick"], load, dsn),
-                "similar": measure(app, sets["similar"], load, dsn),
-                "exact": measure(app, sets["exact"], load, dsn),
+                "similar": measure(app, sets["similar"], load, dsn, cold=True),
+                "exact": measure(app, sets["exact"], load, dsn, cold=True),
                 "prefix": measure(app, sets["prefix"], load, dsn),
             }
             prewarm(app, sets["similar_hot"])
             results["similar_hot"] = measure(app, sets["similar_hot"], load, dsn)
             mixed = sets["similar"][:1500] + sets["exact"][:250] + sets["prefix"][:250]
+            # The runs above cached these queries' results: the fixed rate starts cold again.
+            forget_cached_searches(arguments.redis_url)
             fixed = asyncio.run(fixed_rate(app.url, mixed, FIXED_RATE, fixed_seconds))
             recall = asyncio.run(recall_at_10(app.url))
             downloads = measure_downloads(app, download_root, quick=quick)
@@ -555,6 +600,8 @@ def main() -> None:
         "recall_at_10": recall,
         "marks": float(marks + len(planted_records())),
         "similar_p50_ms": results["similar"]["p50_ms"],
+        "similar_repeated_requests": results["similar"]["repeated"],
+        "exact_repeated_requests": results["exact"]["repeated"],
         "exact_p99_ms": results["exact"]["p99_ms"],
         "prefix_p99_ms": results["prefix"]["p99_ms"],
         "yardstick_pk_p99_ms": results["yardstick"]["p99_ms"],
