@@ -42,6 +42,7 @@ __all__ = [
     "DriverPool",
     "DriverStatement",
     "Executor",
+    "command_row_count",
     "session_connection",
     "write_pool_lifespan",
 ]
@@ -122,6 +123,11 @@ async def session_connection(session: AsyncSession) -> asyncpg.Connection[Record
     if not found.is_in_transaction():
         raise RuntimeError("the session holds no transaction for the driver to run in")
     return found
+
+
+def command_row_count(status: str) -> int:
+    """The rows a command touched, from asyncpg's status tag (``UPDATE 12``, ``COPY 3``)."""
+    return int(status.rsplit(" ", 1)[-1])
 
 
 @contextmanager

@@ -16,7 +16,7 @@ import asyncpg
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.driver import session_connection
+from common.driver import command_row_count, session_connection
 from tax_exemption.matching.records import numeric_texts
 from tax_exemption.models import certificate_item, ledger_entry
 
@@ -47,7 +47,8 @@ class Drawdowns(NamedTuple):
     quantities: list[Decimal]
 
 
-# Each item is drawn by its batch total (summed here, in C, rather than per entry in Python).
+# Each item is drawn by its batch total, summed by PostgreSQL rather than entry by entry in
+# Python.
 _DRAW_TOTALS = """
     UPDATE tax_exemption.certificate_item AS item SET balance = item.balance - d.quantity
     FROM (
@@ -68,15 +69,10 @@ async def draw_many(session: AsyncSession, drawdowns: Drawdowns) -> bool:
     connection = await session_connection(session)
     quantities = numeric_texts(drawdowns.quantities)
     status = await connection.execute(_DRAW_TOTALS, drawdowns.item_ids, quantities)
-    if _row_count(status) != len(set(drawdowns.item_ids)):
+    if command_row_count(status) != len(set(drawdowns.item_ids)):
         return False
     await _insert_entries(connection, DRAWDOWN, drawdowns.item_ids, drawdowns.line_ids, quantities)
     return True
-
-
-def _row_count(status: str) -> int:
-    """The row count of a command tag such as ``UPDATE 12``."""
-    return int(status.rsplit(" ", 1)[-1])
 
 
 async def draw_total(session: AsyncSession, item_id: int, quantity: Decimal) -> Decimal | None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.driver import session_connection
+from common.driver import command_row_count, session_connection
 
 Writer = Callable[[bytes], Coroutine[Any, Any, None]]
 
@@ -37,4 +37,4 @@ async def copy_rows(
     args = [values[name] for name in compiled.positiontup or ()]
     driver = await session_connection(session)
     status = await driver.copy_from_query(str(compiled), *args, output=output, **options)
-    return int(status.rsplit(" ", 1)[-1])
+    return command_row_count(status)
