@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Table, select, tuple_
+from sqlalchemy import Row, Table, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.audit.mac import CONTENT_COLUMNS
+from common.audit.record_row import RecordRow
 
 
 class TrailKey(NamedTuple):
@@ -46,3 +47,13 @@ async def has_trail(session: AsyncSession, table: Table, record_type: str, recor
         table.c.record_type == record_type, table.c.record_id == record_id
     )
     return await session.scalar(statement.limit(1)) is not None
+
+
+async def has_row(session: AsyncSession, row: RecordRow, record_id: str) -> bool:
+    """Whether the service's table holds the record (one probe of its key); an id that can name
+    no row (``RecordRow.where``) is not looked up."""
+    condition = row.where(record_id)
+    if condition is None:
+        return False
+    statement = select(literal(1)).select_from(row.table).where(condition).limit(1)
+    return await session.scalar(statement) is not None

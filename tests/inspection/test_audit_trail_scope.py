@@ -1,16 +1,21 @@
 """The audit trail of an inspection record is read only by officers of BSMI, the agency owning
 this deployment's records: for an officer of another agency the record, and so its trail, does
-not exist (404), and a county surveyor reads no trail here at all (403)."""
+not exist (404), and a county surveyor reads no trail here at all (403). A record that exists
+but was never audited (loaded by a bulk import) has an empty trail for BSMI's officers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import Column, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from inspection import models
 from tests.audit_trails import assert_trail_hidden, trail_reads
 from tests.inspection.conftest import FIRM_A
 from tests.inspection.test_applications_api import DRAFT
@@ -57,6 +62,60 @@ async def _one_of_each(
         "regulated_product": str((await add_regulated_product(api, officer))["id"]),
         "instrument": (await register_instrument(api, officer))["serial"],
     }
+
+
+async def _inserted(db_engine: AsyncEngine, key: Column[Any], **values: Any) -> str:
+    """Insert a row into ``key``'s table; its key, as the service writes it in its trail."""
+    async with db_engine.begin() as connection:
+        return str(await connection.scalar(insert(key.table).values(**values).returning(key)))
+
+
+async def _imported(db_engine: AsyncEngine) -> dict[str, str]:
+    """A record of every audited type written straight to its table, as a bulk import writes
+    it: no audit event names any of them."""
+    holder = {"holder_business_id": FIRM_A, "holder_name": "大同"}
+    product = {"product_name": "電扇", "standards": ["CNS 3765"]}
+    firm = {"firm_business_id": FIRM_A, "firm_name": "大同", "product_name": "電扇"}
+    factory = {"factory_name": "三重廠", "factory_address": "新北市三重區"}
+    draft = {"business_id": FIRM_A, "applicant_name": "大同", "scheme": "batch", "stage": "draft"}
+    goods = {"ccc_code": "8414510000", "product_name": "電扇", "quantity": 10, "unit": "PCE"}
+    in_force = {"schemes": ["batch"], "timing": "border", "effective_from": date(2025, 1, 1)}
+    meter = {"kind": "taxi_meter", "maker": "M", "model": "T1", "location": "台北市"}
+    insert_row = partial(_inserted, db_engine)
+    return {
+        "safety_mark": await insert_row(
+            models.safety_mark.c.mark_id, mark_id="R44001", series="R", **holder
+        ),
+        "certificate": await insert_row(
+            models.certificate.c.number,
+            number="RC114000777",
+            kind="RC",
+            models=["F-1"],
+            **holder,
+            **product,
+        ),
+        "cns_mark": await insert_row(
+            models.cns_mark.c.number, number="054321", cns_standard="CNS 3765", **firm, **factory
+        ),
+        "inspection_application": await insert_row(
+            models.inspection_application.c.id, **draft, **goods
+        ),
+        "regulated_product": await insert_row(
+            models.regulated_product.c.id,
+            ccc_prefix="841451",
+            updated_by="bulk-import",
+            **in_force,
+            **product,
+        ),
+        "instrument": await insert_row(models.instrument.c.serial, serial="TM2025-0777", **meter),
+    }
+
+
+async def _audit_events(db_engine: AsyncEngine) -> int:
+    audit_event = models.platform_tables.audit_event
+    async with db_engine.connect() as connection:
+        count = await connection.scalar(select(func.count()).select_from(audit_event))
+        return int(count or 0)
 
 
 async def test_another_agency_reads_no_trail_of_ours(
@@ -115,3 +174,45 @@ async def test_surveyors_and_firms_read_no_trail_here_and_admins_read_any(
     assert read.status_code == 200, read.text
     assert [event["action"] for event in read.json()["items"]] == ["certificate.issue"]
     assert await trail_reads(db_engine, "inspection") == [("admin-1", "certificate")]
+
+
+async def test_a_record_never_audited_has_an_empty_trail_for_our_officers_only(
+    api: httpx.AsyncClient,
+    officer: dict[str, str],
+    foreign_officer: dict[str, str],
+    db_engine: AsyncEngine,
+) -> None:
+    records = await _imported(db_engine)
+    assert await _audit_events(db_engine) == 0
+    for record_type, record_id in records.items():
+        await assert_trail_hidden(api, foreign_officer, record_type, record_id, ABSENT[record_type])
+    assert await trail_reads(db_engine, "inspection") == []
+
+    for record_type, record_id in records.items():
+        own = await api.get(f"/audit/trail/{record_type}/{record_id}", headers=officer)
+        assert own.status_code == 200, (record_type, own.text)
+        assert own.json() == {"items": [], "next_cursor": None}, record_type
+    assert await trail_reads(db_engine, "inspection") == [("officer-1", kind) for kind in records]
+
+
+async def test_an_id_that_names_no_row_is_a_missing_record_and_writes_nothing(
+    api: httpx.AsyncClient, officer: dict[str, str], db_engine: AsyncEngine
+) -> None:
+    records = await _imported(db_engine)
+    application, product = records["inspection_application"], records["regulated_product"]
+    for record_type, record_id in [
+        *ABSENT.items(),  # well formed, no such row and no trail
+        ("inspection_application", f"0{application}"),  # not the id as the service writes it
+        ("inspection_application", f"{application}.0"),
+        ("inspection_application", f"-{application}"),
+        ("inspection_application", f"{application}/1"),
+        ("regulated_product", "9" * 19),  # past bigint: the driver would refuse it
+        ("regulated_product", "9" * 40),
+        ("regulated_product", f"{product} "),
+        ("regulated_product", "１"),  # a full-width digit
+        ("certificate", records["certificate"].lower()),
+    ]:
+        response = await api.get(f"/audit/trail/{record_type}/{record_id}", headers=officer)
+        assert response.status_code == 404, (record_type, record_id, response.text)
+        assert response.headers["content-type"] == PROBLEM
+    assert await _audit_events(db_engine) == 0

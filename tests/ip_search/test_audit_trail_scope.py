@@ -1,6 +1,7 @@
 """The audit trail of an ip_search record is read only by officers of TIPO, the agency owning
 this deployment's records: for an officer of another agency the record, and so its trail, does
-not exist (404). A firm's deleted watch keeps its trail for TIPO's officers."""
+not exist (404). A firm's deleted watch keeps its trail for TIPO's officers, and a record that
+exists but was never audited (seeded at start-up) has an empty trail for them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import Column, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from ip_search import models
 from ip_search.app import MANIFEST
 from tests.audit_trails import assert_trail_hidden, trail_reads
 from tests.ip_search.test_opendata_api import dataset_body
@@ -75,6 +78,61 @@ async def _one_of_each(
     }
 
 
+async def _inserted(db_engine: AsyncEngine, key: Column[Any], **values: Any) -> Any:
+    """Insert a row into ``key``'s table and return its key."""
+    async with db_engine.begin() as connection:
+        return await connection.scalar(insert(key.table).values(**values).returning(key))
+
+
+async def _seeded(db_engine: AsyncEngine) -> dict[str, str]:
+    """A record of every audited type written straight to its table, as a start-up seed writes
+    it: no audit event names any of them."""
+    body = dataset_body("seeded-register") | {"publisher": "TIPO", "licence": "OGDL-Taiwan-1.0"}
+    dataset = await _inserted(db_engine, models.dataset.c.id, media_type="text/csv", **body)
+    version = await _inserted(
+        db_engine,
+        models.dataset_version.c.version,
+        dataset_id=dataset,
+        version=1,
+        storage_key="seeded-register/v1.csv",
+        sha256="0" * 64,
+        size_bytes=1,
+        media_type="text/csv",
+        change_note="seed",
+        published_by="seed",
+    )
+    key = await _inserted(
+        db_engine,
+        models.api_key.c.id,
+        key_hash="seeded",
+        prefix="seed",
+        label="mirror",
+        daily_quota=5,
+        created_by="seed",
+    )
+    watch = await _inserted(
+        db_engine,
+        models.trademark_watch.c.id,
+        business_id="04595257",
+        groups=[],
+        threshold=0.5,
+        **WATCH,
+    )
+    return {
+        "dataset": dataset,
+        "dataset_version": f"{dataset}/{version}",
+        "api_key": str(key),
+        "trademark_watch": str(watch),
+    }
+
+
+async def _audit_events(db_engine: AsyncEngine) -> int:
+    audit_event = models.platform_tables.audit_event
+    async with db_engine.connect() as connection:
+        count = await connection.scalar(select(func.count()).select_from(audit_event))
+        return int(count or 0)
+
+
 async def test_another_agency_reads_no_trail_of_ours(
     client: httpx.AsyncClient, token: Callable[..., str], db_engine: AsyncEngine
 ) -> None:
@@ -120,3 +178,65 @@ async def test_unknown_types_and_records_have_no_trail_and_others_are_refused(
         assert refused.status_code == 403, (role, refused.text)
         assert refused.headers["content-type"] == PROBLEM
     assert await trail_reads(db_engine, "ip_search") == []
+
+
+async def test_a_record_never_audited_has_an_empty_trail_for_our_officers_only(
+    client: httpx.AsyncClient, token: Callable[..., str], db_engine: AsyncEngine
+) -> None:
+    records = await _seeded(db_engine)
+    assert await _audit_events(db_engine) == 0
+    foreign = _bearer(token, "officer", agency="BSMI", subject="officer-bsmi")
+    for record_type, record_id in records.items():
+        await assert_trail_hidden(client, foreign, record_type, record_id, ABSENT[record_type])
+    assert await trail_reads(db_engine, "ip_search") == []
+
+    officer = _bearer(token, "officer", agency="TIPO", subject="officer-tipo")
+    for record_type, record_id in records.items():
+        own = await client.get(f"/audit/trail/{record_type}/{record_id}", headers=officer)
+        assert own.status_code == 200, (record_type, own.text)
+        assert own.json() == {"items": [], "next_cursor": None}, record_type
+    assert await trail_reads(db_engine, "ip_search") == [("officer-tipo", kind) for kind in records]
+
+
+async def test_an_id_that_names_no_row_is_a_missing_record_and_writes_nothing(
+    client: httpx.AsyncClient, token: Callable[..., str], db_engine: AsyncEngine
+) -> None:
+    records = await _seeded(db_engine)
+    dataset, key = records["dataset"], records["api_key"]
+    officer = _bearer(token, "officer", agency="TIPO")
+    for record_type, record_id in [
+        *ABSENT.items(),  # well formed, no such row and no trail
+        ("dataset", dataset.upper()),
+        ("dataset_version", f"{dataset}/2"),  # a version not published
+        ("dataset_version", dataset),  # no version at all
+        ("dataset_version", f"{dataset}/01"),  # not the id as the service writes it
+        ("dataset_version", f"{dataset}/x"),
+        ("dataset_version", f"{dataset}/1/1"),
+        ("dataset_version", f"{dataset}/{2**31}"),  # past the integer column
+        ("api_key", "9" * 19),  # past bigint: the driver would refuse it
+        ("api_key", f"{key}x"),
+        ("trademark_watch", "-1"),
+    ]:
+        response = await client.get(f"/audit/trail/{record_type}/{record_id}", headers=officer)
+        assert response.status_code == 404, (record_type, record_id, response.text)
+        assert response.headers["content-type"] == PROBLEM
+    assert await _audit_events(db_engine) == 0
+
+
+async def test_a_deleted_watch_keeps_its_trail_without_its_row(
+    client: httpx.AsyncClient, token: Callable[..., str], db_engine: AsyncEngine
+) -> None:
+    firm = _bearer(token, "firm", business_id="04595257")
+    watch = await _created(await client.post("/watches", json=WATCH, headers=firm))
+    assert (await client.delete(f"/watches/{watch['id']}", headers=firm)).status_code == 204
+    async with db_engine.connect() as connection:
+        assert (
+            await connection.scalar(select(func.count()).select_from(models.trademark_watch)) == 0
+        )
+    trail = f"/audit/trail/trademark_watch/{watch['id']}"
+    foreign = _bearer(token, "officer", agency="BSMI")
+    assert (await client.get(trail, headers=foreign)).status_code == 404
+    read = await client.get(trail, headers=_bearer(token, "officer", agency="TIPO"))
+    assert read.status_code == 200, read.text
+    actions = [event["action"] for event in read.json()["items"]]
+    assert actions == ["trademark_watch.delete", "trademark_watch.create"]
