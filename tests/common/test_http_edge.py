@@ -4,6 +4,7 @@ request ids, and the offline docs page."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from common.docs import DOCS_ASSETS_PATH
 from common.errors import PROBLEM_MEDIA_TYPE
 from common.http_edge import API_CSP, SECURITY_HEADERS
 from tests.common.edge_app import (
+    create_edge_app,
     edge_client,
     row_counts,
 )
@@ -204,6 +206,30 @@ async def test_docs_page_points_at_this_apps_openapi_document(client: httpx.Asyn
     assert "'/openapi.json'" in html
     document = (await client.get("/openapi.json")).json()
     assert document["info"]["title"] == "Edge contract test service"
+
+
+async def test_the_openapi_document_is_built_off_the_event_loop_once(
+    settings_overrides: dict[str, Any], scratch: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_edge_app({**settings_overrides, "max_body_bytes": MAX_BODY})
+    build = app.openapi
+    builders: list[threading.Thread] = []
+
+    def recorded_build() -> dict[str, Any]:
+        if app.openapi_schema is None:  # FastAPI's endpoint calls it again for the cached one
+            builders.append(threading.current_thread())
+        return build()
+
+    monkeypatch.setattr(app, "openapi", recorded_build)
+    async with edge_client({}, app) as client:
+        first = await client.get("/openapi.json")
+        second = await client.get("/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json() == app.openapi_schema
+    assert first.json()["info"]["title"] == "Edge contract test service"
+    # Built once, and not by the thread running the event loop.
+    assert len(builders) == 1
+    assert builders[0] is not threading.current_thread()
 
 
 async def test_openapi_documents_the_problem_responses(client: httpx.AsyncClient) -> None:
