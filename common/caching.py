@@ -16,9 +16,11 @@ its copy in Redis; delete entries only through ``invalidate``: a key deleted beh
 back is still served from memory until its TTL runs out.
 
 Redis errors degrade to "not cached": the value is computed and neither level is used, so a
-Redis outage costs latency, never availability, and never serves what could not be checked. An
-invalidation that fails while Redis is unreachable leaves the entry until its TTL expires: keep
-TTLs short.
+Redis outage costs latency, never availability, and never serves what could not be checked.
+After a failure, reads skip Redis for ``COOLDOWN_SECONDS`` before asking it again: a Redis that
+hangs (a partition, not a refused port) then costs one read per replica and cool-down its
+timeout, not every read. An invalidation is always attempted; one that fails while Redis is
+unreachable leaves the entry until its TTL expires: keep TTLs short.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ __all__ = [
 _ENTITY_TAG = re.compile(r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"')
 _REDIS_ERRORS = (RedisError, OSError, TimeoutError, GenerationUnavailable)
 WARN_INTERVAL_SECONDS = 60.0
+COOLDOWN_SECONDS = 5.0
 LOCAL_ENTRIES: Final = 10_000
 LOCAL_BYTES: Final = 16 * 1024 * 1024
 
@@ -153,8 +156,10 @@ class RedisCache:
         prefix: str = "cache:",
         local_entries: int = LOCAL_ENTRIES,
         local_bytes: int = LOCAL_BYTES,
+        cooldown: float = COOLDOWN_SECONDS,
     ) -> None:
         self.redis = redis
+        self.cooldown = cooldown
         self.prefix = prefix
         self.generation = GenerationStore(redis, f"cache-generation:{prefix}")
         self._barrier = GenerationBarrier(self.generation.read)
@@ -163,6 +168,7 @@ class RedisCache:
         )
         self._next_warning = 0.0
         self._suppressed = 0
+        self._skip_until = 0.0  # monotonic time until which reads do not ask Redis
 
     async def get_or_compute(
         self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
@@ -181,6 +187,8 @@ class RedisCache:
         """
         if ttl <= 0:
             raise ValueError("ttl must be positive")
+        if time.monotonic() < self._skip_until:
+            return Representation(await compute())  # Redis failed just now: not asked again
         name = self.prefix + key
         try:
             if self._local.holds(key):
@@ -189,7 +197,7 @@ class RedisCache:
                     return held
             generation, entry = await self._barrier.current_with(name)
         except _REDIS_ERRORS as exc:
-            self._warn("generation", exc)
+            self._failed("generation", exc)
             return Representation(await compute())  # Redis is failing: skip both levels
         held = self._local.get(key, generation)
         if held is not None:
@@ -217,7 +225,7 @@ class RedisCache:
             return
         error = stored.exception()
         if error is not None:
-            self._warn("set", error)
+            self._failed("set", error)
         elif stored.result():
             self._hold(key, representation, generation, ttl)
 
@@ -234,9 +242,13 @@ class RedisCache:
         try:
             await self.generation.replace([self.prefix + key for key in keys])
         except _REDIS_ERRORS as exc:
-            self._warn("invalidate", exc)
+            self._failed("invalidate", exc)
             return False
         return True
+
+    def _failed(self, operation: str, exc: BaseException) -> None:
+        self._skip_until = time.monotonic() + self.cooldown
+        self._warn(operation, exc)
 
     def _warn(self, operation: str, exc: BaseException) -> None:
         """At most one warning per interval: an outage must not flood the log stream."""

@@ -264,6 +264,54 @@ async def test_with_redis_unreachable_a_cached_copy_is_not_served() -> None:
     assert (first, second) == (b"one", b"two")
 
 
+class SilentPeer:
+    """A TCP peer that takes connections and bytes and never answers: a Redis that hangs (a
+    network partition), which a refused port cannot show. It stores nothing."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._swallow, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"redis://127.0.0.1:{port}/0"
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _swallow(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while chunk := await reader.read(4096):
+            self.received += len(chunk)
+        writer.close()
+
+
+@pytest.mark.parametrize(("cooldown", "asks_again"), [(60.0, False), (0.0, True)])
+async def test_after_redis_failed_reads_skip_it_until_the_cooldown_ends(
+    cooldown: float, asks_again: bool
+) -> None:
+    peer = SilentPeer()
+    async with peer as url:
+        hanging = Redis.from_url(url, socket_timeout=0.2, socket_connect_timeout=0.2)
+        cache = RedisCache(hanging, cooldown=cooldown)
+        compute = Counter()
+        try:
+            with structlog.testing.capture_logs():
+                first = await cache.get_or_compute("k", 30, compute)
+                asked = peer.received
+                second = await cache.get_or_compute("k", 30, compute)
+        finally:
+            await hanging.aclose()
+    assert (first, second) == (b"fresh", b"fresh")
+    assert compute.calls == 2
+    assert asked > 0  # the first read asked Redis and timed out
+    # Within the cool-down the second read computes without a word to Redis (so without
+    # waiting for its timeout); once it is over, Redis is asked again.
+    assert (peer.received > asked) is asks_again
+
+
 async def test_a_representation_answers_conditional_requests(
     client: httpx.AsyncClient,
 ) -> None:
