@@ -4,7 +4,10 @@ explanation (summary, steps, sources) in every answer. A new item is a module in
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -52,9 +55,14 @@ def _description(item_id: str) -> str:
     return method + "**Sources.** " + "; ".join(entry.sources)
 
 
-def _answer(request: Request, result: Any) -> Response:
-    body = orjson.dumps(dataclasses.asdict(result), default=_plain)
-    return conditional_response(request, body)
+async def _answer(request: Request, analysis: Callable[[], Any]) -> Response:
+    """Run and serialise ``analysis`` in a worker thread: over the whole registry (~100,000
+    factories) one takes tens to hundreds of ms of CPU, which would stall the replica's loop."""
+    return conditional_response(request, await asyncio.to_thread(_serialised, analysis))
+
+
+def _serialised(analysis: Callable[[], Any]) -> bytes:
+    return orjson.dumps(dataclasses.asdict(analysis()), default=_plain)
 
 
 def _plain(value: object) -> object:
@@ -77,7 +85,7 @@ async def site_fit_score(
     request: Request, needs: SiteRequirementsIn, session: SessionDep
 ) -> Response:
     requirements = SiteRequirements(**{**needs.model_dump(), "counties": frozenset(needs.counties)})
-    return _answer(request, site_fit(await park_inputs(session), requirements))
+    return await _answer(request, partial(site_fit, await park_inputs(session), requirements))
 
 
 @router.get(
@@ -91,7 +99,9 @@ async def location_quotient(
     points: PointsDep,
     industry_code: Annotated[str, Query(pattern=r"^[0-9]{2}$")],
 ) -> Response:
-    return _answer(request, location_quotients(await points.get(session), industry_code))
+    return await _answer(
+        request, partial(location_quotients, await points.get(session), industry_code)
+    )
 
 
 @router.get(
@@ -102,8 +112,8 @@ async def location_quotient(
 async def counts(
     request: Request, session: SessionDep, points: PointsDep, county_code: County = None
 ) -> Response:
-    result = industry_counts(await points.get(session), county_code=county_code)
-    return _answer(request, result)
+    everyone = await points.get(session)
+    return await _answer(request, partial(industry_counts, everyone, county_code=county_code))
 
 
 @router.get(
@@ -119,10 +129,14 @@ async def land(
     industry_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,3}$")] = None,
 ) -> Response:
     counties = frozenset({county_code}) if county_code else frozenset()
-    result = land_availability(
-        await park_inputs(session), tenure=tenure, counties=counties, industry_code=industry_code
+    analysis = partial(
+        land_availability,
+        await park_inputs(session),
+        tenure=tenure,
+        counties=counties,
+        industry_code=industry_code,
     )
-    return _answer(request, result)
+    return await _answer(request, analysis)
 
 
 @router.get(
@@ -141,7 +155,7 @@ async def similar(
     target = next((p for p in everyone if p.registration_number == registration_number), None)
     if target is None:
         raise NotFound(f"no registered factory {registration_number}")
-    return _answer(request, similar_factories(target, everyone, limit=limit))
+    return await _answer(request, partial(similar_factories, target, everyone, limit=limit))
 
 
 @router.get(
@@ -156,9 +170,8 @@ async def nearest(
     latitude: Latitude,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> Response:
-    return _answer(
-        request, nearest_parks(await park_inputs(session), longitude, latitude, limit=limit)
-    )
+    parks = await park_inputs(session)
+    return await _answer(request, partial(nearest_parks, parks, longitude, latitude, limit=limit))
 
 
 @router.get(
@@ -178,12 +191,18 @@ async def upstream(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     everyone = await points.get(session)
+    analysis = partial(
+        upstream_suppliers,
+        everyone,
+        industry_code,
+        longitude,
+        latitude,
+        radius_km=radius_km,
+        limit=limit,
+    )
     try:
-        result = upstream_suppliers(
-            everyone, industry_code, longitude, latitude, radius_km=radius_km, limit=limit
-        )
+        return await _answer(request, analysis)
     except KeyError:
         raise UnprocessableContent(
             f"{industry_code} is not a manufacturing industry (08-34)"
         ) from None
-    return _answer(request, result)

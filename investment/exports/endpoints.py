@@ -61,10 +61,10 @@ async def get_export(
 async def export_content(
     export_id: ExportId, session: SessionDep, staff: Staff, cipher: CipherDep, audit: AuditDep
 ) -> Response:
-    text = await service.export_content(session, staff, export_id, cipher)
+    content = await service.export_content(session, staff, export_id, cipher)
     await audit.record("export.read", "survey_export", str(export_id))
     return Response(
-        text.encode("utf-8-sig"),
+        content,
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="returns-{export_id}.csv"',

@@ -6,6 +6,7 @@ in one transaction with the outbox message that makes the worker match the batch
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -92,7 +93,8 @@ async def _store_versions(
     await repository.lock_keys(session, keys)
     current = await repository.current_versions(session, keys)
     _refuse_other_agencies(current, agency)
-    counts, rows, superseded = _new_versions(lines, current)
+    # Hashing and dumping every line is CPU (tens of ms for a few thousand lines): off the loop.
+    counts, rows, superseded = await asyncio.to_thread(_new_versions, lines, current)
     await repository.supersede(session, superseded)
     reversals = await ledger.reverse_lines(session, superseded)
     await repository.insert_lines(

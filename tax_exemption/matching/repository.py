@@ -130,21 +130,28 @@ _STORE_DECISIONS = """
 """
 
 
+DECISIONS_PER_STATEMENT = 5000
+"""Lines per UPDATE. The driver encodes a statement's arrays in one step of the event loop,
+about 3.5 µs of CPU a line: a 100,000-line batch in one statement held the worker's loop for
+a third of a second; in pages, no step takes more than ~20 ms."""
+
+
 async def store_decisions(session: AsyncSession, columns: DecisionArrays) -> None:
-    """One set-based UPDATE for the whole batch, an array per column (a statement per line
+    """Set-based UPDATEs, an array per column, a page of lines each (a statement per line
     cost more than the engine itself)."""
-    if columns.line_id:
-        connection = await session_connection(session)
+    connection = await session_connection(session)
+    for start in range(0, len(columns.line_id), DECISIONS_PER_STATEMENT):
+        page = slice(start, start + DECISIONS_PER_STATEMENT)
         await connection.execute(
             _STORE_DECISIONS,
-            columns.line_id,
-            columns.outcome,
-            columns.refusal_reason,
-            columns.matched_item_id,
-            numeric_texts(columns.matched_quantity),
-            columns.explanation,
-            columns.candidates,
-            columns.review_status,
+            columns.line_id[page],
+            columns.outcome[page],
+            columns.refusal_reason[page],
+            columns.matched_item_id[page],
+            numeric_texts(columns.matched_quantity[page]),
+            columns.explanation[page],
+            columns.candidates[page],
+            columns.review_status[page],
         )
 
 

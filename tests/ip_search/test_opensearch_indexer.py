@@ -5,6 +5,7 @@ the worker."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from ip_search.importing.runner import import_file, import_items
-from ip_search.search.opensearch import repository
+from ip_search.search.opensearch import indexer, repository
 from ip_search.search.opensearch.client import opensearch_client
 from ip_search.search.opensearch.documents import mark_document
 from ip_search.search.opensearch.indexer import full_reindex, index_run_chunk
@@ -24,6 +25,7 @@ from ip_search.settings import IpSearchSettings
 from ip_search.synthetic import generate
 from tests.ip_search.opensearch_stub import ACKNOWLEDGED, OpenSearchStub, Recorded, bulk_ok
 from tests.ip_search.worker import run_worker_until_quiet
+from tests.thread_calls import ThreadCalls
 
 SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 ALIAS = "marks"
@@ -183,10 +185,12 @@ async def test_a_failed_load_deletes_its_index_and_leaves_the_alias_alone(
 
 
 async def test_an_import_is_indexed_chunk_by_chunk_through_the_alias(
-    stub: OpenSearchStub, client: Any, db_engine: AsyncEngine
+    stub: OpenSearchStub, client: Any, db_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     numbers = sorted(await imported_sample(db_engine))
     script_cluster(stub, current=[OLD])
+    threads = ThreadCalls(monkeypatch)
+    threads.watch(indexer, "index_action")
 
     async with AsyncSession(db_engine) as session:
         first = await index_run_chunk(client, session, ALIAS, 1, chunk=10)
@@ -197,6 +201,9 @@ async def test_an_import_is_indexed_chunk_by_chunk_through_the_alias(
     assert (first, second, last, other_run) == (numbers[9], numbers[19], None, None)
     loads = [bulk_documents(r) for r in stub.requests if r.path == "/_bulk"]
     assert loads == [[(ALIAS, n) for n in numbers[i : i + 10]] for i in (0, 10, 20)]
+    # The documents are built in a worker thread, not on the event loop.
+    assert threads.counts() == {"index_action": len(numbers)}
+    assert threads.on_thread(threading.current_thread()) == []
 
 
 async def test_without_an_index_an_import_has_nothing_to_keep_in_step(

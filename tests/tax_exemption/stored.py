@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tax_exemption.models import certificate, certificate_item, filing, ledger_entry
+from tax_exemption.models import (
+    certificate,
+    certificate_item,
+    declaration_batch,
+    declaration_line,
+    filing,
+    ledger_entry,
+)
 
 CERTIFICATE_NO = "IDA1130000001"
 
@@ -109,3 +116,29 @@ def declaration(n: int, business_id: str, **changes: Any) -> dict[str, Any]:
         "declaration_date": "2024-06-01",
     }
     return {**line, **changes}
+
+
+async def stored_batch(engine: AsyncEngine, business_id: str, first: int, count: int) -> int:
+    """A received batch of ``count`` one-set lines of the firm citing item 1 (stored as
+    ingestion would)."""
+    async with engine.begin() as connection:
+        batch_id = await connection.scalar(
+            insert(declaration_batch)
+            .values(source="json", submitted_by="t", status="received", line_count=count)
+            .returning(declaration_batch.c.id)
+        )
+        rows = [
+            {
+                **declaration(n, business_id, quantity=Decimal(1)),
+                "declaration_date": date(2024, 6, 1),
+                "batch_id": batch_id,
+                "version": 1,
+                "is_current": True,
+                "kind": "original",
+                "content_hash": n.to_bytes(32, "big"),
+            }
+            for n in range(first, first + count)
+        ]
+        await connection.execute(insert(declaration_line), rows)
+    assert batch_id is not None
+    return int(batch_id)

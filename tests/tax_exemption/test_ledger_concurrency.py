@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tax_exemption.matching import ledger
 from tax_exemption.matching.service import match_stored_batch
-from tax_exemption.models import declaration_batch, declaration_line
 from tests.tax_exemption.conftest import FIRM_A
-from tests.tax_exemption.stored import balance_and_ledger, declaration, seed_certificate
+from tests.tax_exemption.stored import balance_and_ledger, seed_certificate, stored_batch
 
 pytestmark = pytest.mark.usefixtures("clean_backends")
 
@@ -34,31 +31,6 @@ async def test_fifty_concurrent_drawdowns_never_overdraw(db_engine: AsyncEngine)
     assert await balance_and_ledger(db_engine, item_id) == (Decimal(30), Decimal(0), Decimal(30))
 
 
-async def _stored_batch(engine: AsyncEngine, first: int, count: int) -> int:
-    """A received batch of ``count`` one-set lines citing item 1 (stored as ingestion would)."""
-    async with engine.begin() as connection:
-        batch_id = await connection.scalar(
-            insert(declaration_batch)
-            .values(source="json", submitted_by="t", status="received", line_count=count)
-            .returning(declaration_batch.c.id)
-        )
-        rows = [
-            {
-                **declaration(n, FIRM_A, quantity=Decimal(1)),
-                "declaration_date": date(2024, 6, 1),
-                "batch_id": batch_id,
-                "version": 1,
-                "is_current": True,
-                "kind": "original",
-                "content_hash": n.to_bytes(32, "big"),
-            }
-            for n in range(first, first + count)
-        ]
-        await connection.execute(insert(declaration_line), rows)
-    assert batch_id is not None
-    return int(batch_id)
-
-
 async def _match(engine: AsyncEngine, batch_id: int) -> Counter[str]:
     async with AsyncSession(engine) as session, session.begin():
         return await match_stored_batch(session, batch_id)
@@ -68,7 +40,7 @@ async def test_concurrent_batches_share_one_item_without_overdrawing(
     db_engine: AsyncEngine,
 ) -> None:
     [item_id] = await seed_certificate(db_engine, FIRM_A, balance=Decimal(30))
-    batches = [await _stored_batch(db_engine, 100 * b, 5) for b in range(10)]
+    batches = [await stored_batch(db_engine, FIRM_A, 100 * b, 5) for b in range(10)]
 
     outcomes = await asyncio.gather(*(_match(db_engine, b) for b in batches))
 
