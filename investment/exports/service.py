@@ -44,8 +44,16 @@ async def request_export(
     return export_out(row, prefix)
 
 
-async def _visible(session: AsyncSession, principal: Principal, export_id: int) -> RowMapping:
-    statement = select(survey_export).where(survey_export.c.id == export_id)
+# Every column but the file: a status poll must not fetch tens of MB to read its status.
+_STATUS_COLUMNS = [column for column in survey_export.c if column.key != "content"]
+
+
+async def _visible(
+    session: AsyncSession, principal: Principal, export_id: int, *, content: bool = False
+) -> RowMapping:
+    """The export if the principal may see it (404 otherwise); its file only with ``content``."""
+    columns = survey_export.c if content else _STATUS_COLUMNS
+    statement = select(*columns).where(survey_export.c.id == export_id)
     row = (await session.execute(statement)).mappings().first()
     if row is None or (principal.role is Role.SURVEYOR and row["county_code"] != principal.county):
         raise NotFound()
@@ -61,7 +69,7 @@ async def get_export(
 async def export_content(
     session: AsyncSession, principal: Principal, export_id: int, cipher: FieldCipher
 ) -> bytes:
-    row = await _visible(session, principal, export_id)
+    row = await _visible(session, principal, export_id, content=True)
     if row["status"] != ExportStatus.DONE or row["content"] is None:
         raise Conflict(f"the export is {row['status']}, not ready")
     # A large county's file is tens of MB: decrypted and encoded in a worker thread (tens of

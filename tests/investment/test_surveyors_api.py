@@ -4,10 +4,12 @@ bulk reminders through the outbox, and a county export built by the worker's han
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from common.jobs import Delivery, OutboxMessage
@@ -23,6 +25,21 @@ from tests.investment.test_filing_api import (
     last_year_filer,
     open_invitation,
 )
+
+
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL text of every statement any engine runs inside the block."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 async def file_one(client: httpx.AsyncClient, engine: AsyncEngine, token: Any) -> dict[str, Any]:
@@ -182,3 +199,10 @@ async def test_a_county_export_is_built_by_the_worker_and_its_download_audited(
             text("SELECT count(*) FROM investment.audit_event WHERE action = 'export.read'")
         )
     assert reads == 1
+
+    # A status poll reads the row's few columns, never its file (tens of MB for a large county).
+    with statements_run() as statements:
+        status = await client.get(f"/exports/{export_id}", headers=surveyor)
+    assert status.status_code == 200 and status.json()["status"] == "done"
+    polled = [s for s in statements if "survey_export" in s]
+    assert polled and not any("survey_export.content" in s for s in polled), polled
