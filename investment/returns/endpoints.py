@@ -18,7 +18,7 @@ from common.database import ServiceRouter, SessionDep
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyKeyHeader, claim_request
 from investment.returns import service, submission
 from investment.returns.etags import expected_version, return_etag
-from investment.returns.gate import BEARER_TOO, FilingContextDep
+from investment.returns.gate import BEARER_TOO, ReadContextDep, WriteContextDep
 from investment.returns.schemas import (
     DraftIn,
     DraftSaved,
@@ -61,7 +61,7 @@ async def list_firm_returns(
     "`problems` are what the server would refuse on submit. The ETag is the version to send "
     "back in If-Match. Reading it is audited (it holds the contact person's data).",
 )
-async def get_return(return_id: ReturnId, context: FilingContextDep) -> Response:
+async def get_return(return_id: ReturnId, context: ReadContextDep) -> Response:
     view = await service.view(context, return_id)
     headers = {"ETag": return_etag(return_id, view.version), "Cache-Control": PRIVATE}
     return _json(view, headers=headers)
@@ -80,7 +80,7 @@ async def save_draft(
     *,
     return_id: ReturnId,
     payload: DraftIn,
-    context: FilingContextDep,
+    context: WriteContextDep,
     if_match: IfMatch = None,
 ) -> Response:
     expected = expected_version(if_match, return_id, required=True)
@@ -105,7 +105,7 @@ async def submit_return(
     *,
     return_id: ReturnId,
     request: Request,
-    context: FilingContextDep,
+    context: WriteContextDep,
     idempotency_key: IdempotencyKeyHeader = None,
     payload: SubmitIn | None = None,
     if_match: IfMatch = None,

@@ -14,7 +14,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 
 from common.audit import app_audit_trail, request_audit_source
+from common.auth import Principal, Role
 from common.auth.middleware import principal_of
+from common.errors import Forbidden, Unauthorized
 from investment.campaigns.forms import app_forms
 from investment.invitations.access import (
     FILING_SESSION_HEADER,
@@ -22,6 +24,7 @@ from investment.invitations.access import (
     CallerGate,
     filing_caller,
 )
+from investment.returns.access import READERS
 from investment.returns.filing import FilingContext, FilingDesk
 from investment.settings import InvestmentSettings
 
@@ -56,7 +59,15 @@ class FilingGate(CallerGate):
     """``CallerGate`` (same header, same checks) answering the filing context: the routes
     take this one dependency and nothing else from the app. It reads the principal as
     ``CurrentPrincipal`` does, without that sub-dependency to solve per request (about 2% of
-    a submit), so the routes document the bearer scheme with ``BEARER_TOO``."""
+    a submit), so the routes document the bearer scheme with ``BEARER_TOO``.
+
+    Without a Filing-Token the principal must hold one of ``roles`` (401 anonymous, 403 other
+    roles, as ``require_roles`` answers): refused before any return is read, such a caller
+    cannot tell from the answer which returns exist."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        super().__init__()
+        self.roles = roles
 
     # Returns the filing context, not the caller: a deliberate override.
     async def __call__(self, request: Request) -> FilingContext:  # type: ignore[override]
@@ -64,7 +75,7 @@ class FilingGate(CallerGate):
         desk = filing_desk(request)
         token = request.headers.get(FILING_SESSION_HEADER)
         if not token:
-            caller = Caller(principal, None)
+            caller = Caller(self._admitted(principal), None)
         else:
             caller = filing_caller(request, principal, desk.tokens.verify(token))
         # Only staff are checked against the agency owning the returns.
@@ -72,7 +83,16 @@ class FilingGate(CallerGate):
         # After the caller: a filing session names the audit actor.
         return FilingContext(desk, caller, request_audit_source(request), agency)
 
+    def _admitted(self, principal: Principal) -> Principal:
+        if principal.role in self.roles:
+            return principal
+        if principal.is_anonymous:
+            raise Unauthorized("send a Filing-Token or a bearer token")
+        raise Forbidden(f"role {principal.role} may not do this")
+
 
 # ``openapi_extra`` of the routes taking the gate: a bearer token is the other way in.
 BEARER_TOO: dict[str, Any] = {"security": [{"HTTPBearer": []}]}
-FilingContextDep = Annotated[FilingContext, Depends(FilingGate())]
+# Who may open a return, and who may write it (the factory: its filing session, or the firm).
+ReadContextDep = Annotated[FilingContext, Depends(FilingGate(READERS | {Role.FIRM}))]
+WriteContextDep = Annotated[FilingContext, Depends(FilingGate(frozenset({Role.FIRM})))]

@@ -60,7 +60,6 @@ def _record_calls(return_id: int, export_id: int) -> list[Call]:
         ("POST", "/returns/999999999/review", {"decision": "approve"}),
         ("POST", "/campaigns/2026/invitations", {"county_code": KEELUNG}),
         ("GET", f"/returns/{return_id}", None),
-        ("POST", f"/returns/{return_id}/submit", None),
     ]
 
 
@@ -73,6 +72,8 @@ async def test_an_officer_of_another_agency_is_refused_and_changes_nothing(
     before = await schema_state(db_engine, "investment")
     expected = [(call, 404) for call in _record_calls(return_id, export_id)]
     expected.append((("POST", "/campaigns", NEW_CAMPAIGN), 403))
+    # Only the factory files: every officer is refused a return's writes, whoever owns it.
+    expected.append((("POST", f"/returns/{return_id}/submit", None), 403))
     for (method, path, body), status in expected:
         response = await client.request(method, path, json=body, headers=foreign)
         assert response.status_code == status, (method, path, response.text)
