@@ -21,11 +21,17 @@ Owners: keys are scoped to the principal's subject; anonymous callers share the 
 ``anonymous``. That is safe because a replay needs the key AND the identical request (method,
 path, query and body bytes), so only someone already holding the whole request sees its response.
 Keys are kept at least ``KEY_LIFETIME``; the worker calls ``purge_expired_keys`` to drop older ones.
+
+Stored bodies are encrypted with the app's ``FieldCipher`` (``seal_body``), bound to owner and
+key: the response to a creating POST often repeats the personal data just sent (a filing's
+contact person), and a database dump must not reveal it. These rows expire rather than being
+re-encrypted, so a rotated-out PII key must stay readable for ``KEY_LIFETIME``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -49,6 +55,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from common.auth.middleware import principal_of
 from common.database import SAFE_METHODS, SessionDep
 from common.errors import PROBLEM_MEDIA_TYPE, Conflict, Problem, UnprocessableContent
+from common.pii import FieldCipher
+from common.pii.cipher import VERSION
 
 __all__ = [
     "IDEMPOTENCY_HEADER",
@@ -67,6 +75,7 @@ __all__ = [
     "kept_headers",
     "purge_expired_keys",
     "replayed",
+    "seal_body",
     "store_response",
 ]
 
@@ -160,7 +169,7 @@ async def idempotent_request(
         )
     stored = await _stored(session, table, claim)
     if stored is not None:
-        raise IdempotentReplay(replayed(stored, claim).to_response())
+        raise IdempotentReplay(replayed(stored, claim, _cipher(request)).to_response())
     request.state.idempotency = claim
     return claim
 
@@ -196,7 +205,7 @@ async def store_response(request: Request, response: Response, session: AsyncSes
         "request_hash": claim.fingerprint,
         "response_status": response.status_code,
         "response_headers": kept_headers(response.headers),
-        "response_body": body,
+        "response_body": seal_body(_cipher(request), claim, body),
     }
     await session.execute(_statements(_table(request)).insert, values)
 
@@ -230,6 +239,11 @@ def _require_installed(app: FastAPI) -> None:
 def _table(request: Request) -> Table:
     table: Table = request.app.state.tables.idempotency_key
     return table
+
+
+def _cipher(request: Request) -> FieldCipher:
+    cipher: FieldCipher = request.app.state.pii_cipher
+    return cipher
 
 
 def _target(request: Request) -> str:
@@ -288,14 +302,34 @@ async def _stored(
     return KeyRecord(bytes(row[0]), StoredResponse(int(row[1]), dict(row[2]), bytes(row[3])))
 
 
-def replayed(record: KeyRecord, claim: IdempotentRequest) -> StoredResponse:
+def replayed(record: KeyRecord, claim: IdempotentRequest, cipher: FieldCipher) -> StoredResponse:
     """The first response again, marked as a replay; 422 if the key came with another request."""
     if record.request_hash != claim.fingerprint:
         raise UnprocessableContent(
             "this Idempotency-Key was already used for a different request; use a new key"
         )
     stored = record.response
-    return StoredResponse(stored.status, {**stored.headers, REPLAYED_HEADER: "true"}, stored.body)
+    body = _opened_body(cipher, claim, stored.body)
+    return StoredResponse(stored.status, {**stored.headers, REPLAYED_HEADER: "true"}, body)
+
+
+def seal_body(cipher: FieldCipher, claim: IdempotentRequest, body: bytes) -> bytes:
+    """A response body as stored: encrypted, and bound to its owner and key."""
+    return cipher.encrypt_bytes(body, **_sealed_at(claim))
+
+
+def _opened_body(cipher: FieldCipher, claim: IdempotentRequest, stored: bytes) -> bytes:
+    if stored[:1] != bytes((VERSION,)):
+        # Stored before bodies were sealed (a JSON or text body never starts with 0x01);
+        # such rows are purged within KEY_LIFETIME of the upgrade.
+        return stored
+    return cipher.decrypt_bytes(stored, **_sealed_at(claim))
+
+
+def _sealed_at(claim: IdempotentRequest) -> dict[str, str]:
+    # A JSON pair: no owner/key split can make two claims share one row key.
+    row_key = json.dumps([claim.owner, claim.key])
+    return {"table": "idempotency_key", "column": "response_body", "row_key": row_key}
 
 
 def kept_headers(headers: Mapping[str, str]) -> dict[str, str]:

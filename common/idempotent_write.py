@@ -4,7 +4,8 @@ A route on the driver path (``common.driver``) reads its row and the key's store
 one statement (``with_stored_response``, values from ``claim_params``) and, if there is one,
 replays it (``common.idempotency.replayed``) before anything else. Otherwise its
 ``common.atomic_write`` statement stores the new response together with the change
-(``response_follower`` with ``response_params``): both land or neither does.
+(``response_follower`` with ``response_params``, which seals the body as
+``common.idempotency`` does): both land or neither does.
 
 Two requests with one key racing each other: the second one's statement waits for the first
 to commit, then either finds the change's guards no longer hold (the first changed the row)
@@ -23,7 +24,14 @@ from sqlalchemy import Select, Table, bindparam, select, true
 
 from common.atomic_write import Follower, insert_per_change, prefixed
 from common.driver import DriverStatement, Executor
-from common.idempotency import IdempotentRequest, KeyRecord, StoredResponse, kept_headers
+from common.idempotency import (
+    IdempotentRequest,
+    KeyRecord,
+    StoredResponse,
+    kept_headers,
+    seal_body,
+)
+from common.pii import FieldCipher
 
 __all__ = [
     "claim_params",
@@ -89,8 +97,10 @@ def response_follower(table: Table) -> Follower:
     return insert_per_change(table, _INSERTED_COLUMNS, PARAM_PREFIX)
 
 
-def response_params(claim: IdempotentRequest, response: StoredResponse) -> dict[str, Any]:
-    """The values of ``response_follower``: the claim and the response it gets."""
+def response_params(
+    claim: IdempotentRequest, response: StoredResponse, cipher: FieldCipher
+) -> dict[str, Any]:
+    """The values of ``response_follower``: the claim and the response it gets (sealed)."""
     values = {
         "owner": claim.owner,
         "key": claim.key,
@@ -99,7 +109,7 @@ def response_params(claim: IdempotentRequest, response: StoredResponse) -> dict[
         "request_hash": claim.fingerprint,
         "response_status": response.status,
         "response_headers": kept_headers(response.headers),
-        "response_body": response.body,
+        "response_body": seal_body(cipher, claim, response.body),
     }
     return prefixed(PARAM_PREFIX, values)
 

@@ -46,13 +46,20 @@ class FieldCipher:
         return cls(decode_keys(settings.pii_keys), settings.pii_active_key_id)
 
     def encrypt(self, value: str, *, table: str, column: str, row_key: str) -> bytes:
+        return self.encrypt_bytes(value.encode(), table=table, column=column, row_key=row_key)
+
+    def decrypt(self, blob: bytes, *, table: str, column: str, row_key: str) -> str:
+        return self.decrypt_bytes(blob, table=table, column=column, row_key=row_key).decode()
+
+    def encrypt_bytes(self, value: bytes, *, table: str, column: str, row_key: str) -> bytes:
+        """``encrypt`` for a value that is not text (a stored response body, say)."""
         header = _header(self.active_key_id)
         nonce = os.urandom(NONCE_BYTES)
         aad = _associated_data(header, table, column, row_key)
-        sealed = self._aeads[self.active_key_id].encrypt(nonce, value.encode(), aad)
+        sealed = self._aeads[self.active_key_id].encrypt(nonce, value, aad)
         return header + nonce + sealed
 
-    def decrypt(self, blob: bytes, *, table: str, column: str, row_key: str) -> str:
+    def decrypt_bytes(self, blob: bytes, *, table: str, column: str, row_key: str) -> bytes:
         key_id, body_at = parse_header(blob)
         aead = self._aeads.get(key_id)
         if aead is None:
@@ -60,7 +67,7 @@ class FieldCipher:
         nonce, sealed = blob[body_at : body_at + NONCE_BYTES], blob[body_at + NONCE_BYTES :]
         aad = _associated_data(blob[:body_at], table, column, row_key)
         try:
-            return aead.decrypt(nonce, sealed, aad).decode()
+            return aead.decrypt(nonce, sealed, aad)
         except InvalidTag as exc:
             raise PiiDecryptionError("value does not belong here or was altered") from exc
 

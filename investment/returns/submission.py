@@ -59,7 +59,7 @@ async def submit(context: FilingContext, ask: Submission) -> StoredResponse:
         row = authorized(context, row, write=True)
         record = None if ask.claim is None else stored_in(row)
         if ask.claim is not None and record is not None:
-            return replayed(record, ask.claim)
+            return replayed(record, ask.claim, context.desk.cipher)
         filing = await loaded(context, connection, row)
         return await _file(context, connection, filing, ask)
 
@@ -77,13 +77,13 @@ async def _file(
     audit = await context.desk.trail.row(connection, event)
     followers = context.desk.trail.params(audit)
     if ask.claim is not None:
-        followers.update(response_params(ask.claim, response))
+        followers.update(response_params(ask.claim, response, context.desk.cipher))
     correction = _correction(filing, final)
     if correction is not None:
         followers.update(message_params(CORRECTION_TOPIC, correction))
     params = _change(context, filing, ask.answers, receipt)
     if not await _written(connection, params, followers, ask.claim, correction is not None):
-        return await _after_lost_race(connection, ask.claim)
+        return await _after_lost_race(context, connection, ask.claim)
     context.desk.trail.log(audit)
     return response
 
@@ -168,10 +168,12 @@ async def _written(
     return done is not None
 
 
-async def _after_lost_race(connection: Executor, claim: IdempotentRequest | None) -> StoredResponse:
+async def _after_lost_race(
+    context: FilingContext, connection: Executor, claim: IdempotentRequest | None
+) -> StoredResponse:
     """A twin with the same key filed first: its receipt. Otherwise the draft moved on: 412."""
     if claim is not None:
         record = await stored_on_driver(connection, _KEYS, claim)
         if record is not None:
-            return replayed(record, claim)
+            return replayed(record, claim, context.desk.cipher)
     raise PreconditionFailed("the return changed while submitting (another tab?); reload")

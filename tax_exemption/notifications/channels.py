@@ -3,11 +3,13 @@
 Each send is keyed by the outbox message id (Message-ID, ``X-Line-Retry-Key``,
 ``X-Moea-Delivery``), because a crash between sending and committing repeats the send; the
 receiver can drop the repeat. A failure raises, and the outbox retries with backoff and
-dead-letters after the last attempt.
+dead-letters after the last attempt. The error it stores (``last_error``) and logs never names
+the firm's address: mail servers echo the refused recipient in their reply.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -38,6 +40,15 @@ class ChannelError(RuntimeError):
     """The firm's preference no longer names this channel's address."""
 
 
+class DeliveryFailed(RuntimeError):
+    """A send failed; the message says why, with the firm's address blanked out."""
+
+    @classmethod
+    def of(cls, exc: Exception, address: str) -> DeliveryFailed:
+        text = f"{type(exc).__name__}: {exc}"
+        return cls(re.sub(re.escape(address), "[recipient]", text, flags=re.IGNORECASE))
+
+
 class _Channel:
     """Find the queued notice and the firm's address; send; mark it sent."""
 
@@ -60,8 +71,17 @@ class _Channel:
             column=self.column,
             row_key=notice["business_id"],
         )
-        await self.send(Outgoing(settings, delivery.http_client, notice, preference, address))
+        await self._send_redacted(
+            Outgoing(settings, delivery.http_client, notice, preference, address)
+        )
         await repository.mark_sent(session, notice["id"])
+
+    async def _send_redacted(self, outgoing: Outgoing) -> None:
+        try:
+            await self.send(outgoing)
+        except Exception as exc:
+            # Not chained: the original's text and arguments carry the address.
+            raise DeliveryFailed.of(exc, outgoing.address) from None
 
     async def send(self, outgoing: Outgoing) -> None:
         raise NotImplementedError

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from common.atomic_write import guarded_write
 from common.audit import AuditSource, AuditTrail, audit_follower, seal_pending, verify_chain
 from common.driver import DriverPool, DriverStatement
-from common.idempotency import IdempotentRequest, StoredResponse
+from common.idempotency import IdempotentRequest, KeyRecord, StoredResponse, replayed
 from common.idempotent_write import is_key_taken, response_follower, response_params
 from common.jobs import message_params, outbox_follower
+from common.pii import FieldCipher
 from common.settings import ServiceSettings
 from services.registry import SERVICES
 
@@ -27,6 +28,7 @@ KEY = b"test-audit-key-0123456789abcdef"
 SOURCE = AuditSource(actor="officer-7", actor_role="officer", client_ip="198.51.100.7")
 CLAIM = IdempotentRequest("officer-7", "retry-1", "POST", "/cases/1/approve", b"\x01" * 32)
 RESPONSE = StoredResponse(201, {"content-type": "application/json"}, b'{"approved":true}')
+CIPHER = FieldCipher.from_settings(ServiceSettings())
 
 # The "case" changed here is an outbox row: its attempts play the role of a version.
 APPROVE = DriverStatement(
@@ -66,7 +68,7 @@ async def approve(
         params = {
             **trail.params(audit),
             **message_params("case.approved", {"case_id": case_id}),
-            **response_params(CLAIM, RESPONSE),
+            **response_params(CLAIM, RESPONSE, CIPHER),
         }
         row = await APPROVE.fetch_one(connection, case_id=case_id, expected=expected, **params)
     return row, audit
@@ -99,7 +101,9 @@ async def test_the_change_and_its_followers_land_together(
         stored = (await connection.execute(select(KEYS.c.response_body, KEYS.c.path))).one()
         audit_id = await connection.scalar(select(AUDIT.c.id))
     assert message == {"case_id": case_id}
-    assert tuple(stored) == (RESPONSE.body, CLAIM.path)
+    assert stored.path == CLAIM.path and RESPONSE.body not in stored.response_body
+    record = KeyRecord(CLAIM.fingerprint, StoredResponse(201, {}, stored.response_body))
+    assert replayed(record, CLAIM, CIPHER).body == RESPONSE.body  # sealed, and opens
     assert audit_id == audit["id"]
     await seal_pending(db_engine, TABLES, KEY)
     assert (await verify_chain(db_engine, TABLES, KEY)).ok  # the MAC made for the driver holds

@@ -152,6 +152,46 @@ async def test_a_retry_replays_the_first_response_and_creates_nothing(
     assert await _keys(db_engine) == 1
 
 
+async def test_the_stored_body_is_sealed_to_its_key(
+    app_client: tuple[FastAPI, httpx.AsyncClient], db_engine: AsyncEngine
+) -> None:
+    """A response repeats what was sent (a contact person): the table keeps it encrypted."""
+    _, client = app_client
+    first = await _post(client, "key-1", "王測試")
+    await _post(client, "key-2", "gear")
+    bodies = "SELECT key, response_body FROM tax_exemption.idempotency_key ORDER BY key"
+    async with db_engine.begin() as connection:
+        stored: dict[str, bytes] = dict((await connection.execute(text(bodies))).all())
+        # A sealed body copied under another key does not open there.
+        await connection.execute(
+            text(
+                "UPDATE tax_exemption.idempotency_key SET response_body = :body WHERE key = 'key-2'"
+            ),
+            {"body": stored["key-1"]},
+        )
+
+    assert "王測試".encode() not in stored["key-1"] and b"gear" not in stored["key-2"]
+    assert stored["key-1"] != first.content
+    assert (await _post(client, "key-1", "王測試")).content == first.content
+    moved = await _post(client, "key-2", "gear")
+    assert moved.status_code == 500 and "王測試" not in moved.text
+
+
+async def test_a_body_stored_before_sealing_is_still_replayed(
+    app_client: tuple[FastAPI, httpx.AsyncClient], db_engine: AsyncEngine
+) -> None:
+    _, client = app_client
+    first = await _post(client, "key-1", "gear")
+    async with db_engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE tax_exemption.idempotency_key SET response_body = :body"),
+            {"body": first.content},
+        )
+    again = await _post(client, "key-1", "gear")
+    assert (again.status_code, again.content) == (201, first.content)
+    assert await _widgets(db_engine) == 1
+
+
 async def test_without_a_key_every_post_creates(
     app_client: tuple[FastAPI, httpx.AsyncClient], db_engine: AsyncEngine
 ) -> None:

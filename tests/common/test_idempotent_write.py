@@ -11,19 +11,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.driver import DriverPool, DriverStatement
 from common.errors import UnprocessableContent
-from common.idempotency import REPLAYED_HEADER, IdempotentRequest, StoredResponse, replayed
+from common.idempotency import (
+    REPLAYED_HEADER,
+    IdempotentRequest,
+    StoredResponse,
+    replayed,
+    seal_body,
+)
 from common.idempotent_write import (
     claim_params,
     stored_in,
     stored_on_driver,
     with_stored_response,
 )
+from common.pii import FieldCipher
 from common.settings import ServiceSettings
 from tax_exemption.models import platform_tables
 
 OUTBOX, KEYS = platform_tables.outbox, platform_tables.idempotency_key
 CLAIM = IdempotentRequest("firm:04595257", "k-1", "POST", "/filings", b"\x02" * 32)
 RESPONSE = StoredResponse(201, {"content-type": "application/json", "etag": '"v1"'}, b'{"id":1}')
+CIPHER = FieldCipher.from_settings(ServiceSettings())
 # Any row of the caller's own, here an outbox message, read with the key's stored response.
 MESSAGE_AND_KEY = DriverStatement(
     with_stored_response(select(OUTBOX.c.id).where(OUTBOX.c.id == bindparam("row_id")), KEYS)
@@ -54,7 +62,7 @@ async def setup_rows(engine: AsyncEngine, *, store: bool) -> int:
                     request_hash=CLAIM.fingerprint,
                     response_status=RESPONSE.status,
                     response_headers=RESPONSE.headers,
-                    response_body=RESPONSE.body,
+                    response_body=seal_body(CIPHER, CLAIM, RESPONSE.body),
                 )
             )
     return int(row_id or 0)
@@ -81,7 +89,7 @@ async def test_a_stored_response_is_replayed_for_the_same_request(
     assert row is not None
     record = stored_in(row)
     assert record is not None and record == alone
-    again = replayed(record, CLAIM)
+    again = replayed(record, CLAIM, CIPHER)
     assert (again.status, again.body) == (RESPONSE.status, RESPONSE.body)
     assert again.headers == {**RESPONSE.headers, REPLAYED_HEADER: "true"}
 
@@ -96,7 +104,7 @@ async def test_a_key_reused_for_another_request_is_refused(
 
     assert record is not None
     with pytest.raises(UnprocessableContent):
-        replayed(record, other_body)
+        replayed(record, other_body, CIPHER)
 
 
 async def test_keys_belong_to_their_owner(pool: DriverPool, db_engine: AsyncEngine) -> None:
