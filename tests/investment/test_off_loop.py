@@ -8,19 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from investment.decision_support import endpoints as decision_support
 from investment.decision_support import inputs
 from investment.exports import jobs as export_jobs
 from investment.exports import service as exports
-from investment.exports.jobs import build_export
-from investment.settings import InvestmentSettings
 from investment.surveyors import service as surveyors
 from tests.investment.conftest import bearer
 from tests.investment.test_filing_api import KEELUNG
-from tests.investment.test_surveyors_api import delivery
+from tests.investment.test_surveyors_api import build_queued_export
 from tests.thread_calls import ThreadCalls
 
 ANALYSES = ("location_quotients", "industry_counts", "similar_factories", "upstream_suppliers")
@@ -77,14 +74,7 @@ async def test_an_export_is_rendered_and_read_off_the_loop(
     surveyor = bearer(token("surveyor", county=KEELUNG))
     requested = await client.post("/campaigns/2026/exports", json={}, headers=surveyor)
     export_id = requested.json()["id"]
-    async with db_engine.connect() as connection:
-        message_id = await connection.scalar(
-            text("SELECT id FROM investment.outbox WHERE topic = 'investment.export'")
-        )
-    settings = InvestmentSettings(**settings_overrides)
-    async with AsyncSession(db_engine) as session, httpx.AsyncClient() as http:
-        await build_export(await delivery(db_engine, settings, message_id, session, http))
-        await session.commit()
+    await build_queued_export(db_engine, settings_overrides)
 
     content = await client.get(f"/exports/{export_id}/content", headers=surveyor)
 

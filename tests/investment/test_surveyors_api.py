@@ -118,6 +118,18 @@ async def test_flag_fix_accept_and_central_review(
     assert late.status_code == 409
 
 
+async def build_queued_export(engine: AsyncEngine, settings_overrides: dict[str, Any]) -> None:
+    """Run the worker's export handler on the export request queued in the outbox."""
+    async with engine.connect() as connection:
+        message_id = await connection.scalar(
+            text("SELECT id FROM investment.outbox WHERE topic = 'investment.export'")
+        )
+    settings = InvestmentSettings(**settings_overrides)
+    async with AsyncSession(engine) as session, httpx.AsyncClient() as http:
+        await build_export(await delivery(engine, settings, message_id, session, http))
+        await session.commit()
+
+
 async def delivery(
     engine: AsyncEngine,
     settings: InvestmentSettings,
@@ -179,14 +191,7 @@ async def test_a_county_export_is_built_by_the_worker_and_its_download_audited(
     export_id = requested.json()["id"]
     early = await client.get(f"/exports/{export_id}/content", headers=surveyor)
     assert early.status_code == 409
-    async with db_engine.connect() as connection:
-        message_id = await connection.scalar(
-            text("SELECT id FROM investment.outbox WHERE topic = 'investment.export'")
-        )
-    settings = InvestmentSettings(**settings_overrides)
-    async with AsyncSession(db_engine) as session, httpx.AsyncClient() as http:
-        await build_export(await delivery(db_engine, settings, message_id, session, http))
-        await session.commit()
+    await build_queued_export(db_engine, settings_overrides)
     other = bearer(token("surveyor", county=KINMEN))
     assert (await client.get(f"/exports/{export_id}", headers=other)).status_code == 404
     content = await client.get(f"/exports/{export_id}/content", headers=surveyor)
