@@ -67,6 +67,6 @@ MANIFEST = ServiceManifest(
     outbox_handlers={APPLICATION_TOPIC: notify_applicant, RENEWAL_TOPIC: notify_holder},
     encrypted_columns=(
         EncryptedColumn("certificate", "id", ("contact_name", "contact_phone")),
-        EncryptedColumn("instrument", "id", ("owner_person_name", "owner_phone")),
+        EncryptedColumn("instrument", "id", ("owner_person_name", "owner_phone", "location")),
     ),
 )

@@ -206,7 +206,7 @@ instrument = Table(
     Column("owner_firm_name", Text),  # a firm's name is public
     Column("owner_person_name", LargeBinary),  # encrypted: a natural person
     Column("owner_phone", LargeBinary),  # encrypted
-    Column("location", Text, nullable=False),
+    Column("location", LargeBinary, nullable=False),  # encrypted: a meter at a home
     _created(),
 )
 

@@ -38,9 +38,14 @@ async def register_instrument(
 
 @router.get("/instruments/{serial}", response_model=InstrumentOut, summary="One instrument")
 async def get_instrument(
-    serial: Serial, session: SessionDep, now: NowDep, principal: Party
+    serial: Serial,
+    session: SessionDep,
+    audit: AuditDep,
+    cipher: CipherDep,
+    now: NowDep,
+    _party: Party,
 ) -> InstrumentOut:
-    return await service.read(session, principal, serial, now)
+    return await service.show(session, cipher, serial, now=now, audit=audit)
 
 
 @router.post(
@@ -56,11 +61,12 @@ async def apply_for_verification(
     body: VerificationIn,
     session: SessionDep,
     audit: AuditDep,
+    cipher: CipherDep,
     now: NowDep,
     principal: Party,
     _key: IdempotencyDep,
 ) -> InstrumentOut:
-    return await service.apply(session, principal, serial, body=body, now=now, audit=audit)
+    return await service.apply(session, cipher, principal, serial, body=body, now=now, audit=audit)
 
 
 @router.post(
@@ -75,12 +81,13 @@ async def record_result(
     body: ResultIn,
     session: SessionDep,
     audit: AuditDep,
+    cipher: CipherDep,
     cache: CacheDep,
     now: NowDep,
     _officer: Officer,
 ) -> InstrumentOut:
     out, subjects = await service.record_result(
-        session, verification_id, body=body, now=now, audit=audit
+        session, cipher, verification_id, body=body, now=now, audit=audit
     )
 
     async def invalidate() -> None:

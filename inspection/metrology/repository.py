@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, or_, select, update
+from sqlalchemy import RowMapping, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from inspection.ledger.repository import events_json
@@ -14,21 +14,16 @@ from inspection.ledger.tables import CERTIFICATES
 from inspection.models import certificate, instrument, verification
 
 
-async def insert_instrument(session: AsyncSession, values: dict[str, Any]) -> int:
-    statement = insert(instrument).values(values).returning(instrument.c.id)
-    instrument_id: int = (await session.execute(statement)).scalar_one()
-    return instrument_id
+async def next_instrument_id(session: AsyncSession) -> int:
+    """An id reserved before the insert: encrypted values bind their row's id."""
+    sequence = func.pg_get_serial_sequence(instrument.fullname, instrument.c.id.name)
+    instrument_id = await session.scalar(select(func.nextval(sequence)))
+    assert instrument_id is not None  # nextval always returns a value
+    return int(instrument_id)
 
 
-async def set_owner_person(
-    session: AsyncSession, instrument_id: int, name: bytes, phone: bytes | None
-) -> None:
-    statement = (
-        update(instrument)
-        .where(instrument.c.id == instrument_id)
-        .values(owner_person_name=name, owner_phone=phone)
-    )
-    await session.execute(statement)
+async def insert_instrument(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(instrument).values(values))
 
 
 async def by_serial(session: AsyncSession, serial: str) -> RowMapping | None:

@@ -42,6 +42,11 @@ def serial_of(raw: str) -> str:
         raise UnprocessableContent(str(error)) from None
 
 
+# Encrypted columns of an instrument: its owner when a natural person, and for every instrument
+# its location (a utility meter's or a private scale's location is the owner's home address).
+SEALED = ("owner_person_name", "owner_phone", "location")
+
+
 async def register(
     session: AsyncSession,
     cipher: FieldCipher,
@@ -53,27 +58,23 @@ async def register(
     serial = serial_of(body.serial)
     if await repository.by_serial(session, serial) is not None:
         raise Conflict(f"an instrument with serial {serial} is already registered")
-    values = body.model_dump(exclude={"owner_person_name", "owner_phone"})
-    values |= {"serial": serial, "kind": body.kind.value}
-    instrument_id = await repository.insert_instrument(session, values)
-    if body.owner_person_name is not None:
-        await _store_person(session, cipher, instrument_id, body)
+    instrument_id = await repository.next_instrument_id(session)
+    values = body.model_dump(exclude=set(SEALED))
+    values |= {"id": instrument_id, "serial": serial, "kind": body.kind.value}
+    values |= _sealed(cipher, instrument_id, body)
+    await repository.insert_instrument(session, values)
     await audit.record("instrument.register", TABLE, serial)
-    return await read(session, audit.principal, serial, now)
+    return await read(session, cipher, audit.principal, serial, now)
 
 
-async def _store_person(
-    session: AsyncSession, cipher: FieldCipher, instrument_id: int, body: InstrumentIn
-) -> None:
-    assert body.owner_person_name is not None
-    row_key = str(instrument_id)
-    name = cipher.encrypt(
-        body.owner_person_name, table=TABLE, column="owner_person_name", row_key=row_key
-    )
-    phone = None
-    if body.owner_phone is not None:
-        phone = cipher.encrypt(body.owner_phone, table=TABLE, column="owner_phone", row_key=row_key)
-    await repository.set_owner_person(session, instrument_id, name, phone)
+def _sealed(cipher: FieldCipher, instrument_id: int, body: InstrumentIn) -> dict[str, bytes | None]:
+    plain = body.model_dump(include=set(SEALED))
+    return {
+        column: None
+        if plain[column] is None
+        else cipher.encrypt(plain[column], table=TABLE, column=column, row_key=str(instrument_id))
+        for column in SEALED
+    }
 
 
 async def _owned(session: AsyncSession, principal: Principal, raw_serial: str) -> RowMapping:
@@ -86,10 +87,31 @@ async def _owned(session: AsyncSession, principal: Principal, raw_serial: str) -
     return row
 
 
-async def read(
-    session: AsyncSession, principal: Principal, raw_serial: str, now: datetime
+async def show(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    raw_serial: str,
+    *,
+    now: datetime,
+    audit: RequestAudit,
 ) -> InstrumentOut:
-    row = await _owned(session, principal, raw_serial)
+    """One instrument; reading a natural person's instrument (its location) leaves a trace."""
+    row = await _owned(session, audit.principal, raw_serial)
+    if row["owner_person_name"] is not None:
+        details = {"personal_data": "location"}
+        await audit.record("instrument.read", TABLE, row["serial"], details=details)
+    return await _out(session, cipher, row, now)
+
+
+async def read(
+    session: AsyncSession, cipher: FieldCipher, principal: Principal, raw_serial: str, now: datetime
+) -> InstrumentOut:
+    return await _out(session, cipher, await _owned(session, principal, raw_serial), now)
+
+
+async def _out(
+    session: AsyncSession, cipher: FieldCipher, row: RowMapping, now: datetime
+) -> InstrumentOut:
     rows = await repository.verifications(session, row["id"])
     passed = [v for v in rows if v["status"] == VerificationResult.PASSED.value]
     status = CertificateStatus.NOT_YET_VALID
@@ -97,6 +119,8 @@ async def read(
         latest = max(passed, key=lambda v: (v["verified_on"], v["id"]))
         status = sticker_status(InstrumentKind(row["kind"]), latest["verified_on"], now)
     fields = {name: row[name] for name in InstrumentOut.model_fields if name in row}
+    where = {"table": TABLE, "column": "location", "row_key": str(row["id"])}
+    fields["location"] = cipher.decrypt(row["location"], **where)
     return InstrumentOut(
         **fields,
         sticker_status=status,
@@ -106,6 +130,7 @@ async def read(
 
 async def apply(
     session: AsyncSession,
+    cipher: FieldCipher,
     principal: Principal,
     raw_serial: str,
     *,
@@ -124,11 +149,12 @@ async def apply(
     verification_id = await repository.insert_verification(session, values)
     details = {"verification_id": verification_id, "kind": body.kind.value}
     await audit.record("verification.apply", TABLE, row["serial"], details=details)
-    return await read(session, principal, row["serial"], now)
+    return await read(session, cipher, principal, row["serial"], now)
 
 
 async def record_result(
     session: AsyncSession,
+    cipher: FieldCipher,
     verification_id: int,
     *,
     body: ResultIn,
@@ -156,5 +182,5 @@ async def record_result(
     await repository.decide(session, verification_id, values)
     details = {"verification_id": verification_id, "result": body.result.value}
     await audit.record("verification.decide", TABLE, row["serial"], details=details)
-    out = await read(session, audit.principal, row["serial"], now)
+    out = await read(session, cipher, audit.principal, row["serial"], now)
     return out, [(SubjectKind.INSTRUMENT, row["serial"])]

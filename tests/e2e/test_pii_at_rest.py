@@ -8,13 +8,20 @@ probes: as UTF-8 text, as JSON ``\\uXXXX`` escapes and as the hex of bytea. Per-
 this one finds the copies that slip sideways into audit details, outbox payloads, notification
 rows, idempotency records, exports or error columns. ip_search takes no personal data (a watch
 holds a mark, classes and a firm's webhook), so it has no flow here; its tables are dumped too.
+
+The log store is data at rest as well: every test also captures what the flows wrote to stdout
+and stderr (the JSON logs, the SOC's audit stream, anything printed) and every record the
+logging system handled, and searches them the same way. A problem response may echo a client's
+own input back to that client; a log line may not.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import socket
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,11 +31,14 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import structlog
 from aiosmtpd.controller import Controller
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from common.audit import soc_log
+from common.observability.logging import configure_logging
 from inspection.app import MANIFEST as INSPECTION
 from investment.exports.jobs import build_export
 from investment.factories.runner import import_registry_file
@@ -47,7 +57,8 @@ NAME = "王測試"
 EMAIL = "pii-probe@example.com.tw"
 PHONE = "0912-345-678"
 LINE_USER = "U" + "9e1f0c2b7a6d4e35" * 2
-PROBES = (NAME, EMAIL, PHONE, LINE_USER)
+HOME = "基隆市探針區測試路9號"  # where a natural person's meter is: their address
+PROBES = (NAME, EMAIL, PHONE, LINE_USER, HOME)
 KEELUNG = "10017"
 Dump = dict[str, str]
 
@@ -141,6 +152,57 @@ def assert_no_leak(dump: Dump) -> None:
     assert not found, f"personal data in a database dump: {found}"
 
 
+class LogStore(logging.Handler):
+    """What a log shipper would keep: the test's stdout and stderr, and every log record whole
+    (message, arguments, extra fields, traceback), whatever handlers the services install."""
+
+    def __init__(self, capture: pytest.CaptureFixture[str]) -> None:
+        super().__init__(logging.NOTSET)
+        self.capture = capture
+        self.records: list[str] = []
+        self.stdout = ""
+        self._render = logging.Formatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(f"{self._render.format(record)} {record.__dict__!r}")
+
+    def dump(self) -> Dump:
+        """Everything so far, keyed like a database dump; the stdout part is kept for ``audit``."""
+        out, err = self.capture.readouterr()
+        self.stdout += out
+        return {
+            "log stdout": self.stdout,
+            "log stderr": err,
+            "log records": "\n".join(self.records),
+        }
+
+    def events(self, event: str) -> list[dict[str, Any]]:
+        """The JSON lines on stdout with this ``event`` (``audit`` for the SOC's stream)."""
+        self.dump()
+        lines = (json.loads(line) for line in self.stdout.splitlines() if line.startswith("{"))
+        return [line for line in lines if line.get("event") == event]
+
+    def audited(self) -> set[str]:
+        """The actions the SOC's stream reported: the capture did see the flows."""
+        return {line["action"] for line in self.events("audit")}
+
+
+@pytest.fixture
+def log_store(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> LogStore:
+    """Logs configured as a service configures them (apps reconfigure the same way), with the
+    store seeing every record any logger emits, whatever handlers it has (``callHandlers``)."""
+    configure_logging()
+    store = LogStore(capfd)
+    original = logging.Logger.callHandlers
+
+    def call_handlers(logger: logging.Logger, record: logging.LogRecord) -> None:
+        store.handle(record)
+        original(logger, record)
+
+    monkeypatch.setattr(logging.Logger, "callHandlers", call_handlers)
+    return store
+
+
 def test_the_search_would_find_a_leak() -> None:
     """The search itself: each form of each probe is found (else a clean dump proves nothing)."""
     blob = bytes(f"x{NAME}y", "utf-8").hex()
@@ -149,6 +211,21 @@ def test_the_search_would_find_a_leak() -> None:
     assert leaks({"t.digits": "0912345678"}, (PHONE,)) == [("t.digits", PHONE)]
     assert leaks({"t.url": "mailto:PII-PROBE%40example"}, (EMAIL,)) == [("t.url", EMAIL)]
     assert leaks({"t.clean": "王小明 0223456789"}) == []
+
+
+def test_the_log_store_would_find_a_leak(log_store: LogStore) -> None:
+    """Each way out is captured: structlog, stdlib logging, the SOC stream, a bare print."""
+    structlog.get_logger("moea.probe").info("contact", email=EMAIL)
+    logging.getLogger("moea.probe").warning("owner %s", NAME)
+    soc_log.emit({"details": {"phone": PHONE}})
+    print(LINE_USER, file=sys.stderr)
+    assert set(leaks(log_store.dump())) == {
+        ("log records", NAME),
+        ("log stderr", LINE_USER),
+        ("log stdout", NAME),
+        ("log stdout", EMAIL),
+        ("log stdout", PHONE),
+    }
 
 
 def bearer(value: str) -> dict[str, str]:
@@ -171,11 +248,15 @@ def smtp_server(box: Mailbox) -> Iterator[int]:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     controller = Controller(box, hostname="127.0.0.1", port=port)
+    # It stands in for the recipient's mail server, whose logs are not our log store.
+    server_log = logging.getLogger("mail.log")
+    server_log.disabled = True
     controller.start()
     try:
         yield port
     finally:
         controller.stop()
+        server_log.disabled = False
 
 
 async def file_and_review(
@@ -211,6 +292,7 @@ async def test_tax_exemption_filing_and_its_notices_leave_no_personal_data(
     db_engine: AsyncEngine,
     redis_url: str,
     settings_overrides: dict[str, Any],
+    log_store: LogStore,
 ) -> None:
     firm = bearer(token("firm", business_id="04595257", subject="firm-a-clerk"))
     officer = bearer(token("officer", agency="IDA", subject="officer-lin"))
@@ -247,7 +329,8 @@ async def test_tax_exemption_filing_and_its_notices_leave_no_personal_data(
     assert dump["tax_exemption.idempotency_key"].count("filing-once-1") == 1
     assert dump["tax_exemption.notification"].count(f"{filing_id},") >= 6
     assert "filing.read" in dump["tax_exemption.audit_event"]
-    assert_no_leak(dump)
+    assert {"filing.create", "filing.read", "notification_preference.put"} <= log_store.audited()
+    assert_no_leak(dump | log_store.dump())
 
 
 async def test_a_refused_e_mail_leaves_no_address_in_its_error(
@@ -256,6 +339,7 @@ async def test_a_refused_e_mail_leaves_no_address_in_its_error(
     db_engine: AsyncEngine,
     redis_url: str,
     settings_overrides: dict[str, Any],
+    log_store: LogStore,
 ) -> None:
     firm = bearer(token("firm", business_id="04595257", subject="firm-a-clerk"))
     officer = bearer(token("officer", agency="IDA", subject="officer-lin"))
@@ -275,7 +359,35 @@ async def test_a_refused_e_mail_leaves_no_address_in_its_error(
 
     dump = await dump_database(db_engine)
     assert "Recipient address rejected" in dump["tax_exemption.outbox"]
-    assert_no_leak(dump)
+    dead = log_store.events("outbox.dead_lettered")
+    assert len(dead) == 2 and all("Recipient address rejected" in d["error"] for d in dead)
+    assert_no_leak(dump | log_store.dump())
+
+
+async def test_a_refused_filing_echoes_its_contact_to_its_sender_only(
+    service_client_factory: Callable[..., Any],
+    token: Callable[..., str],
+    db_engine: AsyncEngine,
+    log_store: LogStore,
+) -> None:
+    """A 422 on a malformed contact e-mail says where and why, to the client that sent it; the
+    logs and the database keep none of the contact."""
+    firm = bearer(token("firm", business_id="04595257", subject="firm-a-clerk"))
+    contact = {"name": NAME, "phone": PHONE, "email": EMAIL.replace("@", "@@")}
+    async with service_client_factory(TAX_EXEMPTION) as client:
+        refused = await client.post(
+            "/filings",
+            json=filing_body(contact=contact),
+            headers={**firm, "Idempotency-Key": "filing-refused-1"},
+        )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert [error["loc"] for error in problem["errors"]] == [["body", "contact", "email"]]
+
+    dump = await dump_database(db_engine)
+    assert dump["tax_exemption.filing"] == dump["tax_exemption.idempotency_key"] == ""
+    assert_no_leak(dump | log_store.dump())
 
 
 async def test_investment_return_and_county_export_leave_no_personal_data(
@@ -283,6 +395,7 @@ async def test_investment_return_and_county_export_leave_no_personal_data(
     token: Callable[..., str],
     db_engine: AsyncEngine,
     settings_overrides: dict[str, Any],
+    log_store: LogStore,
 ) -> None:
     settings = InvestmentSettings(**settings_overrides)
     await seed_demo(db_engine, settings, synthetic=0)
@@ -321,7 +434,8 @@ async def test_investment_return_and_county_export_leave_no_personal_data(
     assert "pii-ret" in dump["investment.idempotency_key"]
     assert ",done," in dump["investment.survey_export"]
     assert "export.read" in dump["investment.audit_event"]
-    assert_no_leak(dump)
+    assert "export.read" in log_store.audited()
+    assert_no_leak(dump | log_store.dump())
 
 
 REGISTRY_HEADER = (
@@ -339,6 +453,7 @@ async def test_investment_registry_imports_leave_no_owner_names(
     settings_overrides: dict[str, Any],
     tmp_path: Path,
     clean_backends: None,
+    log_store: LogStore,
 ) -> None:
     """Owners are natural persons: an applied import and a refused one (errors per line)."""
     settings = InvestmentSettings(**settings_overrides)
@@ -357,7 +472,7 @@ async def test_investment_registry_imports_leave_no_owner_names(
     dump = await dump_database(db_engine)
     assert "99667269" in dump["investment.factory"]
     assert "工廠設立核准日期" in dump["investment.registry_import"]
-    assert_no_leak(dump)
+    assert_no_leak(dump | log_store.dump())
 
 
 async def _build_exports(engine: AsyncEngine, settings: InvestmentSettings) -> None:
@@ -385,7 +500,10 @@ async def inspection_client(
 
 
 async def test_inspection_contacts_and_instrument_owners_leave_no_personal_data(
-    inspection_client: httpx.AsyncClient, token: Callable[..., str], db_engine: AsyncEngine
+    inspection_client: httpx.AsyncClient,
+    token: Callable[..., str],
+    db_engine: AsyncEngine,
+    log_store: LogStore,
 ) -> None:
     officer = bearer(token("officer", agency="BSMI", subject="officer-1"))
     certificate = {
@@ -407,7 +525,7 @@ async def test_inspection_contacts_and_instrument_owners_leave_no_personal_data(
         "serial": "TM2025-0042",
         "owner_person_name": NAME,
         "owner_phone": PHONE,
-        "location": "臺北市",
+        "location": HOME,
     }
     client = inspection_client
     issued = await client.post("/certificates", json=certificate, headers=officer)
@@ -415,6 +533,9 @@ async def test_inspection_contacts_and_instrument_owners_leave_no_personal_data(
     number = issued.json()["number"]
     contact = await client.get(f"/certificates/{number}/contact", headers=officer)
     assert contact.json()["contact_name"] == NAME
+    misdialled = {**instrument, "serial": "TM2025-0043", "owner_phone": f"tel:{PHONE}"}
+    refused = await client.post("/instruments", json=misdialled, headers=officer)
+    assert refused.status_code == 422, refused.text
     registered = await client.post("/instruments", json=instrument, headers=officer)
     assert registered.status_code == 201, registered.text
     applied = await client.post(
@@ -427,10 +548,14 @@ async def test_inspection_contacts_and_instrument_owners_leave_no_personal_data(
         f"/verifications/{verification_id}/result", json=result, headers=officer
     )
     assert decided.status_code == 200, decided.text
-    assert (await client.get(f"/instruments/{instrument['serial']}", headers=officer)).is_success
+    read = await client.get(f"/instruments/{instrument['serial']}", headers=officer)
+    assert read.json()["location"] == HOME
 
     dump = await dump_database(db_engine)
     assert number in dump["inspection.certificate"]
     assert "TM2025-0042" in dump["inspection.instrument"]
+    assert "TM2025-0043" not in dump["inspection.instrument"]
     assert "certificate.contact.read" in dump["inspection.audit_event"]
-    assert_no_leak(dump)
+    assert "instrument.read" in dump["inspection.audit_event"]
+    assert {"certificate.contact.read", "instrument.read"} <= log_store.audited()
+    assert_no_leak(dump | log_store.dump())

@@ -80,7 +80,7 @@ async def _imported(db_engine: AsyncEngine) -> dict[str, str]:
     draft = {"business_id": FIRM_A, "applicant_name": "大同", "scheme": "batch", "stage": "draft"}
     goods = {"ccc_code": "8414510000", "product_name": "電扇", "quantity": 10, "unit": "PCE"}
     in_force = {"schemes": ["batch"], "timing": "border", "effective_from": date(2025, 1, 1)}
-    meter = {"kind": "taxi_meter", "maker": "M", "model": "T1", "location": "台北市"}
+    meter = {"kind": "taxi_meter", "maker": "M", "model": "T1", "location": b"sealed, unread"}
     insert_row = partial(_inserted, db_engine)
     return {
         "safety_mark": await insert_row(

@@ -72,6 +72,48 @@ async def test_owner_firms_see_their_instruments_only(
     assert check["holder"] == "台灣中油"
 
 
+async def instrument_reads(engine: AsyncEngine) -> list[tuple[str, str, Any]]:
+    """(actor, serial, details) of every logged read of an instrument, oldest first."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT actor, record_id, details FROM inspection.audit_event "
+                "WHERE action = 'instrument.read' ORDER BY id"
+            )
+        )
+        return [(row.actor, row.record_id, row.details) for row in rows]
+
+
+async def test_a_location_is_stored_sealed_and_read_back_for_those_allowed(
+    api: httpx.AsyncClient,
+    officer: dict[str, str],
+    firm_a: dict[str, str],
+    db_engine: AsyncEngine,
+) -> None:
+    """A natural person's meter sits at home: its location is encrypted, and reading it leaves
+    a trace; a firm's own instrument reads back as before, with no personal-data read logged."""
+    home = "新北市板橋區探針路7號3樓"
+    registered = await register(api, officer, kind="water_meter", serial="WM-7", location=home)
+    assert registered["location"] == home
+    read = await api.get("/instruments/WM-7", headers=officer)
+    assert (read.status_code, read.json()) == (200, registered)
+    firm_owned: dict[str, str | None] = {"owner_person_name": None, "owner_phone": None}
+    firm_owned |= {"owner_business_id": FIRM_A, "owner_firm_name": "台灣中油"}
+    firm_owned |= {"kind": "fuel_dispenser", "serial": "FD-2", "location": "中壢站"}
+    await register(api, officer, **firm_owned)
+    assert (await api.get("/instruments/FD-2", headers=firm_a)).json()["location"] == "中壢站"
+    async with db_engine.connect() as connection:
+        stored = (
+            await connection.scalars(text("SELECT location FROM inspection.instrument ORDER BY id"))
+        ).all()
+    assert all(isinstance(blob, bytes) for blob in stored)
+    assert home.encode() not in stored[0] and "中壢站".encode() not in stored[1]
+    reads = await instrument_reads(db_engine)
+    assert [(serial, details) for _, serial, details in reads] == [
+        ("WM-7", {"personal_data": "location"})
+    ]
+
+
 async def test_bad_instruments_change_nothing(
     api: httpx.AsyncClient, officer: dict[str, str], db_engine: AsyncEngine
 ) -> None:
