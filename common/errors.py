@@ -342,3 +342,15 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 """Documented on every route by the app factory, so clients see the problem shape."""
+
+
+def documented_problem(description: str) -> dict[str, Any]:
+    """A ``responses=`` entry for a route's own error status, answered as a problem document."""
+    return {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
+
+
+PRECONDITION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: documented_problem("If-Match names a version that is no longer current"),
+    428: documented_problem("If-Match is required and was not sent"),
+}
+"""Add to ``responses=`` of a route that updates a versioned resource under If-Match."""

@@ -11,6 +11,7 @@ from common.audit import AuditDep
 from common.auth import Principal, Role, require_home_roles, require_roles
 from common.caching import CacheDep, RedisCache
 from common.database import ServiceRouter, SessionDep, after_commit
+from common.errors import PRECONDITION_RESPONSES
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit
 from common.pii import CipherDep
@@ -97,6 +98,7 @@ async def get_application(
 @router.patch(
     "/{application_id}",
     response_model=ApplicationOut,
+    responses=PRECONDITION_RESPONSES,
     summary="Edit a draft (If-Match required: 428 without, 412 when stale)",
 )
 async def edit_application(
@@ -120,6 +122,7 @@ async def edit_application(
     "/{application_id}/documents",
     status_code=201,
     response_model=ApplicationOut,
+    responses=IDEMPOTENCY_RESPONSES,
     summary="Attach a document's metadata to a draft",
 )
 async def attach_document(
@@ -130,6 +133,7 @@ async def attach_document(
     session: SessionDep,
     audit: AuditDep,
     principal: Firm,
+    _key: IdempotencyDep,
 ) -> ApplicationOut:
     out, tag = await service.attach(session, principal, application_id, body=body, audit=audit)
     _with_etag(response, tag)

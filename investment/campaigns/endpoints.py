@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Response
+from pydantic import TypeAdapter
 
 from common.audit import AuditDep
 from common.auth import Principal, Role, require_home_roles
@@ -18,6 +19,7 @@ router = ServiceRouter(prefix="/campaigns", tags=["campaigns"])
 
 Year = Annotated[int, Path(ge=2000, le=2100, description="Survey year (Gregorian)")]
 Officer = Annotated[Principal, Depends(require_home_roles(Role.OFFICER, Role.ADMIN))]
+_CAMPAIGNS = TypeAdapter(list[CampaignOut])
 
 
 @router.post(
@@ -38,13 +40,14 @@ async def open_campaign(
 
 
 @router.get("", response_model=list[CampaignOut], summary="Every campaign, newest first")
-async def list_campaigns(session: SessionDep) -> list[CampaignOut]:
-    return await service.list_campaigns(session)
+async def list_campaigns(request: Request, session: SessionDep) -> Response:
+    campaigns = await service.list_campaigns(session)
+    return conditional_response(request, _CAMPAIGNS.dump_json(campaigns, by_alias=True))
 
 
 @router.get("/{year}", response_model=CampaignOut, summary="One campaign")
-async def get_campaign(year: Year, session: SessionDep) -> CampaignOut:
-    return await service.get_campaign(session, year)
+async def get_campaign(request: Request, year: Year, session: SessionDep) -> Response:
+    return conditional_response(request, await service.get_campaign(session, year))
 
 
 @router.get(

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import Path, Query, Request, Response
+from pydantic import TypeAdapter
 
 from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
@@ -28,6 +29,7 @@ from investment.decision_support.inputs import PointsDep, park_inputs
 from investment.decision_support.schemas import CatalogueItem, SiteRequirementsIn
 
 PREFIX = "/decision-support"
+_ITEMS = TypeAdapter(list[CatalogueItem])
 router = ServiceRouter(prefix=PREFIX, tags=["decision support"])
 
 PATHS = {
@@ -72,12 +74,13 @@ def _plain(value: object) -> object:
 
 
 @router.get("", response_model=list[CatalogueItem], summary="The catalogue of items")
-async def list_items() -> list[CatalogueItem]:
-    return [
+async def list_items(request: Request) -> Response:
+    items = [
         CatalogueItem(**dataclasses.asdict(entry), path=PREFIX + PATHS[entry.item_id])
         for entry in catalogue()
         if entry.item_id in PATHS
     ]
+    return conditional_response(request, _ITEMS.dump_json(items, by_alias=True))
 
 
 @router.post(PATHS["site_fit"], summary=_summary("site_fit"), description=_description("site_fit"))

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
+from common.errors import PRECONDITION_RESPONSES
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyKeyHeader, claim_request
 from investment.returns import service, submission
 from investment.returns.etags import expected_version, return_etag
@@ -74,7 +75,7 @@ async def get_return(return_id: ReturnId, context: ReadContextDep) -> Response:
     summary="Save a draft (If-Match required)",
     description="Saves even invalid answers and lists every problem at once, each with its "
     "field. If another tab saved first, the ETag is stale: 412, reload and retry.",
-    responses={412: {"description": "Stale ETag"}, 428: {"description": "If-Match missing"}},
+    responses=PRECONDITION_RESPONSES,
 )
 async def save_draft(
     *,
@@ -99,7 +100,7 @@ async def save_draft(
     "problem document whose `errors[]` lists every one with its field. Send an "
     "Idempotency-Key: a retry replays the first receipt and never files twice. If-Match is "
     "optional here; when sent it must be current.",
-    responses={**IDEMPOTENCY_RESPONSES, 412: {"description": "Stale ETag"}},
+    responses={**IDEMPOTENCY_RESPONSES, 412: PRECONDITION_RESPONSES[412]},  # If-Match optional
 )
 async def submit_return(
     *,

@@ -12,6 +12,8 @@ from common.audit import AuditDep
 from common.auth import Principal, Role, require_home_roles
 from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
+from common.errors import documented_problem
+from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit, Page
 from ip_search.opendata import downloads, jsonld, service
 from ip_search.opendata.dependencies import (
@@ -55,23 +57,25 @@ _FILE: dict[int | str, dict[str, Any]] = {
     206: {"description": "One byte range (Content-Range)"},
     302: {"description": "Redirect to the object store"},
     304: {"description": "The client's copy (If-None-Match) is current"},
-    416: {"description": "Range not satisfiable"},
+    416: documented_problem("Range not satisfiable"),
 }
 
 
 @router.get("/datasets", response_model=Page[DatasetSummary], summary="Search the catalog")
 async def list_datasets(
     *,
+    request: Request,
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=100, description="Words in title")] = None,
     frequency: UpdateFrequency | None = None,
     keyword: Annotated[str | None, Query(max_length=50)] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[DatasetSummary]:
-    return await service.list_datasets(
+) -> Response:
+    page = await service.list_datasets(
         session, text=q, frequency=frequency, keyword=keyword, cursor=cursor, limit=limit
     )
+    return conditional_response(request, page)
 
 
 @router.post("/datasets", status_code=201, response_model=DatasetOut, summary="Add a dataset")
@@ -120,26 +124,30 @@ def _linked_data(request: Request, dataset: DatasetOut, base: str) -> Response:
 @router.get("/datasets/{dataset_id}/changes", response_model=ChangesOut, summary="Versions since N")
 async def changes(
     *,
+    request: Request,
     dataset_id: DatasetPath,
     session: SessionDep,
     base: BaseUrlDep,
     since: Annotated[int, Query(ge=0, le=2_147_483_647, description="Last version held")] = 0,
     limit: Limit = 100,
     cursor: Cursor = None,
-) -> ChangesOut:
-    return await service.changes_since(
+) -> Response:
+    found = await service.changes_since(
         session, dataset_id, since, cursor=cursor, limit=limit, base_url=base
     )
+    return conditional_response(request, found)
 
 
 @router.post(
     "/datasets/{dataset_id}/versions",
     status_code=201,
     response_model=VersionOut,
+    responses=IDEMPOTENCY_RESPONSES,
     summary="Publish a file already in open-data storage as the next version",
 )
 async def register_version(
     *,
+    _key: IdempotencyDep,
     dataset_id: DatasetPath,
     body: RegisterVersionIn,
     session: SessionDep,
@@ -157,12 +165,14 @@ async def register_version(
     "/datasets/{dataset_id}/versions/upload",
     status_code=201,
     response_model=VersionOut,
+    responses=IDEMPOTENCY_RESPONSES,
     openapi_extra=_BINARY_BODY,
     summary="Upload the next version (the body is the file)",
 )
 async def upload_version(
     *,
     request: Request,
+    _key: IdempotencyDep,  # fingerprints the body: at most the edge's max_body_bytes
     dataset_id: DatasetPath,
     session: SessionDep,
     storage: StorageDep,

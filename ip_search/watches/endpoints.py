@@ -10,6 +10,7 @@ from common.audit import AuditDep
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
 from common.fields import PositiveInt64
+from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit, Page
 from common.pii import CipherDep
 from ip_search.watches import service
@@ -31,6 +32,7 @@ WatchId = Annotated[PositiveInt64, Path()]
     "",
     response_model=WatchOut,
     status_code=201,
+    responses=IDEMPOTENCY_RESPONSES,
     summary="Watch the register for marks like yours",
     description=(
         "After each import, marks sharing a Nice class or similar group with the watch whose "
@@ -43,6 +45,7 @@ async def create_watch(
     request: Request,
     body: WatchIn,
     principal: Firm,
+    _key: IdempotencyDep,
     session: SessionDep,
     audit: AuditDep,
     cipher: CipherDep,

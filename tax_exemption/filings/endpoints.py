@@ -13,6 +13,7 @@ from fastapi import Depends, Header, Path, Query, Request, Response
 from common.audit import AuditDep, RequestAudit
 from common.auth import Principal, Role, require_roles
 from common.database import ServiceRouter, SessionDep
+from common.errors import PRECONDITION_RESPONSES
 from common.fields import PositiveInt64
 from common.idempotency import IDEMPOTENCY_RESPONSES, IdempotencyDep
 from common.pagination import Cursor, Limit, Page
@@ -85,7 +86,12 @@ async def get_filing(
     return _tagged(response, await service.read(session, audit, cipher, principal, filing_id))
 
 
-@router.put("/{filing_id}", response_model=FilingOut, summary="Save a draft (needs If-Match)")
+@router.put(
+    "/{filing_id}",
+    response_model=FilingOut,
+    responses=PRECONDITION_RESPONSES,
+    summary="Save a draft (needs If-Match)",
+)
 async def replace_draft(
     *,
     response: Response,
@@ -159,5 +165,6 @@ for _step in STEPS:
         methods=["POST"],
         name=_step.name,
         response_model=FilingOut,
+        responses=PRECONDITION_RESPONSES if _step.if_match else None,
         summary=_step.summary,
     )

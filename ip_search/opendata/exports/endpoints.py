@@ -9,7 +9,9 @@ from uuid import UUID
 from fastapi import Depends, Request, Response
 
 from common.auth.middleware import principal_of
+from common.caching import conditional_response
 from common.database import ServiceRouter, SessionDep
+from common.errors import documented_problem
 from common.ratelimit import TrustedProxies, client_ip
 from ip_search.opendata.dependencies import ApiKeyHeader, BaseUrlDep, FileSourceDep
 from ip_search.opendata.exports import service
@@ -25,17 +27,17 @@ router = ServiceRouter(prefix="/open-data/exports", tags=["open data"])
 
 _REQUESTED: dict[int | str, dict[str, Any]] = {
     200: {"model": ExportOut, "description": "The identical export made since the last import"},
-    410: {"description": "The file was deleted after its retention period"},
-    422: {"description": "Invalid filters, or more matching marks than one export may hold"},
-    429: {"description": "Too many of this client's exports are unfinished"},
+    410: documented_problem("The file was deleted after its retention period"),
+    422: documented_problem("Invalid filters, or more matching marks than one export may hold"),
+    429: documented_problem("Too many of this client's exports are unfinished"),
 }
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}, "application/jsonl": {}}, "description": "The file"},
     206: {"description": "One byte range (Content-Range)"},
     302: {"description": "Redirect to the object store"},
     304: {"description": "The client's copy (If-None-Match) is current"},
-    409: {"description": "The export is not done yet"},
-    410: {"description": "The file was deleted after its retention period"},
+    409: documented_problem("The export is not done yet"),
+    410: documented_problem("The file was deleted after its retention period"),
 }
 
 
@@ -89,8 +91,12 @@ async def request_export(
 
 
 @router.get("/{export_id}", response_model=ExportOut, summary="An export's status and progress")
-async def get_export(export_id: UUID, session: SessionDep, base: BaseUrlDep) -> ExportOut:
-    return await service.get_export(session, export_id, base)
+async def get_export(
+    request: Request, export_id: UUID, session: SessionDep, base: BaseUrlDep
+) -> Response:
+    export = await service.get_export(session, export_id, base)
+    # Polled for progress: shared caches revalidate every time (a 304 while nothing moved).
+    return conditional_response(request, export, max_age=0)
 
 
 _DOWNLOAD_PATH = "/{export_id}/download"
