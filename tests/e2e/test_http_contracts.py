@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -379,19 +378,6 @@ def _template(service: str, path: str) -> str:
     reached = _first_route(_contexts(APPS[service]), "GET", path)
     assert reached is not None, path
     return str(reached.path)
-
-
-@pytest.fixture
-def world(
-    db_engine: AsyncEngine,
-    token: Callable[..., str],
-    settings_overrides: dict[str, Any],
-    redis_url: str,
-    tmp_path: Path,
-) -> World:
-    """The seeding context of ``test_redis_down``."""
-    overrides = {"open_data_dir": tmp_path, "rate_limit_anonymous": "100000/minute"}
-    return World(db_engine, token, settings_overrides, overrides, redis_url)
 
 
 def _plain_reads(reads: tuple[Read, ...]) -> list[Read]:

@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import httpx
@@ -167,18 +166,6 @@ async def replicas(
     up.app.state.clock = down.app.state.clock = clock
     async with up as up_client, down as down_client:
         yield Replicas(up_client, down_client)
-
-
-@pytest.fixture
-def world(
-    db_engine: AsyncEngine,
-    token: Callable[..., str],
-    settings_overrides: dict[str, Any],
-    redis_url: str,
-    tmp_path: Path,
-) -> World:
-    overrides = {"open_data_dir": tmp_path, "rate_limit_anonymous": "100000/minute"}
-    return World(db_engine, token, settings_overrides, overrides, redis_url)
 
 
 def officer(world: World, agency: str) -> dict[str, str]:
