@@ -151,7 +151,8 @@ def _listing_app(service: str) -> FastAPI:
     return manifest.create_app(settings)
 
 
-def _contexts(app: FastAPI) -> list[RouteContext]:
+def route_contexts(app: FastAPI) -> list[RouteContext]:
+    """Every route of the app, in the order the router tries them."""
     return list(iter_route_contexts(app.routes))
 
 
@@ -200,7 +201,7 @@ def _candidates(annotation: Any) -> tuple[Any, ...]:
     return DUMMY_STRINGS
 
 
-def _first_route(contexts: list[RouteContext], method: str, path: str) -> RouteContext | None:
+def first_route(contexts: list[RouteContext], method: str, path: str) -> RouteContext | None:
     """The route the router picks for this request: the first whose path and method match."""
     for context in contexts:
         methods = context.methods
@@ -211,7 +212,7 @@ def _first_route(contexts: list[RouteContext], method: str, path: str) -> RouteC
 
 
 def _cases(service: str, app: FastAPI) -> Iterator[RouteCase]:
-    contexts = _contexts(app)
+    contexts = route_contexts(app)
     for context in contexts:
         route = context.original_route
         if not isinstance(route, APIRoute) or context.path in PLATFORM_PATHS:
@@ -220,7 +221,7 @@ def _cases(service: str, app: FastAPI) -> Iterator[RouteCase]:
         values = {param.name: _dummy(param) for param in dependant.path_params}
         path = str(context.path_format).format(**values)
         for method in sorted(context.methods or ()):
-            reached = _first_route(contexts, method, path)
+            reached = first_route(contexts, method, path)
             assert reached is not None and reached.original_route is route, (method, path)
             takes_body = bool(dependant.body_params)
             yield RouteCase(
@@ -317,7 +318,7 @@ def test_the_lists_name_only_existing_routes(service: str) -> None:
 def test_only_the_platforms_own_routes_are_left_out(service: str) -> None:
     """Every route not walked above is a platform path (probes, metrics, docs), and the audit
     trail is walked: a service cannot hide a route from this test by its kind."""
-    contexts = _contexts(APPS[service])
+    contexts = route_contexts(APPS[service])
     left_out = {
         str(context.path)
         for context in contexts

@@ -37,8 +37,8 @@ from tests.e2e.test_authorization_matrix import (
     PLATFORM_PATHS,
     PUBLIC_ROUTES,
     Key,
-    _contexts,
-    _first_route,
+    first_route,
+    route_contexts,
 )
 from tests.e2e.test_redis_down import TABLES, Read, World, replicas
 from tests.inspection.test_applications_api import DRAFT
@@ -375,7 +375,7 @@ def _public_gets(service: str) -> set[Key]:
 
 
 def _template(service: str, path: str) -> str:
-    reached = _first_route(_contexts(APPS[service]), "GET", path)
+    reached = first_route(route_contexts(APPS[service]), "GET", path)
     assert reached is not None, path
     return str(reached.path)
 
