@@ -5,7 +5,11 @@ PYTHON ?= python3
 
 .PHONY: install serve test lint typecheck imports pytest bench
 
-$(BIN)/moea: pyproject.toml
+# setup.py compiles these with mypyc into extension modules beside them: an edit rebuilds them.
+COMPILED_SOURCES := $(wildcard tax_exemption/domain/matching/*.py) \
+	tax_exemption/domain/units.py tax_exemption/domain/ccc_levels.py
+
+$(BIN)/moea: pyproject.toml setup.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,embedded]'

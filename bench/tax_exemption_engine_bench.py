@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from bench.harness import argument_parser, machine_info, print_table, write_results
 from tax_exemption.domain.matching import DEFAULT_CONFIG, CertificateItem, match_batch
+from tax_exemption.domain.matching import engine as matching_engine
 from tax_exemption.domain.matching.exact_set import exact_pass
 from tax_exemption.domain.matching.index import ItemIndex
 from tax_exemption.domain.matching.ledger import RunningLedger
@@ -57,6 +58,11 @@ def _exact_only(corpus: Corpus) -> None:
         exact_pass(lines, line_keys(lines), index, RunningLedger(corpus.ledger_view))
     finally:
         gc.enable()
+
+
+def engine_compiled() -> bool:
+    """Whether the engine runs as mypyc built it (``setup.py``), as deployed, or from sources."""
+    return str(matching_engine.__file__).endswith(".so")
 
 
 def _bare_loop(corpus: Corpus) -> None:
@@ -106,6 +112,7 @@ def main() -> None:
     params = {
         "quick": args.quick,
         "seed": SEED,
+        "engine_compiled": engine_compiled(),
         "target_lines": target,
         "items": len(corpus.items),
         "timed_runs": runs,
