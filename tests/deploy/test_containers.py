@@ -32,6 +32,12 @@ def test_dependencies_are_installed_before_the_code_is_copied() -> None:
     assert builder.index("--requirement requirements.txt") < builder.index("COPY common")
 
 
+def test_the_wheel_is_built_with_the_compiled_engine() -> None:
+    builder = (DEPLOY / "Dockerfile").read_text().split("AS runtime")[0]
+    assert "COPY setup.py ./" in builder
+    assert builder.index("COPY setup.py ./") < builder.index("pip wheel")
+
+
 def _compose() -> dict[str, Any]:
     compose: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     return compose
