@@ -3,7 +3,7 @@ pyproject.toml as usual.
 
 The engine (``tax_exemption.domain.matching`` and the unit and CCC code tables it reads) is pure,
 strictly typed, CPU-bound code on every declaration line: compiled to C extensions it matches a
-batch about 14 % faster (issue #4, ``bench/tax_exemption.py``), with the same sources and the
+batch about a quarter faster (issue #4, ``bench/tax_exemption.py``), with the same sources and the
 same decisions. Every install compiles it, editable ones included, so the tests run the code
 that is deployed; ``common.testing.compiled`` stops a test run whose extensions are older than
 their sources.
