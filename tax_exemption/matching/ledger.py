@@ -8,6 +8,7 @@ items are touched in ascending id order, which keeps concurrent writers free of 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
@@ -47,31 +48,63 @@ class Drawdowns(NamedTuple):
     quantities: list[Decimal]
 
 
-# Each item is drawn by its batch total, summed by PostgreSQL rather than entry by entry in
-# Python.
+ENTRIES_PER_STATEMENT = 5000
+"""Ledger entries per INSERT. The driver encodes a statement's arrays in one step of the event
+loop: a 100,000-line batch's entries in one statement held the worker's loop for a quarter of a
+second; in pages, each step takes a few milliseconds."""
+
+# Each item is drawn by its batch total in one statement: its row count says whether every item
+# covered its total.
 _DRAW_TOTALS = """
     UPDATE tax_exemption.certificate_item AS item SET balance = item.balance - d.quantity
-    FROM (
-        SELECT e.id, sum(e.quantity) AS quantity
-        FROM unnest($1::bigint[], $2::text[]::numeric[]) AS e(id, quantity)
-        GROUP BY e.id
-    ) AS d
+    FROM unnest($1::bigint[], $2::text[]::numeric[]) AS d(id, quantity)
     WHERE item.id = d.id AND item.balance >= d.quantity
 """
 
 
+class PreparedDraws(NamedTuple):
+    """A batch's drawdowns as the statements take them: each drawn item once with its total,
+    and every entry's quantity, all as numeric text."""
+
+    item_ids: list[int]
+    totals: list[str | None]
+    quantities: list[str | None]
+
+
+def prepared_draws(drawdowns: Drawdowns) -> PreparedDraws:
+    """Item totals and texts of a batch's drawdowns: CPU work in proportion to the batch."""
+    totals: dict[int, Decimal] = {}
+    for item_id, quantity in zip(drawdowns.item_ids, drawdowns.quantities, strict=True):
+        total = totals.get(item_id)
+        totals[item_id] = quantity if total is None else total + quantity
+    return PreparedDraws(
+        item_ids=list(totals),
+        totals=numeric_texts(totals.values()),
+        quantities=numeric_texts(drawdowns.quantities),
+    )
+
+
 async def draw_many(session: AsyncSession, drawdowns: Drawdowns) -> bool:
-    """All drawdowns of a batch in one UPDATE, each item by its total; False when some item's
-    balance does not cover its total (the caller rolls back). The caller holds the items' row
-    locks, taken in id order (``matching.repository.candidate_items``)."""
+    """All drawdowns of a batch, each item by its total in one UPDATE, then their entries;
+    False when some item's balance does not cover its total (the caller rolls back). The
+    caller holds the items' row locks, taken in id order (``matching.repository
+    .candidate_items``)."""
     if not drawdowns.item_ids:
         return True
+    prepared = await asyncio.to_thread(prepared_draws, drawdowns)
     connection = await session_connection(session)
-    quantities = numeric_texts(drawdowns.quantities)
-    status = await connection.execute(_DRAW_TOTALS, drawdowns.item_ids, quantities)
-    if command_row_count(status) != len(set(drawdowns.item_ids)):
+    status = await connection.execute(_DRAW_TOTALS, prepared.item_ids, prepared.totals)
+    if command_row_count(status) != len(prepared.item_ids):
         return False
-    await _insert_entries(connection, DRAWDOWN, drawdowns.item_ids, drawdowns.line_ids, quantities)
+    for start in range(0, len(prepared.quantities), ENTRIES_PER_STATEMENT):
+        page = slice(start, start + ENTRIES_PER_STATEMENT)
+        await _insert_entries(
+            connection,
+            DRAWDOWN,
+            drawdowns.item_ids[page],
+            drawdowns.line_ids[page],
+            prepared.quantities[page],
+        )
     return True
 
 
