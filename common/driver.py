@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from common.database import connection_settings
 from common.errors import ServiceUnavailable
 from common.settings import ServiceSettings
 
@@ -156,10 +157,9 @@ class DriverPool:
         self._dsn = make_url(settings.database_url).set(drivername="postgresql")
         self._size = size
         self._acquire_timeout = settings.database_statement_timeout_ms / 1000
-        self._server_settings = {
-            "statement_timeout": str(settings.database_statement_timeout_ms),
-            "application_name": f"moea-{settings.service_name}-{purpose}",
-        }
+        self._server_settings = connection_settings(
+            settings, f"moea-{settings.service_name}-{purpose}"
+        )
         if read_only:
             self._server_settings["default_transaction_read_only"] = "on"
         self._pool: asyncpg.Pool[asyncpg.Record] | None = None

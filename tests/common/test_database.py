@@ -114,7 +114,7 @@ async def test_the_session_survives_a_rolled_back_request(
     assert await row_counts(scratch) == (1, 0)
 
 
-async def test_sessions_carry_the_statement_timeout_and_application_name(
+async def test_sessions_carry_the_statement_timeout_application_name_and_no_jit(
     settings_overrides: dict[str, Any],
 ) -> None:
     settings = ServiceSettings(**settings_overrides, database_statement_timeout_ms=4321)
@@ -124,8 +124,10 @@ async def test_sessions_carry_the_statement_timeout_and_application_name(
             async with database.session(read_only=read_only) as session:
                 timeout = (await session.execute(text("SHOW statement_timeout"))).scalar_one()
                 name = (await session.execute(text("SHOW application_name"))).scalar_one()
+                jit = (await session.execute(text("SHOW jit"))).scalar_one()
             assert timeout == "4321ms"
             assert name == "moea-moea"
+            assert jit == "off"  # the server's default is on
     finally:
         await database.dispose()
 

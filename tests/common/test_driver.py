@@ -46,6 +46,22 @@ async def test_values_fixed_in_the_statement_are_sent_with_the_bound_ones(
     assert (row["topic"], row["payload"]) == ("case.filed", message)  # JSON in, dict out
 
 
+async def test_connections_carry_the_statement_timeout_application_name_and_no_jit(
+    database_url: str, clean_backends: None
+) -> None:
+    reads = pool_for(database_url, timeout_ms=4321)
+    try:
+        async with reads.connection() as connection:
+            settings = await connection.fetchrow(
+                "SELECT current_setting('statement_timeout') AS timeout,"
+                " current_setting('application_name') AS name, current_setting('jit') AS jit"
+            )
+    finally:
+        await reads.close()
+    assert settings is not None
+    assert dict(settings) == {"timeout": "4321ms", "name": "moea-moea-test", "jit": "off"}
+
+
 async def test_a_statement_commits_on_its_own(pool: DriverPool, db_engine: AsyncEngine) -> None:
     async with pool.connection() as connection:
         row = await NEW_MESSAGE.fetch_one(connection, message={"n": 1})
