@@ -224,8 +224,11 @@ def trigram_source(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[st
     latin = latin_part(keys)
     if len(latin) < MIN_TRIGRAM_LETTERS:
         return None
+    # Texts hold the mark's classes: only the other filters need its row.
+    beyond_classes = sql.filter_statement(replace(filters, nice_classes=()))
+    source = sql.words_source(beyond_classes, classes=bool(filters.nice_classes))
     on_mark = sql.filter_statement(filters)
-    return [sql.words_source(on_mark)], {"latin": latin, "cap": SOURCE_CAP, **on_mark.params}
+    return [source], {"latin": latin, "cap": SOURCE_CAP, **on_mark.params}
 
 
 def listing_for(

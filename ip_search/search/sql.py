@@ -151,11 +151,16 @@ def exact_source(filters: Statement, *, classes: bool, at_run_time: bool) -> str
     )
 
 
-def words_source(filters: Statement) -> str:
-    """Similar wording: trigram word similarity through the GIN index, best first."""
+def words_source(filters: Statement, *, classes: bool) -> str:
+    """Similar wording: trigram word similarity through the GIN index, best first. With
+    ``classes`` the Nice-class filter is checked on the text row itself; ``filters`` (the
+    others) join the mark. Joining the mark for the classes alone, the planner read every mark
+    of a common class (78,000 of class 5 in a 1,000,000-mark register, 150 ms) to hash-join them
+    with the trigram matches."""
+    on_text = class_condition("m", classes=classes, at_run_time=False)
     return (
         f"SELECT 'words' AS src, application_no FROM (SELECT m.application_no FROM "  # noqa: S608
-        f"{S}.mark_text m {_join('m', filters)} WHERE :latin <% m.compact"
+        f"{S}.mark_text m {_join('m', filters)} WHERE :latin <% m.compact{on_text}"
         f"{filters.and_conditions} ORDER BY word_similarity(:latin, m.compact) DESC "
         "LIMIT :cap) w"
     )

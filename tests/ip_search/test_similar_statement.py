@@ -19,7 +19,7 @@ from sqlalchemy import text
 from common.driver import DriverStatement
 from ip_search.search import sql
 from ip_search.search.backend import Filters
-from ip_search.search.postgres import similar_sources
+from ip_search.search.postgres import similar_sources, trigram_source
 from ip_search.search.query import query_keys
 from ip_search.text.relevance import RELEVANCE_CASES
 from tests.ip_search import driver_register
@@ -108,3 +108,28 @@ async def test_values_bound_at_run_time_find_the_same_candidates(
             assert candidates(at_run_time) == candidates(planned)
             compared += bool(at_run_time)
     assert compared > len(RELEVANCE_CASES)
+
+
+async def test_the_trigram_source_checks_classes_on_the_text_as_the_mark_would(
+    connection: asyncpg.Connection[asyncpg.Record],
+) -> None:
+    """The Nice-class filter on the text row, not by joining every mark of the class: the same
+    candidates as the mark's own classes give."""
+    compared = 0
+    for case in RELEVANCE_CASES:
+        filters = Filters(nice_classes=case.classes or (3,))
+        trigram = trigram_source(query_keys(case.query), filters)
+        if trigram is None:
+            continue
+        sources, params = trigram
+        found = sql.candidates_statement(sources)
+        assert "JOIN ip_search.trademark" not in found
+        on_mark = sql.candidates_statement(
+            [sql.words_source(sql.filter_statement(filters), classes=False)]
+        )
+        assert "JOIN ip_search.trademark" in on_mark
+        on_text_rows = await DriverStatement(text(found)).fetch_all(connection, **params)
+        on_mark_rows = await DriverStatement(text(on_mark)).fetch_all(connection, **params)
+        assert candidates(on_text_rows) == candidates(on_mark_rows)
+        compared += bool(on_text_rows)
+    assert compared >= 3
