@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from common.testing.compiled import stale_extensions
+from tests.pytest_sample import run_sample
 
 EXTENSION = "engine.cpython-311-x86_64-linux-gnu.so"
 
@@ -52,16 +52,7 @@ def test_outside_packages_and_without_a_source_nothing_counts(tmp_path: Path) ->
 
 
 def _pytest(root: Path) -> subprocess.CompletedProcess[str]:
-    (root / "test_sample.py").write_text("def test_passes():\n    assert True\n")
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:moea"]
-    return subprocess.run(
-        [*command, "--rootdir", str(root), str(root / "test_sample.py")],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_sample(root, "def test_passes():\n    assert True\n")
 
 
 def test_a_run_with_a_stale_extension_stops_before_any_test(tmp_path: Path) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.pytest_sample import run_sample
 
 SAMPLE = """
 import asyncio
@@ -30,22 +31,10 @@ def test_awaits_instead():
 
 
 def _run_sample(directory: Path, *, debug: bool) -> subprocess.CompletedProcess[str]:
-    sample = directory / "test_sample.py"
-    sample.write_text(SAMPLE)
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONASYNCIODEBUG"}
     if debug:
         environment["PYTHONASYNCIODEBUG"] = "1"
-    # The project's database plugin ("moea") is not needed by the sample.
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:moea"]
-    return subprocess.run(
-        [*command, str(sample)],
-        cwd=directory,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_sample(directory, SAMPLE, environment=environment)
 
 
 def test_in_debug_mode_a_blocked_loop_fails_its_test(tmp_path: Path) -> None:
