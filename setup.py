@@ -12,6 +12,7 @@ their sources.
 from mypyc.build import mypycify
 from setuptools import setup
 
+# The Makefile's COMPILED_SOURCES names the same files, so that an edit of one rebuilds them.
 COMPILED = [
     "tax_exemption/domain/matching/",
     "tax_exemption/domain/units.py",
