@@ -217,6 +217,21 @@ class DriverPool:
             finally:
                 turns.release()
 
+    @asynccontextmanager
+    async def dedicated(self) -> AsyncIterator[asyncpg.Connection[Record]]:
+        """A connection of its own, outside the pool, with the pool's settings: for a long read
+        (loading an in-memory index) that must not hold one of the requests' connections."""
+        with translated_errors():
+            connection: asyncpg.Connection[Record] = await asyncpg.connect(
+                self._dsn.render_as_string(hide_password=False),
+                server_settings=self._server_settings,
+                timeout=5,
+            )
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.close()

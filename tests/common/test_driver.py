@@ -62,6 +62,34 @@ async def test_connections_carry_the_statement_timeout_application_name_and_no_j
     assert dict(settings) == {"timeout": "4321ms", "name": "moea-moea-test", "jit": "off"}
 
 
+async def test_a_dedicated_connection_has_the_pools_settings_outside_the_pool(
+    database_url: str, clean_backends: None
+) -> None:
+    settings = ServiceSettings(database_url=database_url, database_statement_timeout_ms=4321)
+    reads = DriverPool(settings, purpose="test", size=1, read_only=True)
+    try:
+        async with reads.connection() as pooled, reads.dedicated() as dedicated:
+            ours = await dedicated.fetchrow(
+                "SELECT current_setting('statement_timeout') AS timeout,"
+                " current_setting('application_name') AS name, current_setting('jit') AS jit,"
+                " current_setting('default_transaction_read_only') AS read_only,"
+                " pg_backend_pid() AS pid"
+            )
+            pooled_pid = await pooled.fetchval("SELECT pg_backend_pid()")
+        assert dedicated.is_closed()
+    finally:
+        await reads.close()
+    assert ours is not None
+    assert ours["pid"] != pooled_pid  # the pool's one connection stayed with its request
+    assert dict(ours) | {"pid": None} == {
+        "timeout": "4321ms",
+        "name": "moea-moea-test",
+        "jit": "off",
+        "read_only": "on",
+        "pid": None,
+    }
+
+
 async def test_a_statement_commits_on_its_own(pool: DriverPool, db_engine: AsyncEngine) -> None:
     async with pool.connection() as connection:
         row = await NEW_MESSAGE.fetch_one(connection, message={"n": 1})
