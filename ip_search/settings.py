@@ -25,6 +25,10 @@ class IpSearchSettings(ServiceSettings):
 
     search_backend: Literal["postgres", "opensearch"] = "postgres"
     """Where trademark search finds its candidates; ranking is the same on both."""
+    search_resident_index: bool = True
+    """With the postgres backend: each process keeps the similar search's key postings and
+    cards in memory (``ip_search.search.resident``; about 400 MB per million marks) and reads
+    them again after every import. Off: every search reads PostgreSQL."""
     opensearch_url: SecretStr | None = None
     """The OpenSearch cluster, credentials included (``https://user:password@host:9200``):
     needed by the opensearch backend and by ``moea ip-search reindex``."""

@@ -11,7 +11,7 @@ would read every match.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import Any
 
@@ -124,12 +124,7 @@ class PostgresSearchBackend:
             seen = {item.application_no for item in items}
             more = await self._union(*trigram)
             items += [item for item in more if item.application_no not in seen]
-        counts: dict[str, int] = {}
-        for item in items:
-            for source in item.sources:
-                counts[source] = counts.get(source, 0) + 1
-        capped = any(count >= SOURCE_CAP for count in counts.values())
-        return Candidates(items=items, matches=(), total=len(items), total_is_exact=not capped)
+        return similar_candidates(items)
 
     async def _union(self, sources: list[str], params: dict[str, Any]) -> list[Candidate]:
         if not sources:
@@ -185,6 +180,36 @@ class PostgresSearchBackend:
         return int(document[0]["Plan"]["Plan Rows"])
 
 
+def similar_candidates(items: list[Candidate]) -> Candidates:
+    """A similar search's candidates, its total exact unless a source was cut at its cap."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for source in item.sources:
+            counts[source] = counts.get(source, 0) + 1
+    capped = any(count >= SOURCE_CAP for count in counts.values())
+    return Candidates(items=items, matches=(), total=len(items), total_is_exact=not capped)
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarKeys:
+    """What each candidate source of a similar search looks up."""
+
+    compacts: list[str]
+    """Exact texts (``exact``)."""
+    grams: list[str]
+    """CJK bigrams (characters when the query has one), Latin words (``gram``)."""
+    sounds: list[str]
+    """Pinyin, syllable grams, metaphone (``sound``)."""
+
+    @classmethod
+    def of(cls, keys: MarkKeys) -> SimilarKeys:
+        return cls(
+            compacts=[c for c in keys.compacts if c],
+            grams=[*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)],
+            sounds=sound_keys(keys),
+        )
+
+
 def similar_sources(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[str, Any]]:
     """The candidate sources a query can use, and their parameters (filters' included).
 
@@ -202,20 +227,18 @@ def similar_sources(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[s
     key_source = partial(
         sql.key_source, filters=beyond_classes, classes=classes, at_run_time=at_run_time
     )
-    compacts = [c for c in keys.compacts if c]
+    wanted = SimilarKeys.of(keys)
     sources: list[str] = []
     params: dict[str, Any] = {"cap": SOURCE_CAP, "per_key": KEY_POSTINGS, **on_mark.params}
-    if compacts:
+    if wanted.compacts:
         sources.append(sql.exact_source(beyond_classes, classes=classes, at_run_time=at_run_time))
-        params["compacts"] = compacts
-    grams = [*(keys.cjk_bigrams or keys.cjk_unigrams), *latin_words(keys)]
-    if grams:
+        params["compacts"] = wanted.compacts
+    if wanted.grams:
         sources.append(key_source("gram", "mark_gram", "gram"))
-        params["gram_keys"] = grams
-    sounds = sound_keys(keys)
-    if sounds:
+        params["gram_keys"] = wanted.grams
+    if wanted.sounds:
         sources.append(key_source("sound", "mark_sound", "key"))
-        params["sound_keys"] = sounds
+        params["sound_keys"] = wanted.sounds
     return sources, params
 
 

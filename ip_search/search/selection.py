@@ -2,7 +2,9 @@
 
 The app keeps the backend in ``app.state.search_backend``, shared by every request: PostgreSQL
 searches on the app's read-only driver pool (``common.read_query``: cheaper per request than a
-session); OpenSearch on one client (opened and closed by this lifespan), and adds its cluster to
+session), its similar searches from the resident index (``ip_search.search.resident``, read in
+the background from start-up on, and reported by ``/readyz``) unless ``search_resident_index``
+is off; OpenSearch on one client (opened and closed by this lifespan), and adds its cluster to
 ``/readyz``.
 """
 
@@ -10,19 +12,37 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
 from ip_search.search.postgres import PostgresSearchBackend
+from ip_search.search.resident.backend import ResidentSearchBackend
+from ip_search.search.resident.holder import ResidentIndexHolder
 from ip_search.settings import IpSearchSettings
+from ip_search.trademarks.freshness import Freshness
 
 
 @asynccontextmanager
 async def search_backend_lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: IpSearchSettings = app.state.settings
     if settings.search_backend == "postgres":
-        app.state.search_backend = PostgresSearchBackend(app.state.read_pool)
-        yield
+        postgres = PostgresSearchBackend(app.state.read_pool)
+        if not settings.search_resident_index:
+            app.state.search_backend = postgres
+            yield
+            return
+        freshness: Freshness = app.state.freshness
+        holder = ResidentIndexHolder(
+            app.state.read_pool, partial(freshness.get, app.state.read_pool)
+        )
+        holder.reload()
+        app.state.readiness_probes["resident_index"] = holder.ready
+        app.state.search_backend = ResidentSearchBackend(postgres, holder)
+        try:
+            yield
+        finally:
+            await holder.close()
         return
     # opensearch-py is the optional `opensearch` extra: imported only when it is selected.
     from ip_search.search.opensearch.backend import OpenSearchSearchBackend  # noqa: PLC0415

@@ -1,6 +1,7 @@
 """The search backend contract: every ``SearchBackend`` passes these, through the shared ranking.
 
-Run against PostgreSQL always, and against OpenSearch when ``OPENSEARCH_URL`` names a cluster
+Run against PostgreSQL always, and its resident index (similar searches from memory, the rest
+from PostgreSQL), and against OpenSearch when ``OPENSEARCH_URL`` names a cluster
 (the register is then indexed by the real full reindex into a throwaway alias). The register:
 the TIPO sample, the labelled relevance marks and 1,500 synthetic distractors that share their
 characters, sounds and suffixes.
@@ -12,6 +13,7 @@ import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,13 @@ from ip_search.importing.runner import import_file, import_items
 from ip_search.search import sql
 from ip_search.search.backend import SearchBackend
 from ip_search.search.postgres import PostgresSearchBackend
+from ip_search.search.resident.backend import ResidentSearchBackend
+from ip_search.search.resident.holder import ResidentIndexHolder
 from ip_search.settings import IpSearchSettings
 from ip_search.synthetic import generate
 from ip_search.text import fold
 from ip_search.text.relevance import RELEVANCE_CASES
+from ip_search.trademarks.repository import read_data_as_of
 from ip_search.trademarks.schemas import SearchParams, SearchResponse
 from ip_search.trademarks.service import run_search, to_query
 from tests.ip_search.register_tables import REGISTER_TABLES
@@ -41,6 +46,7 @@ DISTRACTORS = 1500
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL")
 BACKENDS = [
     "postgres",
+    "resident",
     pytest.param(
         "opensearch",
         marks=pytest.mark.skipif(
@@ -98,6 +104,13 @@ async def backend(
 ) -> AsyncIterator[SearchBackend]:
     if request.param == "postgres":
         yield PostgresSearchBackend(read_pool)
+        return
+    if request.param == "resident":
+        holder = ResidentIndexHolder(read_pool, partial(read_data_as_of, read_pool))
+        holder.reload()
+        assert await holder.loaded() is not None
+        yield ResidentSearchBackend(PostgresSearchBackend(read_pool), holder)
+        await holder.close()
         return
     async with AsyncSession(db_engine) as session:
         async for opensearch in _opensearch(session):

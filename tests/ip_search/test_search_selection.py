@@ -17,6 +17,8 @@ from ip_search.importing.planted import planted_records
 from ip_search.importing.runner import import_items
 from ip_search.search.opensearch import repository
 from ip_search.search.opensearch.documents import mark_document
+from ip_search.search.postgres import PostgresSearchBackend
+from ip_search.search.resident.backend import ResidentSearchBackend
 from ip_search.settings import IpSearchSettings
 from tests.ip_search.opensearch_cluster import answer_from
 from tests.ip_search.opensearch_stub import OpenSearchStub
@@ -48,12 +50,28 @@ def test_the_url_with_its_credentials_is_a_secret() -> None:
     assert settings.search_backend == "postgres"
 
 
-async def test_postgres_is_the_default_and_readiness_does_not_mention_opensearch(
+async def test_postgres_with_its_resident_index_is_the_default(
     service_client_factory: Callable[..., Any],
 ) -> None:
-    async with service_client_factory(MANIFEST) as client:
+    service = service_client_factory(MANIFEST)
+    async with service as client:
+        backend = service.app.state.search_backend
+        await backend.holder.loaded()
         response = await client.get("/readyz")
 
+    assert isinstance(backend, ResidentSearchBackend)
+    assert set(response.json()["checks"]) == {"postgresql", "redis", "resident_index"}
+    assert response.json()["checks"]["resident_index"]["status"] == "ok"
+
+
+async def test_without_the_resident_index_every_search_reads_postgresql(
+    service_client_factory: Callable[..., Any],
+) -> None:
+    service = service_client_factory(MANIFEST, search_resident_index=False)
+    async with service as client:
+        response = await client.get("/readyz")
+
+    assert type(service.app.state.search_backend) is PostgresSearchBackend
     assert set(response.json()["checks"]) == {"postgresql", "redis"}
 
 

@@ -1,0 +1,177 @@
+"""The resident index and its candidate sources (pure: numpy arrays and dicts, no I/O).
+
+Marks are numbered by ``application_no`` order (their *ordinal*). A key's postings are the
+ordinals of the marks holding it, in the posting index's order (mark length, then number), so
+its first ``per_key`` postings are those PostgreSQL's ``sql.key_source`` reads. Each source
+reproduces its SQL counterpart exactly, float sums included (added in the same order), so both
+backends find the same candidates and rank them alike.
+
+Cards (``sql.CARD_COLUMNS``, as one JSON array per mark) sit in one byte string, decoded only
+for the few dozen candidates of a search. Exact texts are looked up by a 64-bit hash of the
+compact text (sorted hashes, searched with numpy), and every hit is checked against the card's
+own compacts: a million texts cost 12 bytes each instead of a Python dict entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from ip_search.search.backend import Candidate
+
+Ordinals = npt.NDArray[np.int32]
+"""Mark ordinals (positions in ``application_no`` order)."""
+
+Card = list[Any]
+"""A mark's card decoded from JSON: ``sql.CARD_COLUMNS`` in order."""
+
+_NO_MARKS: Ordinals = np.empty(0, dtype=np.int32)
+FIRST_CHUNK = 512
+"""Postings checked against the class filter at first; each later chunk is four times larger
+(a common class holds one mark in ten, a rare one in a thousand)."""
+
+
+def class_mask(classes: Iterable[int]) -> int:
+    """Nice classes (1-45) as bits of one integer."""
+    mask = 0
+    for nice_class in classes:
+        mask |= 1 << nice_class
+    return mask
+
+
+def text_hash(compact: str) -> int:
+    """The 64-bit key of an exact text (Python's string hash: the index lives and dies with
+    this process, so its per-process salt does no harm, and collisions are checked)."""
+    return hash(compact)
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentIndex:
+    stamp: dt.datetime | None
+    """The register's ``data_as_of`` in the snapshot this index was read from."""
+    classes: npt.NDArray[np.uint64]
+    """``class_mask`` of each mark's Nice classes."""
+    lengths: npt.NDArray[np.int16]
+    """``mark_length`` of each mark (orders a source's ties, as in SQL)."""
+    cards: bytearray
+    card_offsets: npt.NDArray[np.int64]
+    """Card ``i`` is ``cards[card_offsets[i]:card_offsets[i + 1]]``."""
+    grams: Mapping[str, Ordinals]
+    sounds: Mapping[str, Ordinals]
+    text_hashes: npt.NDArray[np.int64]
+    """Sorted ``text_hash`` of every ``mark_text`` row ..."""
+    text_marks: Ordinals
+    """... and its mark, in (hash, number, position) order."""
+
+    @property
+    def size(self) -> int:
+        return len(self.classes)
+
+    def card_values(self, ordinal: int) -> Card:
+        """The mark's card: ``sql.CARD_COLUMNS`` in order, decoded from JSON."""
+        start, end = self.card_offsets[ordinal : ordinal + 2].tolist()
+        values: Card = orjson.loads(memoryview(self.cards)[start:end])
+        return values
+
+
+CARD_KEYS = 9
+"""Position of the scoring keys in a card."""
+
+
+def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
+    """A decoded card as the ``Candidate`` PostgreSQL's card row makes."""
+    number, registration_no, name, status, kind, classes, codes, groups, filed, keys = card
+    return Candidate(
+        number,
+        registration_no,
+        name,
+        status,
+        kind,
+        tuple(classes),
+        tuple(codes),
+        tuple(groups),
+        dt.date.fromisoformat(filed) if filed else None,
+        keys,
+        sources,
+    )
+
+
+def _in_classes(
+    postings: Ordinals, classes: npt.NDArray[np.uint64], mask: int, limit: int
+) -> Ordinals:
+    """The first ``limit`` postings whose mark has one of ``mask``'s classes, in order."""
+    wanted = np.uint64(mask)
+    found: list[Ordinals] = []
+    count, start, chunk = 0, 0, FIRST_CHUNK
+    while start < len(postings) and count < limit:
+        part = postings[start : start + chunk]
+        hits = part[(classes[part] & wanted) != 0]
+        found.append(hits)
+        count += len(hits)
+        start += chunk
+        chunk *= 4
+    if not found:
+        return _NO_MARKS
+    return np.concatenate(found)[:limit] if len(found) > 1 else found[0][:limit]
+
+
+def key_source(
+    index: ResidentIndex,
+    postings: Mapping[str, Ordinals],
+    keys: Sequence[str],
+    *,
+    mask: int,
+    per_key: int,
+    cap: int,
+) -> Ordinals:
+    """``sql.key_source``: each key's first ``per_key`` postings (in ``mask``'s classes when
+    it is not 0) weigh ``ln(1 + per_key / n)``; marks by summed weight, then length, then
+    number, ``cap`` at most. Weights are added in key order, then posting order, as
+    PostgreSQL's aggregate adds them, so equal sums stay equal and ties break alike."""
+    taken: list[Ordinals] = []
+    weights: list[npt.NDArray[np.float64]] = []
+    for key in keys:
+        found = postings.get(key)
+        if found is None:
+            continue
+        first = _in_classes(found, index.classes, mask, per_key) if mask else found[:per_key]
+        if len(first):
+            taken.append(first)
+            weights.append(np.full(len(first), math.log(1.0 + float(per_key) / len(first))))
+    if not taken:
+        return _NO_MARKS
+    marks, inverse = np.unique(np.concatenate(taken), return_inverse=True)
+    sums = np.bincount(inverse, weights=np.concatenate(weights))
+    order = np.lexsort((marks, index.lengths[marks], -sums))
+    return marks[order[:cap]]
+
+
+def exact_rows(
+    index: ResidentIndex, compacts: Sequence[str], *, mask: int, cap: int
+) -> list[tuple[int, Card]]:
+    """``sql.exact_source``: marks with a text equal to one of ``compacts``, by text then
+    number, ``cap`` rows at most (a mark holding the text twice fills two), each with its
+    decoded card. Found by hash; a card without the text (a collision) is passed over."""
+    rows: list[tuple[int, Card]] = []
+    wanted = np.uint64(mask)
+    for compact in sorted(set(compacts)):
+        key = text_hash(compact)
+        start = int(np.searchsorted(index.text_hashes, key, side="left"))
+        end = int(np.searchsorted(index.text_hashes, key, side="right"))
+        marks = index.text_marks[start:end]
+        if mask and len(marks):
+            marks = marks[(index.classes[marks] & wanted) != 0]
+        for ordinal in marks.tolist():
+            card = index.card_values(ordinal)
+            if compact in card[CARD_KEYS]["compacts"]:
+                rows.append((ordinal, card))
+                if len(rows) >= cap:
+                    return rows
+    return rows

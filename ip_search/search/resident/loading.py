@@ -1,0 +1,136 @@
+"""Reading the resident index from PostgreSQL: cards, key postings and texts in one snapshot.
+
+The statements are constants (no value comes from a user, hence the S608 suppression).
+
+Everything is read in one REPEATABLE READ transaction, the ``data_as_of`` stamp included, so
+the index is exactly the register as of that stamp (an import committing meanwhile shows in the
+next load). PostgreSQL numbers the marks (``row_number`` over ``application_no``, the order the
+cards are read in) and aggregates each key's postings in the posting index's order, so Python
+handles one row per key instead of one per posting. Rows come through a cursor in chunks, and
+the arrays are finished in a worker thread: the event loop keeps serving searches, from
+PostgreSQL, while a load runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import asyncpg
+import numpy as np
+import numpy.typing as npt
+from asyncpg import Record
+
+from ip_search.search.resident.index import Ordinals, ResidentIndex, class_mask, text_hash
+
+CHUNK_ROWS = 20_000
+LOAD_TIMEOUT_MS = 600_000
+"""A load's statements may run longer than a request's (their ``statement_timeout``)."""
+
+STAMP = "SELECT max(finished_at) FROM ip_search.import_run WHERE status = 'finished'"
+CARDS = (
+    "SELECT json_build_array(application_no, registration_no, name, status, kind, "
+    "nice_classes, class_codes, groups, filing_date, scoring_keys)::text, nice_classes "
+    "FROM ip_search.mark_card ORDER BY application_no"
+)
+_ORDINALS = (
+    "WITH o AS (SELECT application_no, "
+    "(row_number() OVER (ORDER BY application_no) - 1)::int4 AS ordinal "
+    "FROM ip_search.mark_card) "
+)
+# A key's postings as big-endian int4 (ordinals) and int2 (lengths) in one bytea each: numpy
+# reads them as they are, where an int[] would become a Python int per posting.
+_POSTINGS = (
+    "string_agg(int4send(o.ordinal), ''::bytea ORDER BY k.mark_length, k.application_no), "
+    "string_agg(int2send(k.mark_length), ''::bytea ORDER BY k.mark_length, k.application_no) "
+)
+GRAMS = (
+    _ORDINALS + f"SELECT k.gram, {_POSTINGS}"
+    "FROM ip_search.mark_gram k JOIN o USING (application_no) GROUP BY k.gram"
+)
+SOUNDS = (
+    _ORDINALS + f"SELECT k.key, {_POSTINGS}"
+    "FROM ip_search.mark_sound k JOIN o USING (application_no) GROUP BY k.key"
+)
+TEXTS = (
+    _ORDINALS + "SELECT m.compact, o.ordinal FROM ip_search.mark_text m "  # noqa: S608
+    "JOIN o USING (application_no) ORDER BY m.application_no, m.position"
+)
+
+
+async def _chunks(
+    connection: asyncpg.Connection[Record], query: str
+) -> AsyncIterator[list[Record]]:
+    cursor = await connection.cursor(query)
+    while rows := await cursor.fetch(CHUNK_ROWS):
+        yield rows
+
+
+@dataclass(slots=True)
+class _Parts:
+    """What the rows gave, before the arrays are finished."""
+
+    classes: list[int] = field(default_factory=list)
+    cards: bytearray = field(default_factory=bytearray)
+    offsets: list[int] = field(default_factory=lambda: [0])
+    grams: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    sounds: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    hashes: list[int] = field(default_factory=list)
+    text_marks: list[int] = field(default_factory=list)
+
+
+async def load_index(connection: asyncpg.Connection[Record]) -> ResidentIndex:
+    """The register's resident index, read on ``connection`` (see the module's docstring)."""
+    parts = _Parts()
+    async with connection.transaction(isolation="repeatable_read", readonly=True):
+        await connection.execute(f"SET LOCAL statement_timeout = {LOAD_TIMEOUT_MS}")
+        stamp: dt.datetime | None = await connection.fetchval(STAMP)
+        async for rows in _chunks(connection, CARDS):
+            for card, classes in rows:
+                parts.cards += card.encode()
+                parts.offsets.append(len(parts.cards))
+                parts.classes.append(class_mask(classes))
+        for query, postings in ((GRAMS, parts.grams), (SOUNDS, parts.sounds)):
+            async for rows in _chunks(connection, query):
+                for key, marks, lengths in rows:
+                    postings[key] = (marks, lengths)
+        async for rows in _chunks(connection, TEXTS):
+            for compact, ordinal in rows:
+                parts.hashes.append(text_hash(compact))
+                parts.text_marks.append(ordinal)
+    return await asyncio.to_thread(_finish, stamp, parts)
+
+
+def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
+    """The arrays of the index (numpy work, which releases the GIL for its sorts)."""
+    lengths = np.zeros(len(parts.classes), dtype=np.int16)
+    grams = _postings(parts.grams, lengths)
+    sounds = _postings(parts.sounds, lengths)
+    hashes = np.array(parts.hashes, dtype=np.int64)
+    # Stable: within one hash the rows keep their (number, position) order.
+    order = np.argsort(hashes, kind="stable")
+    return ResidentIndex(
+        stamp=stamp,
+        classes=np.array(parts.classes, dtype=np.uint64),
+        lengths=lengths,
+        cards=parts.cards,
+        card_offsets=np.array(parts.offsets, dtype=np.int64),
+        grams=grams,
+        sounds=sounds,
+        text_hashes=hashes[order],
+        text_marks=np.array(parts.text_marks, dtype=np.int32)[order],
+    )
+
+
+def _postings(
+    rows: dict[str, tuple[bytes, bytes]], lengths: npt.NDArray[np.int16]
+) -> dict[str, Ordinals]:
+    """Each key's ordinals as an array; ``lengths`` learns each mark's length on the way."""
+    postings: dict[str, Ordinals] = {}
+    for key, (marks, mark_lengths) in rows.items():
+        ordinals = np.frombuffer(marks, dtype=">i4").astype(np.int32)
+        lengths[ordinals] = np.frombuffer(mark_lengths, dtype=">i2")
+        postings[key] = ordinals
+    return postings

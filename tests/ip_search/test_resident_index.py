@@ -1,0 +1,240 @@
+"""The resident index: the same candidates as PostgreSQL, from memory, as fresh as the register.
+
+The register (module-wide): the TIPO sample, the labelled relevance marks and 600 synthetic
+distractors that share their characters, sounds and suffixes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from asyncpg import Connection, Record
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from common.read_query import ReadPool
+from common.settings import ServiceSettings
+from ip_search.importing.planted import planted_number, planted_records
+from ip_search.importing.runner import import_file, import_items
+from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
+from ip_search.search.postgres import PostgresSearchBackend, similar_sources, trigram_source
+from ip_search.search.query import query_keys
+from ip_search.search.resident import holder as holder_module
+from ip_search.search.resident.backend import ResidentSearchBackend, similar_items
+from ip_search.search.resident.holder import ResidentIndexHolder, ResidentIndexNotReady
+from ip_search.search.resident.index import ResidentIndex
+from ip_search.synthetic import generate
+from ip_search.text.relevance import RELEVANCE_CASES
+from ip_search.trademarks.repository import read_data_as_of
+from ip_search.trademarks.schemas import SearchParams
+from ip_search.trademarks.service import run_search, to_query
+from tests.ip_search.register_tables import REGISTER_TABLES
+
+SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
+DISTRACTORS = 600
+
+
+async def _empty_register(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {REGISTER_TABLES} RESTART IDENTITY"))
+
+
+@pytest.fixture(scope="module")
+async def register(db_engine: AsyncEngine) -> AsyncIterator[None]:
+    await _empty_register(db_engine)
+    await import_file(db_engine, SAMPLE)
+    records = itertools.chain(generate(DISTRACTORS, seed=11), planted_records())
+    await import_items(db_engine, records, source="resident register", feed="synthetic")
+    yield
+    await _empty_register(db_engine)
+
+
+@pytest.fixture(scope="module")
+async def read_pool(database_url: str) -> AsyncIterator[ReadPool]:
+    pool = ReadPool(ServiceSettings(database_url=database_url))
+    yield pool
+    await pool.close()
+
+
+class CountingPostgres(PostgresSearchBackend):
+    """The PostgreSQL backend, counting the searches it was asked (the resident backend's
+    fallback: its searches read PostgreSQL for real)."""
+
+    def __init__(self, pool: ReadPool) -> None:
+        super().__init__(pool)
+        self.asked = 0
+
+    async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
+        self.asked += 1
+        return await super().candidates(query, after)
+
+
+def holder_of(pool: ReadPool) -> ResidentIndexHolder:
+    """A holder reading the register's stamp afresh at every search (the app trusts it for
+    ``data_as_of_cache_seconds``)."""
+    return ResidentIndexHolder(pool, partial(read_data_as_of, pool))
+
+
+@pytest.fixture
+async def holder(register: None, read_pool: ReadPool) -> AsyncIterator[ResidentIndexHolder]:
+    loaded = holder_of(read_pool)
+    loaded.reload()
+    assert await loaded.loaded() is not None
+    yield loaded
+    await loaded.close()
+
+
+async def _index(holder: ResidentIndexHolder) -> ResidentIndex:
+    index = await holder.current()
+    assert index is not None
+    return index
+
+
+def _facts(items: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates with their sources as a set: PostgreSQL aggregates them in no fixed order."""
+    return sorted(item._replace(sources=tuple(sorted(item.sources))) for item in items)
+
+
+async def _register_names(engine: AsyncEngine) -> list[tuple[str, list[int]]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT name, nice_classes FROM ip_search.trademark "
+                "ORDER BY application_no LIMIT 400"
+            )
+        )
+        return [(row.name, list(row.nice_classes)) for row in rows]
+
+
+async def test_memory_finds_the_candidates_postgresql_finds(
+    holder: ResidentIndexHolder, read_pool: ReadPool, db_engine: AsyncEngine
+) -> None:
+    index = await _index(holder)
+    postgres = PostgresSearchBackend(read_pool)
+    queries = [(case.query, list(case.classes)) for case in RELEVANCE_CASES]
+    for name, classes in await _register_names(db_engine):
+        queries += [(name, []), (name[:2], classes[:1]), (name[1:], classes[:2])]
+    compared = 0
+    for q, classes in queries:
+        keys = query_keys(q)
+        filters = Filters(nice_classes=tuple(sorted(set(classes))))
+        if not similar_sources(keys, filters)[0]:
+            continue
+        remembered = similar_items(index, keys, filters.nice_classes)
+        if len(remembered) < 10 and trigram_source(keys, filters) is not None:
+            continue  # PostgreSQL answers those whole (trigram similarity)
+        read = await postgres.candidates(SearchQuery(q, SearchMode.SIMILAR, filters), None)
+        assert _facts(remembered) == _facts(read.items), (q, classes)
+        compared += 1
+
+    assert compared > 900
+
+
+async def test_a_fresh_index_answers_similar_searches_without_postgresql(
+    holder: ResidentIndexHolder, read_pool: ReadPool
+) -> None:
+    postgres = CountingPostgres(read_pool)
+    backend = ResidentSearchBackend(postgres, holder)
+
+    async def search(**params: Any) -> list[str]:
+        response = await run_search(backend, to_query(SearchParams(**params)), None)
+        return [item.application_no for item in response.items]
+
+    in_class = await search(q="生華", nice_class=[5], mode="similar", limit=10)
+    homophone = await search(q="康師傅", nice_class=[30], mode="similar", limit=10)
+    simplified = await search(q="华硕", mode="similar", limit=10)
+    assert postgres.asked == 0
+    assert planted_number("tsh") in in_class
+    assert planted_number("kong-homophone") in homophone
+    assert planted_number("asus") in simplified
+
+    await search(q="生華", nice_class=[5], status=["registered"], mode="similar")
+    await search(q="生華", mode="prefix")
+    assert postgres.asked == 2
+
+
+async def test_an_import_makes_the_index_stale_until_it_is_read_again(
+    holder: ResidentIndexHolder, read_pool: ReadPool, db_engine: AsyncEngine
+) -> None:
+    before = await _index(holder)
+    newcomer = replace(
+        next(generate(1, seed=99_001)),
+        application_no="199999001",
+        name="澤霖藍",
+        words_zh="澤霖藍",
+        words_en=None,
+        words_ja=None,
+    )
+    await import_items(db_engine, [newcomer], source="late import", feed="synthetic")
+
+    assert await holder.current() is None  # stale: dropped, and a load started
+    with pytest.raises(ResidentIndexNotReady):
+        await holder.ready()
+    after = await holder.loaded()
+
+    assert after is not None and after is not before
+    assert after.size == before.size + 1
+    found = similar_items(after, query_keys("澤霖藍"), ())
+    assert "199999001" in [item.application_no for item in found]
+    await holder.ready()
+
+
+async def _unreachable_holder(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ResidentIndexHolder, list[str]]:
+    """A holder whose loads fail (nothing listens on its port), and the list of its attempts."""
+    pool = ReadPool(
+        ServiceSettings(database_url=database_url.replace("127.0.0.1:5432", "127.0.0.1:9"))
+    )
+    attempts: list[str] = []
+    opened = pool.dedicated
+
+    def counted() -> AbstractAsyncContextManager[Connection[Record]]:
+        attempts.append("load")
+        return opened()
+
+    monkeypatch.setattr(pool, "dedicated", counted)
+
+    async def empty_register() -> dt.datetime | None:
+        return None
+
+    return ResidentIndexHolder(pool, empty_register), attempts
+
+
+async def test_a_failed_load_is_not_tried_again_by_every_search(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder, attempts = await _unreachable_holder(database_url, monkeypatch)
+    try:
+        for _ in range(3):
+            assert await holder.current() is None
+            assert await holder.loaded() is None
+        with pytest.raises(ResidentIndexNotReady):
+            await holder.ready()
+    finally:
+        await holder.close()
+
+    assert attempts == ["load"]
+
+
+async def test_a_failed_load_is_tried_again_after_the_pause(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(holder_module, "RETRY_SECONDS", 0.0)
+    holder, attempts = await _unreachable_holder(database_url, monkeypatch)
+    try:
+        for _ in range(3):
+            assert await holder.current() is None
+            assert await holder.loaded() is None
+    finally:
+        await holder.close()
+
+    assert attempts == ["load"] * 3

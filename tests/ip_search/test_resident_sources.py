@@ -1,0 +1,125 @@
+"""The resident index's sources against plain-Python statements of their SQL (no database)."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+import numpy as np
+import orjson
+import pytest
+
+from ip_search.search.resident import index as index_module
+from ip_search.search.resident.index import (
+    FIRST_CHUNK,
+    ResidentIndex,
+    class_mask,
+    exact_rows,
+    key_source,
+)
+
+
+def _index(
+    classes: Sequence[Sequence[int]],
+    lengths: Sequence[int],
+    postings: dict[str, list[int]],
+    texts: Sequence[tuple[str, int]] = (),
+) -> ResidentIndex:
+    """An index of ``len(classes)`` marks; ``texts`` are ``(compact, ordinal)`` rows in
+    (number, position) order, and each mark's card holds the compacts ``texts`` give it."""
+    compacts: dict[int, list[str]] = {}
+    for compact, ordinal in texts:
+        compacts.setdefault(ordinal, []).append(compact)
+    cards = bytearray()
+    offsets = [0]
+    for ordinal, mark_classes in enumerate(classes):
+        keys = {"compacts": compacts.get(ordinal, [])}
+        number = f"{ordinal:09d}"
+        cards += orjson.dumps([number, None, number, "registered", "trademark", mark_classes,
+                               [], [], None, keys])  # fmt: skip
+        offsets.append(len(cards))
+    hashes = np.array([index_module.text_hash(c) for c, _ in texts], dtype=np.int64)
+    order = np.argsort(hashes, kind="stable")
+    return ResidentIndex(
+        stamp=None,
+        classes=np.array([class_mask(c) for c in classes], dtype=np.uint64),
+        lengths=np.array(lengths, dtype=np.int16),
+        cards=cards,
+        card_offsets=np.array(offsets, dtype=np.int64),
+        grams={key: np.array(marks, dtype=np.int32) for key, marks in postings.items()},
+        sounds={},
+        text_hashes=hashes[order],
+        text_marks=np.array([o for _, o in texts], dtype=np.int32)[order],
+    )
+
+
+def _reference(
+    index: ResidentIndex,
+    postings: dict[str, list[int]],
+    keys: Sequence[str],
+    classes: Sequence[int],
+    per_key: int,
+    cap: int,
+) -> list[int]:
+    """``sql.key_source`` as plain Python: first postings per key in the classes, weighed
+    ``ln(1 + per_key / n)``, summed in key then posting order, best sum, shortest, number."""
+    sums: dict[int, float] = {}
+    for key in keys:
+        marks = postings.get(key, [])
+        first = [m for m in marks if not classes or int(index.classes[m]) & class_mask(classes)]
+        first = first[:per_key]
+        for mark in first:
+            sums[mark] = sums.get(mark, 0.0) + math.log(1.0 + float(per_key) / len(first))
+    ranked = sorted(sums, key=lambda m: (-sums[m], int(index.lengths[m]), m))
+    return ranked[:cap]
+
+
+def test_the_class_filter_reads_on_past_the_first_chunks() -> None:
+    marks = 6 * FIRST_CHUNK
+    classes = [[7] if m % 300 == 299 else [5] for m in range(marks)]
+    postings = {"key": list(range(marks))}
+    index = _index(classes, [3] * marks, postings)
+
+    found = key_source(index, index.grams, ["key"], mask=class_mask([7]), per_key=10, cap=50)
+
+    assert found.tolist() == [m for m in range(marks) if m % 300 == 299][:10]
+    assert found.tolist() == _reference(index, postings, ["key"], [7], 10, 50)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_key_source_ranks_as_its_sql_does(seed: int) -> None:
+    rng = random.Random(seed)
+    marks = 400
+    classes = [rng.sample(range(1, 46), rng.randint(1, 3)) for _ in range(marks)]
+    lengths = [rng.randint(1, 6) for _ in range(marks)]
+    postings = {
+        f"k{k}": sorted(
+            rng.sample(range(marks), rng.randint(1, 120)), key=lambda m: (lengths[m], m)
+        )
+        for k in range(12)
+    }
+    index = _index(classes, lengths, postings)
+    keys = [f"k{rng.randrange(14)}" for _ in range(rng.randint(1, 6))]  # unknown and repeated
+    wanted = rng.choice([[], [rng.randint(1, 45)], rng.sample(range(1, 46), 5)])
+    per_key = rng.choice([5, 30])
+
+    found = key_source(index, index.grams, keys, mask=class_mask(wanted), per_key=per_key, cap=25)
+
+    assert found.tolist() == _reference(index, postings, keys, wanted, per_key, 25)
+
+
+def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "text_hash", lambda compact: 42)
+    texts = [("abc", 0), ("abd", 1), ("abc", 2), ("abc", 2), ("zz", 3), ("abd", 4)]
+    index = _index([[5], [5], [9], [5], [5]], [3] * 5, {}, texts)
+
+    rows = exact_rows(index, ["abd", "abc", "abc"], mask=0, cap=50)
+    in_class = exact_rows(index, ["abc", "abd"], mask=class_mask([5]), cap=50)
+    capped = exact_rows(index, ["abc", "abd"], mask=0, cap=2)
+
+    # By text, then number; a mark holding the text twice fills two rows, as in SQL.
+    assert [ordinal for ordinal, _ in rows] == [0, 2, 2, 1, 4]
+    assert [ordinal for ordinal, _ in in_class] == [0, 1, 4]
+    assert [ordinal for ordinal, _ in capped] == [0, 2]
+    assert rows[0][1][0] == "000000000"
