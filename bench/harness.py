@@ -118,6 +118,17 @@ class Server:
             return math.nan
         return sum(_cpu_seconds(pid) for pid in _process_tree(self.pid))
 
+    def resident_bytes(self) -> float:
+        """Resident memory (RSS) now of the server process and its workers; NaN off Linux."""
+        if not Path(f"/proc/{self.pid}/stat").exists():
+            return math.nan
+        return sum(_resident_bytes(pid) for pid in _process_tree(self.pid))
+
+
+def _resident_bytes(pid: int) -> float:
+    fields = _stat_fields(pid)
+    return int(fields[21]) * os.sysconf("SC_PAGE_SIZE") if fields is not None else 0.0
+
 
 def _stat_fields(pid: int) -> list[str] | None:
     """The fields of ``/proc/<pid>/stat`` after the command name (None once the pid is gone)."""
