@@ -2,10 +2,10 @@
 
 The app keeps the backend in ``app.state.search_backend``, shared by every request: PostgreSQL
 searches on the app's read-only driver pool (``common.read_query``: cheaper per request than a
-session), its similar searches from the resident index (``ip_search.search.resident``, read in
-the background from start-up on, and reported by ``/readyz``) unless ``search_resident_index``
-is off; OpenSearch on one client (opened and closed by this lifespan), and adds its cluster to
-``/readyz``.
+session), its similar searches from the resident index (``ip_search.search.resident``, read
+before the app serves, again in the background after every import, and reported by ``/readyz``)
+unless ``search_resident_index`` is off; OpenSearch on one client (opened and closed by this
+lifespan), and adds its cluster to ``/readyz``.
 """
 
 from __future__ import annotations
@@ -36,10 +36,13 @@ async def search_backend_lifespan(app: FastAPI) -> AsyncIterator[None]:
         holder = ResidentIndexHolder(
             app.state.read_pool, partial(freshness.get, app.state.read_pool)
         )
+        # Serve once the index is in (or its load failed: then from PostgreSQL, loading again
+        # in the background), so a new replica does not send its first searches to PostgreSQL.
         holder.reload()
-        app.state.readiness_probes["resident_index"] = holder.ready
-        app.state.search_backend = ResidentSearchBackend(postgres, holder)
         try:
+            await holder.loaded()
+            app.state.readiness_probes["resident_index"] = holder.ready
+            app.state.search_backend = ResidentSearchBackend(postgres, holder)
             yield
         finally:
             await holder.close()

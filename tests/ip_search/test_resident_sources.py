@@ -75,6 +75,12 @@ def _reference(
     return ranked[:cap]
 
 
+def test_a_class_mask_refuses_what_a_uint64_cannot_hold() -> None:
+    assert class_mask([1, 45]) == (1 << 1) | (1 << 45)
+    with pytest.raises(ValueError, match="outside"):
+        class_mask([64])
+
+
 def test_the_class_filter_reads_on_past_the_first_chunks() -> None:
     marks = 6 * FIRST_CHUNK
     classes = [[7] if m % 300 == 299 else [5] for m in range(marks)]

@@ -50,13 +50,12 @@ def test_the_url_with_its_credentials_is_a_secret() -> None:
     assert settings.search_backend == "postgres"
 
 
-async def test_postgres_with_its_resident_index_is_the_default(
+async def test_postgres_with_its_resident_index_is_the_default_and_in_before_serving(
     service_client_factory: Callable[..., Any],
 ) -> None:
     service = service_client_factory(MANIFEST)
     async with service as client:
         backend = service.app.state.search_backend
-        await backend.holder.loaded()
         response = await client.get("/readyz")
 
     assert isinstance(backend, ResidentSearchBackend)

@@ -39,9 +39,11 @@ FIRST_CHUNK = 512
 
 
 def class_mask(classes: Iterable[int]) -> int:
-    """Nice classes (1-45) as bits of one integer."""
+    """Nice classes (1-45) as bits of one integer (a ``uint64`` holds them)."""
     mask = 0
     for nice_class in classes:
+        if not 0 < nice_class < 64:
+            raise ValueError(f"Nice class {nice_class} is outside 1-63")
         mask |= 1 << nice_class
     return mask
 
