@@ -29,6 +29,9 @@ class IpSearchSettings(ServiceSettings):
     """With the postgres backend: each process keeps the similar search's key postings and
     cards in memory (``ip_search.search.resident``; about 400 MB per million marks) and reads
     them again after every import. Off: every search reads PostgreSQL."""
+    search_resident_reload_spread_seconds: float = Field(default=60.0, ge=0, le=3600)
+    """After an import, each process reads its resident index again after a random delay of up
+    to this long, so the replicas' loads (PostgreSQL CPU) do not all run at once."""
     opensearch_url: SecretStr | None = None
     """The OpenSearch cluster, credentials included (``https://user:password@host:9200``):
     needed by the opensearch backend and by ``moea ip-search reindex``."""

@@ -34,7 +34,9 @@ async def search_backend_lifespan(app: FastAPI) -> AsyncIterator[None]:
             return
         freshness: Freshness = app.state.freshness
         holder = ResidentIndexHolder(
-            app.state.read_pool, partial(freshness.get, app.state.read_pool)
+            app.state.read_pool,
+            partial(freshness.get, app.state.read_pool),
+            spread_seconds=settings.search_resident_reload_spread_seconds,
         )
         # Serve once the index is in (or its load failed: then from PostgreSQL, loading again
         # in the background), so a new replica does not send its first searches to PostgreSQL.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
@@ -238,3 +240,25 @@ async def test_a_failed_load_is_tried_again_after_the_pause(
         await holder.close()
 
     assert attempts == ["load"] * 3
+
+
+async def test_a_load_after_an_import_waits_for_its_share_of_the_spread(
+    register: None, read_pool: ReadPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(random, "random", lambda: 1.0)  # the longest delay
+
+    async def moved_on() -> dt.datetime:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)  # an import after the snapshot
+
+    holder = ResidentIndexHolder(read_pool, moved_on, spread_seconds=0.3)
+    try:
+        holder.reload()  # as at start-up: at once
+        assert await holder.loaded() is not None
+        assert await holder.current() is None  # stale: dropped, a load is due
+        waited = time.monotonic()
+        await holder.loaded()
+        waited = time.monotonic() - waited
+    finally:
+        await holder.close()
+
+    assert waited >= 0.3
