@@ -30,6 +30,7 @@ from ip_search.search.backend import (
     QueryTooShortError,
     SearchMode,
     SearchQuery,
+    candidate_of,
 )
 from ip_search.search.query import query_keys
 from ip_search.text import MarkKeys
@@ -66,23 +67,8 @@ def _listed(row: Record) -> Candidate:
 def _candidate(
     row: Record, sources: Sequence[str] = (), sort_key: tuple[str, ...] = ()
 ) -> Candidate:
-    """A row of ``sql.CANDIDATE_COLUMNS``, read by position (a search builds a hundred), and
-    made by position too: a named tuple takes keywords at a quarter more cost."""
-    number, registration_no, name, status, kind, classes, codes, groups, filed, keys = row[:10]
-    return Candidate(
-        number,
-        registration_no,
-        name,
-        status,
-        kind,
-        tuple(classes),
-        tuple(codes),
-        tuple(groups),
-        filed,
-        orjson.loads(keys),
-        tuple(sources),
-        sort_key,
-    )
+    """A row of ``sql.CANDIDATE_COLUMNS``: the facts, the date, the keys as JSON text."""
+    return candidate_of(row[:8], row[8], orjson.loads(row[9]), tuple(sources), sort_key)
 
 
 @lru_cache(maxsize=512)

@@ -7,14 +7,12 @@ distractors that share their characters, sounds and suffixes.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.read_query import ReadPool
 from common.settings import ServiceSettings
-from ip_search.importing.planted import planted_number, planted_records
-from ip_search.importing.runner import import_file, import_items
+from ip_search.importing.planted import planted_number
+from ip_search.importing.runner import import_items
 from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
 from ip_search.search.postgres import PostgresSearchBackend, similar_sources, trigram_source
 from ip_search.search.query import query_keys
@@ -38,25 +36,15 @@ from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.repository import read_data_as_of
 from ip_search.trademarks.schemas import SearchParams
 from ip_search.trademarks.service import run_search, to_query
-from tests.ip_search.register_tables import REGISTER_TABLES
-
-SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
-DISTRACTORS = 600
-
-
-async def _empty_register(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {REGISTER_TABLES} RESTART IDENTITY"))
+from tests.ip_search.register_tables import empty_register, fill_register
 
 
 @pytest.fixture(scope="module")
 async def register(db_engine: AsyncEngine) -> AsyncIterator[None]:
-    await _empty_register(db_engine)
-    await import_file(db_engine, SAMPLE)
-    records = itertools.chain(generate(DISTRACTORS, seed=11), planted_records())
-    await import_items(db_engine, records, source="resident register", feed="synthetic")
+    await empty_register(db_engine)
+    await fill_register(db_engine, distractors=600, seed=11, source="resident register")
     yield
-    await _empty_register(db_engine)
+    await empty_register(db_engine)
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,10 @@ characters, sounds and suffixes.
 
 from __future__ import annotations
 
-import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,23 +23,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from common.errors import UnprocessableContent
 from common.read_query import ReadPool
 from common.settings import ServiceSettings
-from ip_search.importing.planted import planted_number, planted_records
-from ip_search.importing.runner import import_file, import_items
+from ip_search.importing.planted import planted_number
 from ip_search.search import sql
 from ip_search.search.backend import SearchBackend
 from ip_search.search.postgres import PostgresSearchBackend
 from ip_search.search.resident.backend import ResidentSearchBackend
 from ip_search.search.resident.holder import ResidentIndexHolder
 from ip_search.settings import IpSearchSettings
-from ip_search.synthetic import generate
 from ip_search.text import fold
 from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.repository import read_data_as_of
 from ip_search.trademarks.schemas import SearchParams, SearchResponse
 from ip_search.trademarks.service import run_search, to_query
-from tests.ip_search.register_tables import REGISTER_TABLES
+from tests.ip_search.register_tables import empty_register, fill_register
 
-SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 DISTRACTORS = 1500
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL")
 BACKENDS = [
@@ -58,19 +53,12 @@ BACKENDS = [
 ]
 
 
-async def _empty_register(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {REGISTER_TABLES} RESTART IDENTITY"))
-
-
 @pytest.fixture(scope="module")
 async def register(db_engine: AsyncEngine) -> AsyncIterator[None]:
-    await _empty_register(db_engine)
-    await import_file(db_engine, SAMPLE)
-    records = itertools.chain(generate(DISTRACTORS, seed=7), planted_records())
-    await import_items(db_engine, records, source="contract register", feed="synthetic")
+    await empty_register(db_engine)
+    await fill_register(db_engine, distractors=DISTRACTORS, seed=7, source="contract register")
     yield
-    await _empty_register(db_engine)
+    await empty_register(db_engine)
 
 
 async def _opensearch(session: AsyncSession) -> AsyncIterator[SearchBackend]:

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from ip_search.search.backend import Candidate
+from ip_search.search.backend import Candidate, candidate_of
 
 Ordinals = npt.NDArray[np.int32]
 """Mark ordinals (positions in ``application_no`` order)."""
@@ -89,20 +89,8 @@ CARD_KEYS = 9
 
 def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
     """A decoded card as the ``Candidate`` PostgreSQL's card row makes."""
-    number, registration_no, name, status, kind, classes, codes, groups, filed, keys = card
-    return Candidate(
-        number,
-        registration_no,
-        name,
-        status,
-        kind,
-        tuple(classes),
-        tuple(codes),
-        tuple(groups),
-        dt.date.fromisoformat(filed) if filed else None,
-        keys,
-        sources,
-    )
+    filed = card[8]
+    return candidate_of(card, dt.date.fromisoformat(filed) if filed else None, card[9], sources)
 
 
 def _in_classes(
