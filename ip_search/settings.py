@@ -27,7 +27,7 @@ class IpSearchSettings(ServiceSettings):
     """Where trademark search finds its candidates; ranking is the same on both."""
     search_resident_index: bool = True
     """With the postgres backend: each process keeps the similar search's key postings and
-    cards in memory (``ip_search.search.resident``; about 400 MB per million marks) and reads
+    cards in memory (``ip_search.search.resident``; about 0.7 GB per million marks) and reads
     them again after every import. Off: every search reads PostgreSQL."""
     search_resident_reload_spread_seconds: float = Field(default=60.0, ge=0, le=3600)
     """After an import, each process reads its resident index again after a random delay of up

@@ -83,14 +83,15 @@ class ResidentIndex:
         return values
 
 
-CARD_KEYS = 9
-"""Position of the scoring keys in a card."""
+CARD_FILED, CARD_KEYS = 8, 9
+"""Positions of the filing date (ISO text) and the scoring keys in a card."""
 
 
 def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
     """A decoded card as the ``Candidate`` PostgreSQL's card row makes."""
-    filed = card[8]
-    return candidate_of(card, dt.date.fromisoformat(filed) if filed else None, card[9], sources)
+    filed = card[CARD_FILED]
+    filing_date = dt.date.fromisoformat(filed) if filed else None
+    return candidate_of(card, filing_date, card[CARD_KEYS], sources)
 
 
 def _in_classes(
@@ -107,9 +108,7 @@ def _in_classes(
         count += len(hits)
         start += chunk
         chunk *= 4
-    if not found:
-        return _NO_MARKS
-    return np.concatenate(found)[:limit] if len(found) > 1 else found[0][:limit]
+    return np.concatenate(found)[:limit] if found else _NO_MARKS
 
 
 def key_source(

@@ -40,20 +40,22 @@ _ORDINALS = (
     "(row_number() OVER (ORDER BY application_no) - 1)::int4 AS ordinal "
     "FROM ip_search.mark_card) "
 )
-# A key's postings as big-endian int4 (ordinals) and int2 (lengths) in one bytea each: numpy
-# reads them as they are, where an int[] would become a Python int per posting.
-_POSTINGS = (
-    "string_agg(int4send(o.ordinal), ''::bytea ORDER BY k.mark_length, k.application_no), "
-    "string_agg(int2send(k.mark_length), ''::bytea ORDER BY k.mark_length, k.application_no) "
-)
-GRAMS = (
-    _ORDINALS + f"SELECT k.gram, {_POSTINGS}"
-    "FROM ip_search.mark_gram k JOIN o USING (application_no) GROUP BY k.gram"
-)
-SOUNDS = (
-    _ORDINALS + f"SELECT k.key, {_POSTINGS}"
-    "FROM ip_search.mark_sound k JOIN o USING (application_no) GROUP BY k.key"
-)
+
+
+def _postings_statement(table: str, key: str) -> str:
+    """Each key of ``table`` with its postings, as big-endian int4 (ordinals) and int2
+    (lengths) in one bytea each, in the posting index's order: numpy reads them as they are,
+    where an int[] would become a Python int per posting."""
+    order = "ORDER BY k.mark_length, k.application_no"
+    return (
+        f"{_ORDINALS}SELECT k.{key}, string_agg(int4send(o.ordinal), ''::bytea {order}), "  # noqa: S608
+        f"string_agg(int2send(k.mark_length), ''::bytea {order}) "
+        f"FROM ip_search.{table} k JOIN o USING (application_no) GROUP BY k.{key}"
+    )
+
+
+GRAMS = _postings_statement("mark_gram", "gram")
+SOUNDS = _postings_statement("mark_sound", "key")
 TEXTS = (
     _ORDINALS + "SELECT m.compact, o.ordinal FROM ip_search.mark_text m "  # noqa: S608
     "JOIN o USING (application_no) ORDER BY m.application_no, m.position"
