@@ -7,7 +7,8 @@ PYTHON ?= python3
 
 # setup.py compiles these with mypyc into extension modules beside them: an edit rebuilds them.
 COMPILED_SOURCES := $(wildcard tax_exemption/domain/matching/*.py) \
-	tax_exemption/domain/units.py tax_exemption/domain/ccc_levels.py
+	tax_exemption/domain/units.py tax_exemption/domain/ccc_levels.py \
+	ip_search/text/scoring.py ip_search/search/ranking.py
 
 $(BIN)/moea: pyproject.toml setup.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)

@@ -185,21 +185,36 @@ def free_port() -> int:
 
 @contextmanager
 def uvicorn_server(
-    factory: str, *, env: Mapping[str, str], ready_path: str, workers: int = 1
+    factory: str,
+    *,
+    env: Mapping[str, str],
+    ready_path: str,
+    workers: int = 1,
+    start_timeout: float = SERVER_START_TIMEOUT_SECONDS,
 ) -> Iterator[Server]:
     """Serve ``module:factory`` in a child uvicorn process until the block ends."""
     with uvicorn_servers(
-        {factory: factory}, env=env, ready_path=ready_path, workers=workers
+        {factory: factory},
+        env=env,
+        ready_path=ready_path,
+        workers=workers,
+        start_timeout=start_timeout,
     ) as servers:
         yield servers[factory]
 
 
 @contextmanager
 def uvicorn_servers(
-    factories: Mapping[str, str], *, env: Mapping[str, str], ready_path: str, workers: int = 1
+    factories: Mapping[str, str],
+    *,
+    env: Mapping[str, str],
+    ready_path: str,
+    workers: int = 1,
+    start_timeout: float = SERVER_START_TIMEOUT_SECONDS,
 ) -> Iterator[dict[str, Server]]:
     """Serve each ``{name: "module:factory"}`` in its own uvicorn process, all started at once;
-    with ``workers`` > 1 each is a uvicorn master with that many worker processes."""
+    with ``workers`` > 1 each is a uvicorn master with that many worker processes.
+    ``start_timeout`` bounds each one's start-up (an app may read data before it serves)."""
     with tempfile.TemporaryDirectory() as logs:
         children = {
             name: _spawn(factory, env, Path(logs) / f"{index}.log", workers)
@@ -207,7 +222,7 @@ def uvicorn_servers(
         }
         try:
             for process, port, log in children.values():
-                _wait_until_ready(process, port, ready_path, log)
+                _wait_until_ready(process, port, ready_path, log, start_timeout)
             if workers > 1:
                 # The first worker up answers; connections opened before the others are up
                 # would all stay with it. The workers are up once their start-up CPU settles.
@@ -237,15 +252,17 @@ def _spawn(
     return process, port, log
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], port: int, path: str, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
+def _wait_until_ready(
+    process: subprocess.Popen[bytes], port: int, path: str, log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text(errors='replace')}")
         if _answers(port, path):
             return
         time.sleep(0.1)
-    raise RuntimeError(f"server on port {port} not ready after {SERVER_START_TIMEOUT_SECONDS} s")
+    raise RuntimeError(f"server on port {port} not ready after {timeout:.0f} s")
 
 
 def _wait_until_idle(pid: int, *, interval: float = 0.5, busy_share: float = 0.1) -> None:
