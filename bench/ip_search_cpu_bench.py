@@ -1,0 +1,174 @@
+"""Similar search CPU, stage by stage, in process (issue #3).
+
+    python bench/ip_search_cpu.py [--quick] [--out FILE] [--register NAME]
+
+``bench/ip_search.py`` measures a cold similar search through the served app, where the stages
+cannot be told apart and another process shares the machine. This runs the same cold queries
+through the same code in one process, on the resident index of a register that
+``bench/ip_search.py --keep-database NAME`` built and kept, and times each stage:
+
+  analyse     the query's keys (folding, pinyin, phonetic keys), not cached
+  candidates  the resident index's exact, gram and sound sources and the candidates' cards
+  rank        every candidate's score total, best first
+  explain     the page's hits explained dimension by dimension
+  respond     the rest of the response document: hit documents, facets, cursor, JSON
+
+Each stage's figure is the fastest of ``--runs`` passes over the query list (the least disturbed
+by other processes), in µs per search. The index load's wall time is reported too: the app
+takes it before it serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+from bench.harness import (
+    argument_parser,
+    machine_info,
+    plain_postgres_url,
+    print_table,
+    write_results,
+)
+from bench.ip_search_bench import query_sets, sample_marks
+from ip_search.search import ranking
+from ip_search.search.backend import Candidates, SearchQuery
+from ip_search.search.postgres import similar_candidates
+from ip_search.search.query import query_keys
+from ip_search.search.resident.backend import similar_items
+from ip_search.search.resident.index import ResidentIndex
+from ip_search.search.resident.loading import load_index
+from ip_search.text import query_keys as analyse
+from ip_search.text import scoring
+from ip_search.trademarks.schemas import SearchParams
+from ip_search.trademarks.service import search_document, to_query
+
+NAME = "ip_search_cpu"
+STAGES = ("analyse", "candidates", "rank", "explain", "respond")
+DEFAULT_REGISTER = "moea_bench_ip_1m"
+
+
+@dataclass
+class Pass:
+    """Nanoseconds spent in each stage over one pass of the query list."""
+
+    spent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
+    candidates: int = 0
+    ranked: int = 0
+
+
+class MemoryBackend:
+    """The resident backend's memory path alone (no PostgreSQL fallback to wait for)."""
+
+    def __init__(self, index: ResidentIndex) -> None:
+        self.index = index
+
+    async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
+        keys = query_keys(query.text)
+        return similar_candidates(similar_items(self.index, keys, query.filters.nice_classes))
+
+
+def similar_queries(paths: Sequence[str]) -> list[SearchQuery]:
+    """The bench's cold similar paths as the queries the app would make of them."""
+    queries: list[SearchQuery] = []
+    for path in paths:
+        values = urllib.parse.parse_qs(urllib.parse.urlparse(path).query)
+        classes = [int(c) for c in values.get("nice_class", [])]
+        queries.append(to_query(SearchParams(q=values["q"][0], nice_class=classes)))
+    return queries
+
+
+async def one_pass(index: ResidentIndex, queries: Sequence[SearchQuery]) -> Pass:
+    clock = time.perf_counter_ns
+    backend = MemoryBackend(index)
+    result = Pass()
+    spent = result.spent
+    for query in queries:
+        classes, groups = query.filters.nice_classes, query.filters.groups
+        started = clock()
+        keys = analyse(query.text)
+        analysed = clock()
+        items = similar_items(index, keys, classes)
+        found = clock()
+        ranked = ranking.rank_similar(keys, items, classes=classes, groups=groups)
+        rank_done = clock()
+        ranking.explain_hits(keys, ranked[: query.limit], classes=classes, groups=groups)
+        explained = clock()
+        # The whole search again, as the app runs it; what the stages above did not do is the
+        # response document.
+        await search_document(backend, query, index.stamp)
+        whole = clock() - explained
+        spent["analyse"] += analysed - started
+        spent["candidates"] += found - analysed
+        spent["rank"] += rank_done - found
+        spent["explain"] += explained - rank_done
+        spent["respond"] += max(0, whole - (explained - analysed))
+        result.candidates += len(items)
+        result.ranked += len(ranked)
+    return result
+
+
+async def run(dsn: str, count: int, runs: int) -> tuple[float, ResidentIndex, list[Pass], int]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        started = time.perf_counter()
+        index = await load_index(connection)
+        load_seconds = time.perf_counter() - started
+    finally:
+        await connection.close()
+    queries = similar_queries(query_sets(await sample_marks(dsn))["similar"][:count])
+    passes = [await one_pass(index, queries) for _ in range(runs)]
+    return load_seconds, index, passes, len(queries)
+
+
+def scoring_compiled() -> bool:
+    """Whether the scorer and ranking run as mypyc built them (``setup.py``), as deployed."""
+    return all(str(m.__file__).endswith(".so") for m in (scoring, ranking))
+
+
+def main() -> None:
+    parser = argument_parser(NAME, __doc__ or "")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--register",
+        default=DEFAULT_REGISTER,
+        help="database that `bench/ip_search.py --keep-database NAME` built",
+    )
+    args = parser.parse_args()
+    count, runs = (300, 2) if args.quick else (1000, 5)
+    base, _, _ = plain_postgres_url(args.database_url).rpartition("/")
+    dsn = f"{base}/{args.register}"
+    try:
+        load_seconds, index, passes, searched = asyncio.run(run(dsn, count, runs))
+    except (asyncpg.InvalidCatalogNameError, asyncpg.UndefinedTableError):
+        raise SystemExit(
+            f"no register in {args.register}: build it once with "
+            f"`python bench/ip_search.py --keep-database {args.register}`"
+        ) from None
+    best = {stage: min(p.spent[stage] for p in passes) / searched / 1000 for stage in STAGES}
+    whole = sum(best.values())
+    print_table(
+        ["stage", "µs per search", "share"],
+        [(stage, best[stage], f"{best[stage] / whole:.0%}") for stage in STAGES],
+    )
+    metrics: dict[str, Any] = {f"{stage}_us": round(best[stage], 1) for stage in STAGES}
+    metrics |= {
+        "similar_cpu_us": round(whole, 1),
+        "candidates_per_search": round(passes[0].candidates / searched, 1),
+        "ranked_per_search": round(passes[0].ranked / searched, 1),
+        "resident_load_seconds": round(load_seconds, 1),
+        "marks": index.size,
+    }
+    print(f"\n{searched:,} searches x {runs} passes; total {whole:,.0f} µs per search")
+    for key in ("candidates_per_search", "ranked_per_search", "resident_load_seconds", "marks"):
+        print(f"{key}: {metrics[key]:,}")
+    params = {"quick": args.quick, "register": args.register, "searches": searched, "runs": runs}
+    params["scoring_compiled"] = scoring_compiled()
+    write_results(args.out, metrics=metrics, params=params, machine=machine_info())
+    print(f"\nwrote {args.out}")
