@@ -195,7 +195,7 @@ async def build_register(dsn: str, marks: int) -> float:
 # 2. query sets ---------------------------------------------------------------------------------
 
 
-async def _sample_marks(dsn: str) -> list[tuple[str, list[int]]]:
+async def sample_marks(dsn: str) -> list[tuple[str, list[int]]]:
     connection = await asyncpg.connect(plain_postgres_url(dsn))
     try:
         marks = await connection.fetchval("SELECT count(*) FROM ip_search.trademark")
@@ -572,7 +572,7 @@ def main() -> None:
             print(f"building {marks:,} synthetic marks ...")
             build_seconds = asyncio.run(build_register(dsn, marks))
         download_root = prepare_downloads(dsn, Path(scratch), quick=quick)
-        sets = query_sets(asyncio.run(_sample_marks(dsn)))
+        sets = query_sets(asyncio.run(sample_marks(dsn)))
         yard_config = {"dsn": plain_postgres_url(dsn), "pool_size": POOL_SIZE, "id_count": 10_000}
         env = {CONFIG_VARIABLE: json.dumps(yard_config)}
         with (
