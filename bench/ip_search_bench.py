@@ -293,7 +293,7 @@ def run_wrk(
 
 
 RESIDENT_LOAD_SECONDS = 600.0
-"""How long the app may take to read its resident index (about 20 s at 1M marks, warm)."""
+"""How long the app may take to read its resident index (20-45 s at 1M marks, by machine)."""
 
 
 def wait_for_resident_index(server: Server, timeout: float = RESIDENT_LOAD_SECONDS) -> None:
