@@ -6,15 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 
-import orjson
-
-from ip_search.importing.rows import keys_json
 from ip_search.search import ranking
 from ip_search.search.backend import Candidate
 from ip_search.synthetic import generate
-from ip_search.text import mark_keys, query_keys, scoring
+from ip_search.text import query_keys, scoring
 from ip_search.text.relevance import RELEVANCE_CASES
 from tests.compiled_sources import run_interpreted
+from tests.ip_search.test_ranking import candidate
 
 MARKS = 1500
 SEED = 20261127
@@ -22,18 +20,7 @@ SEED = 20261127
 
 def _register() -> list[Candidate]:
     return [
-        Candidate(
-            r.application_no,
-            r.registration_no,
-            r.name,
-            r.status.value,
-            r.kind.value,
-            r.nice_classes,
-            tuple(c.code for c in r.classes),
-            tuple(g for c in r.classes for g in c.groups),
-            r.filing_date,
-            orjson.loads(keys_json(mark_keys(r.name, *(w for w in words if w)))),
-        )
+        candidate(r.application_no, r.name, r.nice_classes, *(w for w in words if w))
         for r in generate(MARKS, seed=SEED)
         for words in [(r.words_zh, r.words_en, r.words_ja)]
     ]
