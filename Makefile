@@ -8,7 +8,7 @@ PYTHON ?= python3
 # setup.py compiles these with mypyc into extension modules beside them: an edit rebuilds them.
 COMPILED_SOURCES := $(wildcard tax_exemption/domain/matching/*.py) \
 	tax_exemption/domain/units.py tax_exemption/domain/ccc_levels.py \
-	ip_search/text/scoring.py ip_search/search/ranking.py
+	ip_search/text/scoring.py ip_search/search/ranking.py ip_search/text/_totals.c
 
 $(BIN)/moea: pyproject.toml setup.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)

@@ -1,10 +1,10 @@
 """pytest plugin: a test run stops at once when a compiled module is older than its source.
 
-``setup.py`` compiles some pure modules with mypyc into extension modules beside their sources,
-and Python imports an extension before a source of the same name: an edited source would not
-run, and its tests would pass or fail on the old code, until the next install. ``make`` rebuilds
-when a compiled source changes; this catches a run started another way (plain ``pytest`` after
-an edit, or after checking out another commit).
+``setup.py`` compiles some pure modules with mypyc, and C sources, into extension modules beside
+them, and Python imports an extension before a source of the same name: an edited source would
+not run, and its tests would pass or fail on the old code, until the next install. ``make``
+rebuilds when a compiled source changes; this catches a run started another way (plain
+``pytest`` after an edit, or after checking out another commit).
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ def stale_extensions(root: Path) -> list[Path]:
         if not (package / "__init__.py").is_file():
             continue
         for extension in package.rglob("*.so"):
-            # ``engine.cpython-311-x86_64-linux-gnu.so`` is built from ``engine.py``.
-            source = extension.with_name(extension.name.split(".", 1)[0] + ".py")
-            if source.is_file() and source.stat().st_mtime > extension.stat().st_mtime:
-                stale.append(source)
+            # ``engine.cpython-311-x86_64-linux-gnu.so`` is built from ``engine.py`` (mypyc)
+            # or ``engine.c`` (a C extension).
+            stem = extension.name.split(".", 1)[0]
+            for source in (extension.with_name(stem + ".py"), extension.with_name(stem + ".c")):
+                if source.is_file() and source.stat().st_mtime > extension.stat().st_mtime:
+                    stale.append(source)
     return stale
 
 

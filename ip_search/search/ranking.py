@@ -1,8 +1,8 @@
 """Ranking, facets and paging of candidates: the backend-independent half of search (no I/O).
 
-Every candidate is ranked by its exact score total (``ip_search.text.total``: the number alone,
-read straight from the stored key document, a few µs a mark), and only the hits of the page
-returned are explained (``ip_search.text.explain``, the same computation with its evidence).
+Every candidate is ranked by its exact score total (``ip_search.text.totals``: the number alone,
+read straight from the stored key documents, by a C kernel when built), and only the hits of the
+page returned are explained (``ip_search.text.explain``, the same computation with its evidence).
 So the order, the totals and the explanations are those of the full ``score`` over every
 candidate, at the cost of explaining one page.
 """
@@ -16,7 +16,7 @@ from itertools import chain
 from typing import NamedTuple, Protocol
 
 from ip_search.search.backend import Candidate
-from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, total
+from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, totals
 
 MIN_SCORE = 0.3
 """Similar hits below this total are noise (a shared common character, nothing else)."""
@@ -27,7 +27,6 @@ class Ranked(NamedTuple):
 
     candidate: Candidate
     total: float
-    fields: MarkFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +55,15 @@ def rank_similar(
     groups: Sequence[str],
 ) -> list[Ranked]:
     """Every candidate scoring at least ``MIN_SCORE``, best first."""
-    prepared = prepare(query)
-    wanted = Wanted.of(classes, groups)
-    ranked: list[Ranked] = []
-    for candidate in candidates:
-        fields = MarkFields.from_document(candidate.keys)
-        value = total(
-            prepared,
-            fields,
-            wanted,
-            mark_classes=candidate.nice_classes,
-            mark_groups=candidate.groups,
-        )
-        if value >= MIN_SCORE:
-            ranked.append(Ranked(candidate, value, fields))
+    listed = list(candidates)
+    values = totals(
+        prepare(query),
+        [c.keys for c in listed],
+        [c.nice_classes for c in listed],
+        [c.groups for c in listed],
+        Wanted.of(classes, groups),
+    )
+    ranked = [Ranked(c, v) for c, v in zip(listed, values, strict=True) if v >= MIN_SCORE]
     ranked.sort(key=order_key)
     return ranked
 
@@ -94,7 +88,7 @@ def explain_hits(
             r.candidate,
             explain(
                 prepared,
-                r.fields,
+                MarkFields.from_document(r.candidate.keys),
                 wanted,
                 mark_classes=r.candidate.nice_classes,
                 mark_groups=r.candidate.groups,

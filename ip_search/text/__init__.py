@@ -16,6 +16,7 @@ from ip_search.text.scoring import (
     prepare,
     score,
     total,
+    totals,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "query_keys",
     "score",
     "total",
+    "totals",
 ]

@@ -39,6 +39,14 @@ def test_an_extension_built_after_its_source_is_current(tmp_path: Path) -> None:
     assert stale_extensions(tmp_path) == []
 
 
+def test_a_c_source_edited_after_its_build_is_stale(tmp_path: Path) -> None:
+    python_source = _project(tmp_path, source_age=60, extension_age=30)
+    c_source = python_source.with_suffix(".c")
+    c_source.write_text("")
+    os.utime(c_source, (1_800_000_000 - 10, 1_800_000_000 - 10))
+    assert stale_extensions(tmp_path) == [c_source]
+
+
 def test_outside_packages_and_without_a_source_nothing_counts(tmp_path: Path) -> None:
     # mypyc's shared library has no source of its own; a directory without __init__.py
     # (a virtualenv, a build directory) is not a package of the project.

@@ -1,0 +1,740 @@
+/* Score totals of many marks against one query: ``ip_search.text.scoring.total`` in C.
+ *
+ * A similar search ranks every candidate by ``total``; in Python (compiled by mypyc) each one
+ * still costs a few µs of object work (key lists, tuples, a rapidfuzz call per pair of texts),
+ * the largest share of a search's CPU. This computes the same totals, to the last bit, reading
+ * the marks' key documents in place:
+ *
+ * - every dimension's arithmetic is ``scoring.total``'s, in its order (doubles only, no fused
+ *   multiply-add: setup.py compiles this with -ffp-contract=off);
+ * - ``fuzz.ratio`` is the normalised Indel similarity ``1 - (a + b - 2·LCS) / (a + b)``, the
+ *   same operations rapidfuzz performs, with the LCS counted bit-parallel (Hyyrö) over code
+ *   points, or over syllables for the pinyin ratio;
+ * - ``fuzz.token_set_ratio`` (texts of several words only) is rapidfuzz's own, called back.
+ *
+ * ``scoring.py`` stays the definition: ``totals`` there falls back to ``total`` when this module
+ * is not built, and tests/ip_search/test_native_totals.py holds the two equal.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+} Text;
+
+#define CHAR(text, i) PyUnicode_READ((text).kind, (text).data, (i))
+
+static PyObject *token_set_ratio; /* rapidfuzz.fuzz.token_set_ratio */
+static PyObject *KEY_FORMS, *KEY_COMPACTS, *KEY_TONED, *KEY_PLAIN, *KEY_PHONETIC,
+    *KEY_DISTINCTIVE;
+
+typedef struct {
+    double words, distinctive, sound, glyph, classes;
+    double same_sound, tones_differ, containment, same_class;
+    double phonetic_share, pinyin_contained;
+} Weights;
+
+static int text_of(PyObject *value, Text *text) {
+    if (!PyUnicode_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "expected str, got %.100s", Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    text->kind = PyUnicode_KIND(value);
+    text->data = PyUnicode_DATA(value);
+    text->length = PyUnicode_GET_LENGTH(value);
+    return 0;
+}
+
+/* Equal strings of CPython have the same kind (the narrowest that holds them). */
+static int same_text(Text a, Text b) {
+    return a.kind == b.kind && a.length == b.length &&
+           memcmp(a.data, b.data, (size_t)a.length * (size_t)a.kind) == 0;
+}
+
+static int has_space(Text text) {
+    for (Py_ssize_t i = 0; i < text.length; i++) {
+        if (CHAR(text, i) == ' ') return 1;
+    }
+    return 0;
+}
+
+/* --- longest common subsequence ---------------------------------------------------------- */
+
+/* LCS length of two sequences of n and m items, ``equal(i, j)`` comparing item i of the first
+ * with item j of the second: bit-parallel (Hyyrö 2004) when n <= 64, a DP row otherwise. */
+typedef int (*Equal)(const void *a, Py_ssize_t i, const void *b, Py_ssize_t j);
+
+static Py_ssize_t lcs(const void *a, Py_ssize_t n, const void *b, Py_ssize_t m, Equal equal) {
+    if (n <= 64) {
+        uint64_t row = ~(uint64_t)0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            uint64_t matches = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                if (equal(a, i, b, j)) matches |= (uint64_t)1 << i;
+            }
+            uint64_t u = row & matches;
+            row = (row + u) | (row - u);
+        }
+        uint64_t used = n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+        return (Py_ssize_t)__builtin_popcountll(~row & used);
+    }
+    Py_ssize_t *previous = PyMem_Calloc((size_t)(2 * (n + 1)), sizeof(Py_ssize_t));
+    if (previous == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t *current = previous + n + 1;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            current[i + 1] = equal(a, i, b, j)
+                                 ? previous[i] + 1
+                                 : (previous[i + 1] > current[i] ? previous[i + 1] : current[i]);
+        }
+        memcpy(previous, current, (size_t)(n + 1) * sizeof(Py_ssize_t));
+    }
+    Py_ssize_t found = previous[n];
+    PyMem_Free(previous);
+    return found;
+}
+
+static int equal_chars(const void *a, Py_ssize_t i, const void *b, Py_ssize_t j) {
+    return CHAR(*(const Text *)a, i) == CHAR(*(const Text *)b, j);
+}
+
+static int equal_words(const void *a, Py_ssize_t i, const void *b, Py_ssize_t j) {
+    return same_text(((const Text *)a)[i], ((const Text *)b)[j]);
+}
+
+/* rapidfuzz's ``fuzz.ratio / 100``: normalised Indel similarity, its operations in order. */
+static double indel_ratio(Py_ssize_t common, Py_ssize_t lengths) {
+    if (lengths == 0) return 1.0;
+    double distance = (double)(lengths - 2 * common);
+    return ((1.0 - distance / (double)lengths) * 100.0) / 100.0;
+}
+
+/* ``scoring._ratio``: 0 when either text is empty. Returns -1 on error. */
+static double text_ratio(Text a, Text b) {
+    if (!a.length || !b.length) return 0.0;
+    Py_ssize_t common = lcs(&a, a.length, &b, b.length, equal_chars);
+    return common < 0 ? -1.0 : indel_ratio(common, a.length + b.length);
+}
+
+/* --- the query ---------------------------------------------------------------------------- */
+
+#define MAX_FORMS 16
+#define MAX_WORDS 64
+
+enum { HELD_COMPACTS, HELD_FORMS, HELD_TONED, HELD_PLAIN, HELD_PHONETIC, HELD_DISTINCTIVE,
+       HELD_SYLLABLES, HELD_HAN, QUERY_HELD };
+
+typedef struct {
+    Py_ssize_t forms;
+    PyObject *form[MAX_FORMS], *compact[MAX_FORMS], *plain[MAX_FORMS];
+    Text compact_text[MAX_FORMS], toned[MAX_FORMS], plain_text[MAX_FORMS], phonetic[MAX_FORMS];
+    Text syllable[MAX_FORMS][MAX_WORDS];
+    Py_ssize_t syllables[MAX_FORMS];
+    int wholly_han[MAX_FORMS];
+    Py_UCS4 *chars[MAX_FORMS]; /* distinct characters of each compact form, sorted */
+    Py_ssize_t char_count[MAX_FORMS];
+    Py_UCS4 *all_chars; /* of every compact form, sorted */
+    Py_ssize_t all_count;
+    Py_UCS4 *buffer;
+    int has_chars, spaced;
+    PyObject *distinctive; /* a list or tuple of str */
+    PyObject *joined;      /* "".join(distinctive) */
+    PyObject *held[QUERY_HELD];
+} Query;
+
+static int compare_chars(const void *a, const void *b) {
+    Py_UCS4 x = *(const Py_UCS4 *)a, y = *(const Py_UCS4 *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts ``chars`` and drops repeats; returns how many are left. */
+static Py_ssize_t distinct(Py_UCS4 *chars, Py_ssize_t count) {
+    if (count == 0) return 0;
+    qsort(chars, (size_t)count, sizeof(Py_UCS4), compare_chars);
+    Py_ssize_t kept = 1;
+    for (Py_ssize_t i = 1; i < count; i++) {
+        if (chars[i] != chars[kept - 1]) chars[kept++] = chars[i];
+    }
+    return kept;
+}
+
+static int contains_char(const Py_UCS4 *sorted, Py_ssize_t count, Py_UCS4 c) {
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (sorted[middle] < c) low = middle + 1;
+        else high = middle;
+    }
+    return low < count && sorted[low] == c;
+}
+
+/* ``items`` as a fast sequence with exactly ``expected`` items (or any number when < 0). */
+static PyObject *sequence(PyObject *items, Py_ssize_t expected, const char *what) {
+    PyObject *fast = PySequence_Fast(items, what);
+    if (fast != NULL && expected >= 0 && PySequence_Fast_GET_SIZE(fast) != expected) {
+        PyErr_Format(PyExc_ValueError, "%s: %zd items, expected %zd", what,
+                     PySequence_Fast_GET_SIZE(fast), expected);
+        Py_DECREF(fast);
+        return NULL;
+    }
+    return fast;
+}
+
+static void query_clear(Query *query) {
+    for (int i = 0; i < QUERY_HELD; i++) Py_CLEAR(query->held[i]);
+    Py_CLEAR(query->joined);
+    PyMem_Free(query->buffer);
+    query->buffer = NULL;
+}
+
+/* The attribute ``name`` of ``owner`` as a fast sequence of ``expected`` items, held by
+ * ``query`` until ``query_clear``. */
+static PyObject *held_attribute(Query *query, int slot, PyObject *owner, const char *name,
+                                Py_ssize_t expected) {
+    PyObject *value = PyObject_GetAttrString(owner, name);
+    if (value == NULL) return NULL;
+    query->held[slot] = sequence(value, expected, name);
+    Py_DECREF(value);
+    return query->held[slot];
+}
+
+/* Reads a ``PreparedQuery``: its ``fields`` (a ``MarkFields``), ``syllables``, ``wholly_han``
+ * and ``spaced``; the character sets are built again from the compact forms, as ``prepare``
+ * builds them. */
+static int query_read(PyObject *prepared, Query *query) {
+    memset(query, 0, sizeof(*query));
+    PyObject *fields = PyObject_GetAttrString(prepared, "fields");
+    if (fields == NULL) return -1;
+    PyObject *compacts = held_attribute(query, HELD_COMPACTS, fields, "compacts", -1);
+    if (compacts == NULL) goto fail;
+    Py_ssize_t forms = PySequence_Fast_GET_SIZE(compacts);
+    if (forms < 1 || forms > MAX_FORMS) {
+        PyErr_Format(PyExc_ValueError, "a query of %zd forms", forms);
+        goto fail;
+    }
+    query->forms = forms;
+    PyObject *form_list = held_attribute(query, HELD_FORMS, fields, "forms", forms);
+    PyObject *toned = form_list ? held_attribute(query, HELD_TONED, fields, "pinyin_toned", forms)
+                                : NULL;
+    PyObject *plain = toned ? held_attribute(query, HELD_PLAIN, fields, "pinyin_plain", forms)
+                            : NULL;
+    PyObject *phonetic = plain ? held_attribute(query, HELD_PHONETIC, fields, "phonetic", forms)
+                               : NULL;
+    query->distinctive =
+        phonetic ? held_attribute(query, HELD_DISTINCTIVE, fields, "distinctive", -1) : NULL;
+    PyObject *syllables =
+        query->distinctive ? held_attribute(query, HELD_SYLLABLES, prepared, "syllables", forms)
+                           : NULL;
+    PyObject *wholly_han =
+        syllables ? held_attribute(query, HELD_HAN, prepared, "wholly_han", forms) : NULL;
+    if (wholly_han == NULL) goto fail;
+    Py_ssize_t all_chars = 0;
+    for (Py_ssize_t i = 0; i < forms; i++) {
+        query->form[i] = PySequence_Fast_GET_ITEM(form_list, i);
+        query->compact[i] = PySequence_Fast_GET_ITEM(compacts, i);
+        query->plain[i] = PySequence_Fast_GET_ITEM(plain, i);
+        if (text_of(query->compact[i], &query->compact_text[i]) < 0 ||
+            text_of(PySequence_Fast_GET_ITEM(toned, i), &query->toned[i]) < 0 ||
+            text_of(query->plain[i], &query->plain_text[i]) < 0 ||
+            text_of(PySequence_Fast_GET_ITEM(phonetic, i), &query->phonetic[i]) < 0)
+            goto fail;
+        all_chars += query->compact_text[i].length;
+        /* The syllables are items of ``prepared``'s own lists: alive as long as it is. */
+        PyObject *words = sequence(PySequence_Fast_GET_ITEM(syllables, i), -1, "syllables");
+        if (words == NULL) goto fail;
+        Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
+        int read = count <= MAX_WORDS ? 0 : -1;
+        for (Py_ssize_t w = 0; w < count && read == 0; w++) {
+            read = text_of(PySequence_Fast_GET_ITEM(words, w), &query->syllable[i][w]);
+        }
+        Py_DECREF(words);
+        if (read < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "too many syllables");
+            goto fail;
+        }
+        query->syllables[i] = count;
+        query->wholly_han[i] = PyObject_IsTrue(PySequence_Fast_GET_ITEM(wholly_han, i));
+        if (query->wholly_han[i] < 0) goto fail;
+    }
+    query->buffer = PyMem_Malloc((size_t)(2 * all_chars + 1) * sizeof(Py_UCS4));
+    if (query->buffer == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_UCS4 *next = query->buffer;
+    query->all_chars = query->buffer + all_chars;
+    for (Py_ssize_t i = 0; i < forms; i++) {
+        Text text = query->compact_text[i];
+        query->chars[i] = next;
+        for (Py_ssize_t c = 0; c < text.length; c++) {
+            next[c] = CHAR(text, c);
+            query->all_chars[query->all_count++] = next[c];
+        }
+        query->char_count[i] = distinct(next, text.length);
+        next += text.length;
+        query->has_chars |= text.length > 0;
+    }
+    query->all_count = distinct(query->all_chars, query->all_count);
+    PyObject *spaced = PyObject_GetAttrString(prepared, "spaced");
+    query->spaced = spaced ? PyObject_IsTrue(spaced) : -1;
+    Py_XDECREF(spaced);
+    if (query->spaced < 0) goto fail;
+    PyObject *empty = PyUnicode_New(0, 0);
+    query->joined = empty ? PyUnicode_Join(empty, query->distinctive) : NULL;
+    Py_XDECREF(empty);
+    if (query->joined == NULL) goto fail;
+    Py_DECREF(fields);
+    return 0;
+fail:
+    Py_DECREF(fields);
+    query_clear(query);
+    return -1;
+}
+
+/* --- a mark --------------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_ssize_t forms;
+    PyObject **form, **compact, **toned, **plain, **phonetic, **distinctive;
+    Py_ssize_t distinctive_count;
+    PyObject *held[6];
+} Mark;
+
+static void mark_clear(Mark *mark) {
+    for (int i = 0; i < 6; i++) Py_CLEAR(mark->held[i]);
+}
+
+/* A key document (``MarkFields.from_document``): each list by name. */
+static int mark_read(PyObject *doc, Mark *mark) {
+    memset(mark, 0, sizeof(*mark));
+    PyObject *keys[6] = {KEY_FORMS, KEY_COMPACTS, KEY_TONED, KEY_PLAIN, KEY_PHONETIC,
+                         KEY_DISTINCTIVE};
+    for (int i = 0; i < 6; i++) {
+        PyObject *value = PyObject_GetItem(doc, keys[i]);
+        if (value == NULL) goto fail;
+        mark->held[i] = PySequence_Fast(value, "key document lists");
+        Py_DECREF(value);
+        if (mark->held[i] == NULL) goto fail;
+    }
+    mark->forms = PySequence_Fast_GET_SIZE(mark->held[1]);
+    /* The pinyin lists are read by their own length, as ``_sound`` reads them (see sound). */
+    if (PySequence_Fast_GET_SIZE(mark->held[0]) != mark->forms) goto uneven;
+    mark->form = PySequence_Fast_ITEMS(mark->held[0]);
+    mark->compact = PySequence_Fast_ITEMS(mark->held[1]);
+    mark->toned = PySequence_Fast_ITEMS(mark->held[2]);
+    mark->plain = PySequence_Fast_ITEMS(mark->held[3]);
+    mark->phonetic = PySequence_Fast_ITEMS(mark->held[4]);
+    mark->distinctive = PySequence_Fast_ITEMS(mark->held[5]);
+    mark->distinctive_count = PySequence_Fast_GET_SIZE(mark->held[5]);
+    return 0;
+uneven:
+    PyErr_SetString(PyExc_ValueError, "a key document's form lists differ in length");
+fail:
+    mark_clear(mark);
+    return -1;
+}
+
+/* --- dimensions (``scoring._words`` and the rest, without evidence) --------------------------- */
+
+/* ``_apart``: no shared character, one word on each side. */
+static int apart(const Query *query, const Mark *mark) {
+    if (query->spaced) return 0;
+    for (Py_ssize_t i = 0; i < mark->forms; i++) {
+        Text compact, form;
+        if (text_of(mark->compact[i], &compact) < 0 || text_of(mark->form[i], &form) < 0)
+            return -1;
+        for (Py_ssize_t c = 0; c < compact.length; c++) {
+            if (contains_char(query->all_chars, query->all_count, CHAR(compact, c))) return 0;
+        }
+        if (has_space(form)) return 0;
+    }
+    return 1;
+}
+
+static int words(const Query *query, const Mark *mark, const Weights *weights, double *best) {
+    *best = 0.0;
+    for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
+        Text q_compact = query->compact_text[qi], q_form;
+        if (text_of(query->form[qi], &q_form) < 0) return -1;
+        int q_spaced = has_space(q_form);
+        for (Py_ssize_t mi = 0; mi < mark->forms; mi++) {
+            Text m_compact;
+            if (text_of(mark->compact[mi], &m_compact) < 0) return -1;
+            double similarity;
+            if (q_compact.length && same_text(q_compact, m_compact)) {
+                similarity = 1.0;
+            } else {
+                similarity = text_ratio(q_compact, m_compact);
+                if (similarity < 0) return -1;
+                Text m_form;
+                if (text_of(mark->form[mi], &m_form) < 0) return -1;
+                if (q_spaced || has_space(m_form)) {
+                    PyObject *args[2] = {query->form[qi], mark->form[mi]};
+                    PyObject *ratio = PyObject_Vectorcall(token_set_ratio, args, 2, NULL);
+                    if (ratio == NULL) return -1;
+                    double token_set = PyFloat_AsDouble(ratio) / 100.0;
+                    Py_DECREF(ratio);
+                    if (token_set == -1.0 / 100.0 && PyErr_Occurred()) return -1;
+                    if (token_set > similarity) similarity = token_set;
+                }
+                if (q_compact.length >= 2 && similarity < weights->containment) {
+                    Py_ssize_t at = PyUnicode_Find(mark->compact[mi], query->compact[qi], 0,
+                                                   PY_SSIZE_T_MAX, 1);
+                    if (at == -2) return -1;
+                    if (at >= 0) similarity = weights->containment;
+                }
+            }
+            if (similarity > *best) *best = similarity;
+        }
+    }
+    return 0;
+}
+
+static int in_list(PyObject *const *items, Py_ssize_t count, Text word) {
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Text item;
+        if (text_of(items[i], &item) < 0) return -1;
+        if (same_text(word, item)) return 1;
+    }
+    return 0;
+}
+
+static int distinctive(const Query *query, const Mark *mark, double *similarity) {
+    PyObject **words = PySequence_Fast_ITEMS(query->distinctive);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(query->distinctive);
+    double total = 0.0;
+    for (Py_ssize_t w = 0; w < count; w++) {
+        Text word;
+        if (text_of(words[w], &word) < 0) return -1;
+        int found = in_list(mark->distinctive, mark->distinctive_count, word);
+        if (found < 0) return -1;
+        if (found) {
+            total += 1.0;
+            continue;
+        }
+        if (word.length >= 2) {
+            for (Py_ssize_t m = 0; m < mark->distinctive_count; m++) {
+                Py_ssize_t at = PyUnicode_Find(mark->distinctive[m], words[w], 0, PY_SSIZE_T_MAX, 1);
+                if (at == -2) return -1;
+                if (at >= 0) {
+                    total += 0.75;
+                    break;
+                }
+            }
+        }
+    }
+    *similarity = total / (double)count;
+    if (*similarity < 1.0 && count > 1) {
+        Text joined;
+        if (text_of(query->joined, &joined) < 0) return -1;
+        int found = in_list(mark->distinctive, mark->distinctive_count, joined);
+        if (found < 0) return -1;
+        if (found) *similarity = 1.0;
+    }
+    return 0;
+}
+
+/* ``_glyph_similarity``: the best Jaccard of the forms' character sets. */
+static int glyph(const Query *query, const Mark *mark, double *best) {
+    *best = 0.0;
+    for (Py_ssize_t mi = 0; mi < mark->forms; mi++) {
+        Text compact;
+        if (text_of(mark->compact[mi], &compact) < 0) return -1;
+        if (!compact.length) continue;
+        Py_UCS4 stack[64];
+        Py_UCS4 *chars = compact.length <= 64 ? stack : PyMem_Malloc(compact.length * sizeof(Py_UCS4));
+        if (chars == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t c = 0; c < compact.length; c++) chars[c] = CHAR(compact, c);
+        Py_ssize_t mark_count = distinct(chars, compact.length);
+        for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
+            Py_ssize_t query_count = query->char_count[qi];
+            if (!query_count) continue;
+            Py_ssize_t shared = 0;
+            for (Py_ssize_t c = 0; c < mark_count; c++) {
+                shared += contains_char(query->chars[qi], query_count, chars[c]);
+            }
+            double similarity = (double)shared / (double)(query_count + mark_count - shared);
+            if (similarity > *best) *best = similarity;
+        }
+        if (chars != stack) PyMem_Free(chars);
+    }
+    return 0;
+}
+
+typedef struct {
+    double similarity;
+    int applies, homophone;
+} Sound;
+
+/* ``_sound``: a homophone of the whole mark, else the best pinyin or metaphone similarity. */
+static int sound(const Query *query, const Mark *mark, const Weights *weights, Sound *result) {
+    double best = 0.0, best_value = 0.0;
+    int homophone = 0, applies = 0;
+    Py_ssize_t plains = PySequence_Fast_GET_SIZE(mark->held[3]);
+    if (PySequence_Fast_GET_SIZE(mark->held[2]) < plains ||
+        PySequence_Fast_GET_SIZE(mark->held[4]) < plains || mark->forms < plains) {
+        PyErr_SetString(PyExc_ValueError, "a key document's pinyin lists differ in length");
+        return -1;
+    }
+    Text m_syllables[MAX_WORDS];
+    for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
+        Text q_plain = query->plain_text[qi], q_key = query->phonetic[qi];
+        for (Py_ssize_t mi = 0; mi < plains; mi++) {
+            Text m_plain;
+            if (text_of(mark->plain[mi], &m_plain) < 0) return -1;
+            if (q_plain.length && m_plain.length) {
+                applies = 1;
+                double similarity, value;
+                int is_homophone = 0;
+                Py_ssize_t spaces = 0;
+                for (Py_ssize_t c = 0; c < m_plain.length; c++) spaces += CHAR(m_plain, c) == ' ';
+                Text m_compact;
+                if (text_of(mark->compact[mi], &m_compact) < 0) return -1;
+                if (query->wholly_han[qi] && same_text(q_plain, m_plain) &&
+                    spaces + 1 == m_compact.length) {
+                    Text m_toned;
+                    if (text_of(mark->toned[mi], &m_toned) < 0) return -1;
+                    similarity = same_text(query->toned[qi], m_toned) ? 1.0 : weights->tones_differ;
+                    value = similarity * weights->same_sound;
+                    is_homophone = 1;
+                } else {
+                    /* str.split(): runs of whitespace separate the syllables */
+                    Py_ssize_t count = 0, c = 0;
+                    while (c < m_plain.length) {
+                        while (c < m_plain.length && Py_UNICODE_ISSPACE(CHAR(m_plain, c))) c++;
+                        if (c == m_plain.length) break;
+                        Py_ssize_t start = c;
+                        while (c < m_plain.length && !Py_UNICODE_ISSPACE(CHAR(m_plain, c))) c++;
+                        if (count == MAX_WORDS) {
+                            PyErr_SetString(PyExc_ValueError, "too many syllables in a mark");
+                            return -1;
+                        }
+                        m_syllables[count].kind = m_plain.kind;
+                        m_syllables[count].data =
+                            (const char *)m_plain.data + start * m_plain.kind;
+                        m_syllables[count].length = c - start;
+                        count++;
+                    }
+                    Py_ssize_t common = lcs(query->syllable[qi], query->syllables[qi],
+                                            m_syllables, count, equal_words);
+                    if (common < 0) return -1;
+                    similarity = indel_ratio(common, query->syllables[qi] + count);
+                    if (similarity < weights->pinyin_contained) {
+                        Py_ssize_t at = PyUnicode_Find(mark->plain[mi], query->plain[qi], 0,
+                                                       PY_SSIZE_T_MAX, 1);
+                        if (at == -2) return -1;
+                        if (at >= 0) similarity = weights->pinyin_contained;
+                    }
+                    value = similarity * weights->sound;
+                }
+                if (value > best_value || (value == best_value && similarity > best)) {
+                    best = similarity;
+                    best_value = value;
+                    homophone = is_homophone;
+                }
+            }
+            Text m_key;
+            if (text_of(mark->phonetic[mi], &m_key) < 0) return -1;
+            if (q_key.length && m_key.length) {
+                applies = 1;
+                double ratio = text_ratio(q_key, m_key);
+                if (ratio < 0) return -1;
+                double similarity = weights->phonetic_share * ratio;
+                double value = similarity * weights->sound;
+                if (value > best_value || (value == best_value && similarity > best)) {
+                    best = similarity;
+                    best_value = value;
+                    homophone = 0;
+                }
+            }
+        }
+    }
+    result->similarity = best;
+    result->applies = applies;
+    result->homophone = homophone;
+    return 0;
+}
+
+/* ``_classes``: a shared similar group, else a shared Nice class (-1: does not apply). */
+static int classes(PyObject *wanted_classes, PyObject *wanted_groups, PyObject *mark_classes,
+                   PyObject *mark_groups, const Weights *weights, double *similarity) {
+    if (!PySet_GET_SIZE(wanted_classes) && !PySet_GET_SIZE(wanted_groups)) return 0;
+    PyObject *pairs[2][2] = {{wanted_groups, mark_groups}, {wanted_classes, mark_classes}};
+    double values[2] = {1.0, weights->same_class};
+    for (int k = 0; k < 2; k++) {
+        PyObject *fast = PySequence_Fast(pairs[k][1], "mark classes and groups");
+        if (fast == NULL) return -1;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast); i++) {
+            int found = PySet_Contains(pairs[k][0], PySequence_Fast_GET_ITEM(fast, i));
+            if (found) {
+                Py_DECREF(fast);
+                if (found < 0) return -1;
+                *similarity = values[k];
+                return 1;
+            }
+        }
+        Py_DECREF(fast);
+    }
+    *similarity = 0.0;
+    return 1;
+}
+
+/* --- total ---------------------------------------------------------------------------------- */
+
+static int mark_total(const Query *query, PyObject *doc, PyObject *wanted_classes,
+                      PyObject *wanted_groups, PyObject *mark_classes, PyObject *mark_groups,
+                      const Weights *weights, double *result) {
+    Mark mark;
+    if (mark_read(doc, &mark) < 0) return -1;
+    int ok = -1;
+    double word_similarity = 0.0, distinctive_similarity = 0.0, glyph_similarity = 0.0;
+    double class_similarity = 0.0;
+    int mark_chars = 0;
+    for (Py_ssize_t i = 0; i < mark.forms && !mark_chars; i++) {
+        int truth = PyObject_IsTrue(mark.compact[i]);
+        if (truth < 0) goto done;
+        mark_chars = truth;
+    }
+    int glyph_applies = query->has_chars && mark_chars;
+    int words_apply = query->compact_text[0].length > 0;
+    int distinctive_applies = PySequence_Fast_GET_SIZE(query->distinctive) > 0;
+    int is_apart = apart(query, &mark);
+    if (is_apart < 0) goto done;
+    if (!is_apart) {
+        if (words(query, &mark, weights, &word_similarity) < 0) goto done;
+        if (distinctive_applies && distinctive(query, &mark, &distinctive_similarity) < 0)
+            goto done;
+        if (glyph_applies && glyph(query, &mark, &glyph_similarity) < 0) goto done;
+    }
+    Sound heard;
+    if (sound(query, &mark, weights, &heard) < 0) goto done;
+    int classes_apply = classes(wanted_classes, wanted_groups, mark_classes, mark_groups, weights,
+                                &class_similarity);
+    if (classes_apply < 0) goto done;
+    double w_words = words_apply ? weights->words : 0.0;
+    double w_distinctive = distinctive_applies ? weights->distinctive : 0.0;
+    double w_sound = heard.homophone ? weights->same_sound : heard.applies ? weights->sound : 0.0;
+    double w_glyph = glyph_applies ? weights->glyph : 0.0;
+    double w_classes = classes_apply ? weights->classes : 0.0;
+    double denominator = w_words + w_distinctive + w_sound + w_glyph + w_classes;
+    if (denominator == 0.0) {
+        *result = 0.0;
+    } else {
+        *result = word_similarity * w_words / denominator +
+                  distinctive_similarity * w_distinctive / denominator +
+                  heard.similarity * w_sound / denominator +
+                  glyph_similarity * w_glyph / denominator +
+                  class_similarity * w_classes / denominator;
+    }
+    ok = 0;
+done:
+    mark_clear(&mark);
+    return ok;
+}
+
+static int weights_read(PyObject *values, Weights *weights) {
+    double parsed[11];
+    PyObject *fast = sequence(values, 11, "weights");
+    if (fast == NULL) return -1;
+    for (int i = 0; i < 11; i++) {
+        parsed[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(fast, i));
+        if (parsed[i] == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(fast);
+            return -1;
+        }
+    }
+    Py_DECREF(fast);
+    *weights = (Weights){parsed[0], parsed[1], parsed[2], parsed[3], parsed[4], parsed[5],
+                         parsed[6], parsed[7], parsed[8], parsed[9], parsed[10]};
+    return 0;
+}
+
+static PyObject *totals(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError,
+                        "totals(query, docs, classes, groups, wanted_classes, wanted_groups, "
+                        "weights)");
+        return NULL;
+    }
+    PyObject *wanted_classes = args[4], *wanted_groups = args[5];
+    if (!PyAnySet_Check(wanted_classes) || !PyAnySet_Check(wanted_groups)) {
+        PyErr_SetString(PyExc_TypeError, "wanted classes and groups must be sets");
+        return NULL;
+    }
+    Weights weights;
+    if (weights_read(args[6], &weights) < 0) return NULL;
+    PyObject *docs = sequence(args[1], -1, "docs");
+    if (docs == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(docs);
+    PyObject *mark_classes = sequence(args[2], count, "classes");
+    PyObject *mark_groups = mark_classes ? sequence(args[3], count, "groups") : NULL;
+    PyObject *result = mark_groups ? PyList_New(count) : NULL;
+    Query query;
+    if (result == NULL || query_read(args[0], &query) < 0) goto fail;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        double value;
+        if (mark_total(&query, PySequence_Fast_GET_ITEM(docs, i), wanted_classes, wanted_groups,
+                       PySequence_Fast_GET_ITEM(mark_classes, i),
+                       PySequence_Fast_GET_ITEM(mark_groups, i), &weights, &value) < 0) {
+            query_clear(&query);
+            goto fail;
+        }
+        PyObject *number = PyFloat_FromDouble(value);
+        if (number == NULL) {
+            query_clear(&query);
+            goto fail;
+        }
+        PyList_SET_ITEM(result, i, number);
+    }
+    query_clear(&query);
+    Py_DECREF(docs);
+    Py_DECREF(mark_classes);
+    Py_DECREF(mark_groups);
+    return result;
+fail:
+    Py_XDECREF(result);
+    Py_XDECREF(mark_groups);
+    Py_XDECREF(mark_classes);
+    Py_DECREF(docs);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"totals", (PyCFunction)(void (*)(void))totals, METH_FASTCALL,
+     "totals(query, docs, classes, groups, wanted_classes, wanted_groups, weights) -> list of "
+     "``scoring.total`` of each mark."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_totals", "ip_search.text.scoring.total of many marks, in C.", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__totals(void) {
+    PyObject *fuzz = PyImport_ImportModule("rapidfuzz.fuzz");
+    if (fuzz == NULL) return NULL;
+    token_set_ratio = PyObject_GetAttrString(fuzz, "token_set_ratio");
+    Py_DECREF(fuzz);
+    if (token_set_ratio == NULL) return NULL;
+    const char *names[6] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
+                            "distinctive"};
+    PyObject **keys[6] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
+                          &KEY_DISTINCTIVE};
+    for (int i = 0; i < 6; i++) {
+        *keys[i] = PyUnicode_InternFromString(names[i]);
+        if (*keys[i] == NULL) return NULL;
+    }
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,16 @@
+"""Types of the C kernel ``_totals.c`` (built by setup.py; see ``scoring.totals``)."""
+
+from collections.abc import Collection, Mapping, Sequence
+
+from ip_search.text.scoring import PreparedQuery
+
+def totals(
+    query: PreparedQuery,
+    documents: Sequence[Mapping[str, Sequence[str]]],
+    mark_classes: Sequence[Collection[int]],
+    mark_groups: Sequence[Collection[str]],
+    wanted_classes: frozenset[int],
+    wanted_groups: frozenset[str],
+    weights: tuple[float, ...],
+    /,
+) -> list[float]: ...

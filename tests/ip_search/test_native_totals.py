@@ -1,0 +1,143 @@
+"""The C kernel of score totals (``ip_search/text/_totals.c``) against ``scoring.total``, the
+definition it implements: the same number for every pair, to the last bit."""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Sequence
+
+import pytest
+
+from ip_search.search.backend import Candidate
+from ip_search.synthetic import generate
+from ip_search.text import MarkFields, Wanted, Weights, prepare, query_keys, total, totals
+from ip_search.text.relevance import RELEVANCE_CASES
+from tests.ip_search.test_ranking import candidate
+
+# Marks and queries the synthetic register does not make: homophones written with other
+# characters, several words, text written together, Japanese, digits, one character, variants.
+EDGE_NAMES = (
+    "康師傅",
+    "康詩富",
+    "健康師",
+    "華碩",
+    "华硕",
+    "MAGNA BEAUTY",
+    "MAGNABEAUTY",
+    "Magna Beauty Lab",
+    "ソニー",
+    "ゲーム SONY",
+    "3M",
+    "好",
+    "東生華 DONG SHENG HUA",
+    "生華",
+    "ＡＢＣ　ｆｏｏｄ",
+    "a b c d e f g",
+    "SUPERLONGNAMEWITHOUTANYSPACEATALLWHATSOEVERTHATRUNSPASTSIXTYFOURCHARACTERSINTOTAL",
+)
+
+
+@pytest.fixture(scope="module")
+def marks() -> list[Candidate]:
+    synthetic = [
+        candidate(r.application_no, r.name, r.nice_classes, *(w for w in words if w))
+        for r in generate(1200, seed=20261127)
+        for words in [(r.words_zh, r.words_en, r.words_ja)]
+    ]
+    edges = [candidate(f"9{i:08d}", n, (5, 30)) for i, n in enumerate(EDGE_NAMES)]
+    return synthetic + edges
+
+
+def queries(marks: Sequence[Candidate]) -> list[str]:
+    rng = random.Random(7)
+    return [
+        *(case.query for case in RELEVANCE_CASES),
+        *EDGE_NAMES,
+        *(m.name for m in rng.sample(list(marks), 60)),
+    ]
+
+
+def python_totals(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
+) -> list[float]:
+    prepared = prepare(query_keys(query))
+    return [
+        total(
+            prepared,
+            MarkFields.from_document(m.keys),
+            wanted,
+            mark_classes=m.nice_classes,
+            mark_groups=m.groups,
+            weights=weights,
+        )
+        for m in marks
+    ]
+
+
+def kernel_totals(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
+) -> list[float]:
+    return totals(
+        prepare(query_keys(query)),
+        [m.keys for m in marks],
+        [m.nice_classes for m in marks],
+        [m.groups for m in marks],
+        wanted,
+        weights=weights,
+    )
+
+
+def test_the_kernel_is_built() -> None:
+    kernel = importlib.import_module("ip_search.text._totals")
+    assert str(kernel.__file__).endswith(".so"), "run `make install` to build it"
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [Wanted.of(), Wanted.of([5]), Wanted.of([5, 30], ["0501"]), Wanted.of([], ["3001"])],
+    ids=["no-classes", "class", "classes-and-group", "group"],
+)
+def test_every_total_equals_the_python_total(marks: list[Candidate], wanted: Wanted) -> None:
+    compared = 0
+    for query in queries(marks):
+        expected = python_totals(query, marks, wanted, Weights())
+        found = kernel_totals(query, marks, wanted, Weights())
+        differ = [(m.name, e, f) for m, e, f in zip(marks, expected, found, strict=True) if e != f]
+        assert not differ, f"{query!r}: {differ[:5]}"
+        compared += len(found)
+    assert compared > 100_000
+    assert any(f > 0.9 for f in found)  # the pairs include close matches, not only far ones
+
+
+def test_other_weights_are_honoured(marks: list[Candidate]) -> None:
+    weights = Weights(words=0.9, sound=0.1, same_sound=0.2, tones_differ=0.5, same_class=1.0)
+    wanted = Wanted.of([5])
+    for query in ("康師傅", "MAGNA BEAUTY", "生華"):
+        assert kernel_totals(query, marks, wanted, weights) == python_totals(
+            query, marks, wanted, weights
+        )
+        assert kernel_totals(query, marks, wanted, weights) != kernel_totals(
+            query, marks, wanted, Weights()
+        )
+
+
+def test_no_marks_no_totals() -> None:
+    assert totals(prepare(query_keys("生華")), [], [], [], Wanted.of()) == []
+
+
+def test_a_document_without_a_key_is_refused(marks: list[Candidate]) -> None:
+    broken = {k: v for k, v in marks[0].keys.items() if k != "phonetic"}
+    with pytest.raises(KeyError):
+        totals(prepare(query_keys("生華")), [broken], [(5,)], [()], Wanted.of())
+
+
+def test_uneven_key_lists_are_refused(marks: list[Candidate]) -> None:
+    uneven = {**marks[0].keys, "forms": [*marks[0].keys["forms"], "extra"]}
+    with pytest.raises(ValueError, match="differ in length"):
+        totals(prepare(query_keys("生華")), [uneven], [(5,)], [()], Wanted.of())
+
+
+def test_lists_of_other_lengths_are_refused(marks: list[Candidate]) -> None:
+    with pytest.raises(ValueError, match="expected 1"):
+        totals(prepare(query_keys("生華")), [marks[0].keys], [(5,), (6,)], [()], Wanted.of())
