@@ -129,3 +129,15 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
     assert [ordinal for ordinal, _ in in_class] == [0, 1, 4]
     assert [ordinal for ordinal, _ in capped] == [0, 2]
     assert rows[0][1][0] == "000000000"
+
+
+def test_cards_are_read_together_as_one_by_one() -> None:
+    texts = [("abc", 0), ("日本語", 2), ("x\"y\\z", 3)]
+    index = _index([[5], [5, 9], [9], [45]], [3] * 4, {}, texts)
+
+    together = index.cards_of([3, 0, 2, 3])
+
+    assert together == [index.card_values(o) for o in (3, 0, 2, 3)]
+    assert together[2][0] == "000000002"
+    assert together[2][9] == {"compacts": ["日本語"]}
+    assert index.cards_of([]) == []

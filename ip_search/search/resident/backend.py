@@ -54,10 +54,9 @@ def similar_items(index: ResidentIndex, keys: MarkKeys, classes: Sequence[int]) 
             )
             for ordinal in marks.tolist():
                 found.setdefault(ordinal, []).append(label)
-    return [
-        candidate(cards[ordinal] if ordinal in cards else index.card_values(ordinal), tuple(labels))
-        for ordinal, labels in found.items()
-    ]
+    unread = [ordinal for ordinal in found if ordinal not in cards]
+    cards.update(zip(unread, index.cards_of(unread), strict=True))
+    return [candidate(cards[ordinal], tuple(labels)) for ordinal, labels in found.items()]
 
 
 def answers_from_memory(filters: Filters) -> bool:
