@@ -5,10 +5,12 @@ PYTHON ?= python3
 
 .PHONY: install serve test lint typecheck imports pytest bench
 
-# setup.py compiles these with mypyc into extension modules beside them: an edit rebuilds them.
+# setup.py compiles these (with mypyc, or as C) into extension modules beside them: an edit
+# rebuilds them.
 COMPILED_SOURCES := $(wildcard tax_exemption/domain/matching/*.py) \
 	tax_exemption/domain/units.py tax_exemption/domain/ccc_levels.py \
-	ip_search/text/scoring.py ip_search/search/ranking.py ip_search/text/_totals.c
+	ip_search/text/scoring.py ip_search/search/ranking.py ip_search/text/_totals.c \
+	ip_search/search/resident/_key_source.c
 
 $(BIN)/moea: pyproject.toml setup.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)

@@ -34,11 +34,19 @@ TOTALS = Extension(
     extra_compile_args=["-O2", "-ffp-contract=off"],
 )
 
+# The resident index's key sources (``sql.key_source`` on its arrays) in C.
+KEY_SOURCE = Extension(
+    "ip_search.search.resident._key_source",
+    ["ip_search/search/resident/_key_source.c"],
+    extra_compile_args=["-O2", "-ffp-contract=off"],
+)
+
 # No config file: the project's mypy configuration loads the pydantic plugin, which the
 # isolated build environment does not have and these modules do not need.
 setup(
     ext_modules=[
         *mypycify(["--config-file=", "--strict", *COMPILED], opt_level="3"),
         TOTALS,
+        KEY_SOURCE,
     ]
 )

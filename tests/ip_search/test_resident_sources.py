@@ -81,6 +81,17 @@ def test_a_class_mask_refuses_what_a_uint64_cannot_hold() -> None:
         class_mask([64])
 
 
+@pytest.fixture(params=["built", "numpy"])
+def ranker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``key_source`` by its C kernel (``_key_source.c``, as built) and by its numpy fallback."""
+    if request.param == "numpy":
+        monkeypatch.setattr(index_module, "_native_key_source", None)
+    else:
+        assert index_module._native_key_source is not None, "run `make install` to build it"
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("ranker")
 def test_the_class_filter_reads_on_past_the_first_chunks() -> None:
     marks = 6 * FIRST_CHUNK
     classes = [[7] if m % 300 == 299 else [5] for m in range(marks)]
@@ -89,10 +100,11 @@ def test_the_class_filter_reads_on_past_the_first_chunks() -> None:
 
     found = key_source(index, index.grams, ["key"], mask=class_mask([7]), per_key=10, cap=50)
 
-    assert found.tolist() == [m for m in range(marks) if m % 300 == 299][:10]
-    assert found.tolist() == _reference(index, postings, ["key"], [7], 10, 50)
+    assert found == [m for m in range(marks) if m % 300 == 299][:10]
+    assert found == _reference(index, postings, ["key"], [7], 10, 50)
 
 
+@pytest.mark.usefixtures("ranker")
 @pytest.mark.parametrize("seed", range(20))
 def test_key_source_ranks_as_its_sql_does(seed: int) -> None:
     rng = random.Random(seed)
@@ -112,7 +124,7 @@ def test_key_source_ranks_as_its_sql_does(seed: int) -> None:
 
     found = key_source(index, index.grams, keys, mask=class_mask(wanted), per_key=per_key, cap=25)
 
-    assert found.tolist() == _reference(index, postings, keys, wanted, per_key, 25)
+    assert found == _reference(index, postings, keys, wanted, per_key, 25)
 
 
 def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,7 +144,7 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_cards_are_read_together_as_one_by_one() -> None:
-    texts = [("abc", 0), ("日本語", 2), ("x\"y\\z", 3)]
+    texts = [("abc", 0), ("日本語", 2), ('x"y\\z', 3)]
     index = _index([[5], [5, 9], [9], [45]], [3] * 4, {}, texts)
 
     together = index.cards_of([3, 0, 2, 3])
@@ -141,3 +153,16 @@ def test_cards_are_read_together_as_one_by_one() -> None:
     assert together[2][0] == "000000002"
     assert together[2][9] == {"compacts": ["日本語"]}
     assert index.cards_of([]) == []
+
+
+def test_the_kernel_refuses_what_is_not_an_index_array() -> None:
+    index = _index([[5], [5]], [3, 3], {"k": [0, 1]})
+    kernel = index_module._native_key_source
+    assert kernel is not None, "run `make install` to build it"
+    with pytest.raises(IndexError):
+        kernel([np.array([0, 7], dtype=np.int32)], index.classes, index.lengths, 0, 5, 5)
+    with pytest.raises(TypeError):
+        kernel([np.array([0, 1], dtype=np.int64)], index.classes, index.lengths, 0, 5, 5)
+    with pytest.raises(ValueError, match="per_key"):
+        kernel([index.grams["k"]], index.classes, index.lengths, 0, 0, 5)
+    assert kernel([], index.classes, index.lengths, 0, 5, 5) == []

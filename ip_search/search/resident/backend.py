@@ -52,7 +52,7 @@ def similar_items(index: ResidentIndex, keys: MarkKeys, classes: Sequence[int]) 
             marks = key_source(
                 index, postings, source_keys, mask=mask, per_key=KEY_POSTINGS, cap=SOURCE_CAP
             )
-            for ordinal in marks.tolist():
+            for ordinal in marks:
                 found.setdefault(ordinal, []).append(label)
     unread = [ordinal for ordinal in found if ordinal not in cards]
     cards.update(zip(unread, index.cards_of(unread), strict=True))

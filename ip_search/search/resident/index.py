@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,19 @@ import numpy.typing as npt
 import orjson
 
 from ip_search.search.backend import Candidate, candidate_of
+
+KeySourceKernel = Callable[
+    [Sequence[npt.NDArray[np.int32]], npt.NDArray[np.uint64], npt.NDArray[np.int16], int, int, int],
+    list[int],
+]
+
+_native_key_source: KeySourceKernel | None
+try:
+    from ip_search.search.resident._key_source import key_source as _built_key_source
+
+    _native_key_source = _built_key_source
+except ImportError:  # sources run without their build (tests/compiled_sources.py): numpy ranks
+    _native_key_source = None
 
 Ordinals = npt.NDArray[np.int32]
 """Mark ordinals (positions in ``application_no`` order)."""
@@ -135,27 +148,29 @@ def key_source(
     mask: int,
     per_key: int,
     cap: int,
-) -> Ordinals:
+) -> list[int]:
     """``sql.key_source``: each key's first ``per_key`` postings (in ``mask``'s classes when
     it is not 0) weigh ``ln(1 + per_key / n)``; marks by summed weight, then length, then
     number, ``cap`` at most. Weights are added in key order, then posting order, as
-    PostgreSQL's aggregate adds them, so equal sums stay equal and ties break alike."""
+    PostgreSQL's aggregate adds them, so equal sums stay equal and ties break alike. Built,
+    the C kernel ``_key_source.c`` ranks them; else numpy does, in some fifty array calls."""
+    found = [marks for marks in map(postings.get, keys) if marks is not None]
+    if _native_key_source is not None:
+        return _native_key_source(found, index.classes, index.lengths, mask, per_key, cap)
     taken: list[Ordinals] = []
     weights: list[npt.NDArray[np.float64]] = []
-    for key in keys:
-        found = postings.get(key)
-        if found is None:
-            continue
-        first = _in_classes(found, index.classes, mask, per_key) if mask else found[:per_key]
+    for marks in found:
+        first = _in_classes(marks, index.classes, mask, per_key) if mask else marks[:per_key]
         if len(first):
             taken.append(first)
             weights.append(np.full(len(first), math.log(1.0 + float(per_key) / len(first))))
     if not taken:
-        return _NO_MARKS
-    marks, inverse = np.unique(np.concatenate(taken), return_inverse=True)
+        return []
+    ranked, inverse = np.unique(np.concatenate(taken), return_inverse=True)
     sums = np.bincount(inverse, weights=np.concatenate(weights))
-    order = np.lexsort((marks, index.lengths[marks], -sums))
-    return marks[order[:cap]]
+    order = np.lexsort((ranked, index.lengths[ranked], -sums))
+    result: list[int] = ranked[order[:cap]].tolist()
+    return result
 
 
 def exact_rows(
