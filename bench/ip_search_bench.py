@@ -202,7 +202,9 @@ async def sample_marks(dsn: str) -> list[tuple[str, list[int]]]:
         share = min(100.0, 100.0 * 2 * SAMPLED_MARKS / max(1, marks))
         rows = await connection.fetch(
             "SELECT name, nice_classes FROM ip_search.trademark "
-            "TABLESAMPLE BERNOULLI ($1) REPEATABLE (7) LIMIT $2",
+            # Ordered: a parallel scan returns the same sample in any order, and the LIMIT
+            # would keep other marks (other queries) from one run to the next.
+            "TABLESAMPLE BERNOULLI ($1) REPEATABLE (7) ORDER BY application_no LIMIT $2",
             share,
             SAMPLED_MARKS,
         )
