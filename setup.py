@@ -1,13 +1,19 @@
-"""Compiles two CPU-bound cores with mypyc; everything else is built from pyproject.toml as
+"""Compiles the CPU-bound cores to C extensions; everything else is built from pyproject.toml as
 usual.
 
-The declaration-matching engine (``tax_exemption.domain.matching`` and the unit and CCC code
-tables it reads) is pure, strictly typed, CPU-bound code on every declaration line: compiled to C
-extensions it matches a batch about a quarter faster (issue #4, ``bench/tax_exemption.py``), with
-the same sources and the same decisions. The trademark scorer (``ip_search.text.scoring``) and
-the ranking that calls it (``ip_search.search.ranking``) score every candidate of a similar
-search and explain its page, the largest share of its CPU: compiled, they do it about 1.6 times
-as fast, with the same totals and explanations (issue #3).
+With mypyc, from their typed Python sources:
+- the declaration-matching engine (``tax_exemption.domain.matching`` and the unit and CCC code
+  tables it reads), pure, strictly typed code run on every declaration line: compiled, it
+  matches a batch about a quarter faster (issue #4, ``bench/tax_exemption.py``), with the same
+  sources and the same decisions;
+- the trademark scorer (``ip_search.text.scoring``), the ranking that calls it
+  (``ip_search.search.ranking``) and the search's response documents
+  (``ip_search.trademarks.documents``): they score every candidate of a similar search and
+  explain and write its page, the largest share of its CPU (issue #3).
+
+Written in C, each with its Python counterpart as the fallback and the test oracle (issue #3):
+- ``ip_search/text/_totals.c``, the score total of every candidate (``scoring.total``);
+- ``ip_search/search/resident/_key_source.c``, the resident index's key sources.
 
 Every install compiles them, editable ones included, so the tests run the code that is
 deployed; ``common.testing.compiled`` stops a test run whose extensions are older than their
@@ -24,6 +30,7 @@ COMPILED = [
     "tax_exemption/domain/ccc_levels.py",
     "ip_search/text/scoring.py",
     "ip_search/search/ranking.py",
+    "ip_search/trademarks/documents.py",
 ]
 
 # Score totals of a similar search's candidates in C, equal to ``scoring.total`` to the last bit:

@@ -9,11 +9,9 @@ candidate, at the cost of explaining one page.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 from ip_search.search.backend import Candidate
 from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, totals
@@ -123,14 +121,24 @@ class Faceted(Protocol):
 
 
 def facets(rows: Iterable[Faceted]) -> Facets:
-    """Counts of each class (once per mark), status and kind; each counted by ``Counter`` from
-    one iterable (its C loop), not row by row (a method call per row cost a quarter more)."""
-    listed = list(rows)
-    classes = Counter(chain.from_iterable(set(row.nice_classes) for row in listed))
-    statuses = Counter(row.status for row in listed)
-    kinds = Counter(row.kind for row in listed)
-    return Facets(
-        nice_class=sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])),
-        status=sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0])),
-        kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
-    )
+    """Counts of each class (once per mark), status and kind, most frequent first, ties by
+    value. Counted into plain dicts in one compiled loop: ``Counter`` over a generator of sets
+    cost three times as much."""
+    classes: dict[int, int] = {}
+    statuses: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for row in rows:
+        mark_classes = row.nice_classes
+        for nice_class in mark_classes if len(mark_classes) < 2 else set(mark_classes):
+            classes[nice_class] = classes.get(nice_class, 0) + 1
+        status, kind = row.status, row.kind
+        statuses[status] = statuses.get(status, 0) + 1
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return Facets(nice_class=_by_count(classes), status=_by_count(statuses), kind=_by_count(kinds))
+
+
+Counted = TypeVar("Counted", int, str)
+
+
+def _by_count(counts: dict[Counted, int]) -> list[tuple[Counted, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -5,9 +5,7 @@ A search result is cached in Redis as the exact response bytes with their ETag
 of the normalised query and the register's ``data_as_of`` stamp: an import changes the stamp,
 so stale results are never served after it, and nothing has to be deleted.
 
-The body is built as plain dicts and serialised once by orjson: a search lists up to 100 hits
-of five explained dimensions each, and validating them into pydantic models cost more than
-ranking them. ``SearchResponse`` stays the documented contract, and a test holds the body to it.
+The body is built as plain dicts (``documents``) and serialised once by orjson.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,17 +33,15 @@ from ip_search.search.backend import (
     SearchQuery,
 )
 from ip_search.search.query import query_keys
-from ip_search.text import Dimension, MarkKeys, Score, fold
+from ip_search.text import MarkKeys, fold
 from ip_search.trademarks import repository
+from ip_search.trademarks.documents import Document, facets_document, hit_document
 from ip_search.trademarks.freshness import Freshness
 from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
 from ip_search.trademarks.views import record_out
 
 CACHE_VERSION = "v2"
 """Part of every cache key: bump it when the same query would answer differently."""
-
-Document = dict[str, Any]
-"""A response document as JSON will hold it (see ``render``)."""
 
 
 def to_query(params: SearchParams) -> SearchQuery:
@@ -163,11 +158,11 @@ def _similar_response(
         )
     hits = ranking.explain_hits(keys, page, classes=filters.nice_classes, groups=filters.groups)
     return {
-        "items": [_hit(h.candidate, h.score) for h in hits],
+        "items": [hit_document(h.candidate, h.score) for h in hits],
         "next_cursor": next_cursor,
         "total": len(ranked),
         "total_is_exact": found.total_is_exact,
-        "facets": _facets(ranking.facets(r.candidate for r in ranked)),
+        "facets": facets_document(ranking.facets(r.candidate for r in ranked)),
         "data_as_of": stamp,
     }
 
@@ -184,7 +179,7 @@ def _similar_position(after: list[str] | None) -> tuple[float, str] | None:
 def _listing_response(
     query: SearchQuery, keys: MarkKeys, found: Candidates, stamp: dt.datetime | None
 ) -> Document:
-    filters = query.filters
+    classes, groups = query.filters.nice_classes, query.filters.groups
     items = list(found.items)
     next_cursor = None
     if len(items) > query.limit:
@@ -192,13 +187,13 @@ def _listing_response(
         next_cursor = encode_cursor([query.mode.value, *_pad(items[-1].sort_key)])
     return {
         "items": [
-            _hit(c, ranking.explain_candidate(keys, c, filters.nice_classes, filters.groups))
+            hit_document(c, ranking.explain_candidate(keys, c, classes, groups))
             for c in _distinct(items)
         ],
         "next_cursor": next_cursor,
         "total": found.total,
         "total_is_exact": found.total_is_exact,
-        "facets": _facets(ranking.facets(found.matches)),
+        "facets": facets_document(ranking.facets(found.matches)),
         "data_as_of": stamp,
     }
 
@@ -211,71 +206,6 @@ def _pad(sort_key: Sequence[str]) -> list[str]:
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
     """A mark two of whose texts match appears once (prefix over several forms)."""
     return list({c.application_no: c for c in reversed(candidates)}.values())[::-1]
-
-
-_DIMENSION_NAMES = {dimension: dimension.value for dimension in Dimension}
-"""Each dimension's name, looked up: an enum's ``value`` is a descriptor call, five per hit."""
-
-
-class _Rounded(dict[float, float]):
-    """``round(value, 4)`` by lookup, remembered for up to ``_Rounded.SIZE`` values.
-
-    A page of twenty hits rounds some 300 numbers, but few distinct ones: the weights are five
-    constants, and similarities and contributions are mostly 0, 1 and ratios of small counts
-    (300 benchmark searches held 128 distinct similarities). A lookup costs a fifth of
-    ``round``; an unseen value is rounded by ``round`` itself, so the result is the same (the
-    numbers are never negative, so no ``-0.0`` is looked up as the ``0.0`` it equals).
-    """
-
-    SIZE = 4096
-
-    def __missing__(self, value: float) -> float:
-        rounded = round(value, 4)
-        if len(self) < self.SIZE:
-            self[value] = rounded
-        return rounded
-
-
-_ROUNDED = _Rounded()
-
-
-def _hit(candidate: Candidate, score: Score) -> Document:
-    """A ``TrademarkHit`` document."""
-    rounded = _ROUNDED
-    return {
-        "application_no": candidate.application_no,
-        "registration_no": candidate.registration_no,
-        "name": candidate.name,
-        "classes": candidate.nice_classes,
-        "class_codes": candidate.class_codes,
-        "groups": candidate.groups,
-        "status": candidate.status,
-        "kind": candidate.kind,
-        "filing_date": candidate.filing_date,
-        "score": {
-            "total": round(score.total, 4),
-            "breakdown": [
-                {
-                    "dimension": _DIMENSION_NAMES[d.dimension],
-                    "matched": d.matched,
-                    "similarity": rounded[d.similarity],
-                    "weight": rounded[d.weight],
-                    "contribution": rounded[d.contribution],
-                    "evidence": d.evidence,
-                }
-                for d in score.breakdown
-            ],
-        },
-    }
-
-
-def _facets(facets: ranking.Facets) -> Document:
-    """A ``Facets`` document."""
-    return {
-        "nice_class": [{"value": str(v), "count": n} for v, n in facets.nice_class],
-        "status": [{"value": v, "count": n} for v, n in facets.status],
-        "kind": [{"value": v, "count": n} for v, n in facets.kind],
-    }
 
 
 async def get_trademark(

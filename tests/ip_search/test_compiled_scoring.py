@@ -11,6 +11,7 @@ from ip_search.search.backend import Candidate
 from ip_search.synthetic import generate
 from ip_search.text import query_keys, scoring
 from ip_search.text.relevance import RELEVANCE_CASES
+from ip_search.trademarks import documents
 from tests.compiled_sources import run_interpreted
 from tests.ip_search.test_ranking import candidate
 
@@ -44,7 +45,8 @@ def ranking_digest() -> str:
 
 
 def test_the_scorer_and_the_ranking_run_compiled() -> None:
-    interpreted = [m.__name__ for m in (scoring, ranking) if not str(m.__file__).endswith(".so")]
+    modules = (scoring, ranking, documents)
+    interpreted = [m.__name__ for m in modules if not str(m.__file__).endswith(".so")]
     assert not interpreted, f"not compiled (run `make install`): {interpreted}"
 
 

@@ -25,8 +25,9 @@ from ip_search.search.backend import (
 from ip_search.synthetic import generate
 from ip_search.text import Score, mark_keys, query_keys, score
 from ip_search.text.relevance import RELEVANCE_CASES, RELEVANCE_MARKS, RelevanceCase
+from ip_search.trademarks import documents
 from ip_search.trademarks.schemas import SearchResponse
-from ip_search.trademarks.service import _Rounded, render, search_document
+from ip_search.trademarks.service import render, search_document
 
 DISTRACTORS = 3000
 PAGE = 20
@@ -174,8 +175,8 @@ async def test_every_number_of_a_hit_is_rounded_to_four_places_as_round_does(
 
 
 def test_remembered_roundings_stay_within_their_bound() -> None:
-    rounded = _Rounded()
-    values = [n / 7 for n in range(_Rounded.SIZE + 100)]
+    values = [n / 7 for n in range(documents.ROUNDED_SIZE + 100)]
 
-    assert [rounded[v] for v in values] == [round(v, 4) for v in values]
-    assert len(rounded) == _Rounded.SIZE
+    assert [documents._rounded(v) for v in values] == [round(v, 4) for v in values]
+    assert [documents._rounded(v) for v in values] == [round(v, 4) for v in values]  # looked up
+    assert len(documents._ROUNDED) == documents.ROUNDED_SIZE
