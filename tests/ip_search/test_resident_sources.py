@@ -135,11 +135,14 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
     rows = exact_rows(index, ["abd", "abc", "abc"], mask=0, cap=50)
     in_class = exact_rows(index, ["abc", "abd"], mask=class_mask([5]), cap=50)
     capped = exact_rows(index, ["abc", "abd"], mask=0, cap=2)
+    past_collisions = exact_rows(index, ["abd"], mask=0, cap=2)
 
     # By text, then number; a mark holding the text twice fills two rows, as in SQL.
     assert [ordinal for ordinal, _ in rows] == [0, 2, 2, 1, 4]
     assert [ordinal for ordinal, _ in in_class] == [0, 1, 4]
     assert [ordinal for ordinal, _ in capped] == [0, 2]
+    # Read on past the cards of other texts (four of them) until the cap is filled.
+    assert [ordinal for ordinal, _ in past_collisions] == [1, 4]
     assert rows[0][1][0] == "000000000"
 
 

@@ -188,10 +188,12 @@ def exact_rows(
         marks = index.text_marks[start:end]
         if mask and len(marks):
             marks = marks[(index.classes[marks] & wanted) != 0]
-        for ordinal in marks.tolist():
-            card = index.card_values(ordinal)
-            if compact in card[CARD_KEYS]["compacts"]:
-                rows.append((ordinal, card))
-                if len(rows) >= cap:
-                    return rows
+        read = 0
+        while read < len(marks) and len(rows) < cap:
+            # As many cards as may still be kept, decoded together; a collision is passed over.
+            chunk = marks[read : read + cap - len(rows)].tolist()
+            read += len(chunk)
+            for ordinal, card in zip(chunk, index.cards_of(chunk), strict=True):
+                if compact in card[CARD_KEYS]["compacts"]:
+                    rows.append((ordinal, card))
     return rows
