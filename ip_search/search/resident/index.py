@@ -89,15 +89,10 @@ class ResidentIndex:
     def size(self) -> int:
         return len(self.classes)
 
-    def card_values(self, ordinal: int) -> Card:
-        """The mark's card: ``sql.CARD_COLUMNS`` in order, decoded from JSON."""
-        start, end = self.card_offsets[ordinal : ordinal + 2].tolist()
-        values: Card = orjson.loads(memoryview(self.cards)[start:end])
-        return values
-
     def cards_of(self, ordinals: Sequence[int]) -> list[Card]:
-        """``card_values`` of each mark, decoded as one JSON array: a search's few dozen cards
-        cost two fifths less than decoded one by one (offsets looked up once, one parse)."""
+        """Each mark's card (``sql.CARD_COLUMNS`` in order), decoded as one JSON array: a
+        search's few dozen cards cost two fifths less than decoded one by one (the offsets
+        looked up at once, one parse)."""
         if not ordinals:
             return []
         wanted = np.asarray(ordinals, dtype=np.int64)
