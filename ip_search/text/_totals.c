@@ -300,39 +300,45 @@ fail:
 
 /* --- a mark --------------------------------------------------------------------------------- */
 
+enum { MARK_FORMS, MARK_COMPACTS, MARK_TONED, MARK_PLAIN, MARK_PHONETIC, MARK_DISTINCTIVE,
+       MARK_LISTS };
+
 typedef struct {
-    Py_ssize_t forms;
+    Py_ssize_t forms; /* of ``forms`` and ``compacts`` alike */
+    Py_ssize_t plains, toned_count, phonetic_count, distinctive_count;
     PyObject **form, **compact, **toned, **plain, **phonetic, **distinctive;
-    Py_ssize_t distinctive_count;
-    PyObject *held[6];
+    PyObject *held[MARK_LISTS];
 } Mark;
 
 static void mark_clear(Mark *mark) {
-    for (int i = 0; i < 6; i++) Py_CLEAR(mark->held[i]);
+    for (int i = 0; i < MARK_LISTS; i++) Py_CLEAR(mark->held[i]);
 }
 
-/* A key document (``MarkFields.from_document``): each list by name. */
+/* A key document (``MarkFields.from_document``): each list by name. The pinyin and phonetic
+ * lists are read by the pinyin list's length, as ``_sound`` reads them. */
 static int mark_read(PyObject *doc, Mark *mark) {
     memset(mark, 0, sizeof(*mark));
-    PyObject *keys[6] = {KEY_FORMS, KEY_COMPACTS, KEY_TONED, KEY_PLAIN, KEY_PHONETIC,
-                         KEY_DISTINCTIVE};
-    for (int i = 0; i < 6; i++) {
+    PyObject *keys[MARK_LISTS] = {KEY_FORMS, KEY_COMPACTS, KEY_TONED, KEY_PLAIN, KEY_PHONETIC,
+                                  KEY_DISTINCTIVE};
+    for (int i = 0; i < MARK_LISTS; i++) {
         PyObject *value = PyObject_GetItem(doc, keys[i]);
         if (value == NULL) goto fail;
         mark->held[i] = PySequence_Fast(value, "key document lists");
         Py_DECREF(value);
         if (mark->held[i] == NULL) goto fail;
     }
-    mark->forms = PySequence_Fast_GET_SIZE(mark->held[1]);
-    /* The pinyin lists are read by their own length, as ``_sound`` reads them (see sound). */
-    if (PySequence_Fast_GET_SIZE(mark->held[0]) != mark->forms) goto uneven;
-    mark->form = PySequence_Fast_ITEMS(mark->held[0]);
-    mark->compact = PySequence_Fast_ITEMS(mark->held[1]);
-    mark->toned = PySequence_Fast_ITEMS(mark->held[2]);
-    mark->plain = PySequence_Fast_ITEMS(mark->held[3]);
-    mark->phonetic = PySequence_Fast_ITEMS(mark->held[4]);
-    mark->distinctive = PySequence_Fast_ITEMS(mark->held[5]);
-    mark->distinctive_count = PySequence_Fast_GET_SIZE(mark->held[5]);
+    mark->forms = PySequence_Fast_GET_SIZE(mark->held[MARK_COMPACTS]);
+    if (PySequence_Fast_GET_SIZE(mark->held[MARK_FORMS]) != mark->forms) goto uneven;
+    mark->plains = PySequence_Fast_GET_SIZE(mark->held[MARK_PLAIN]);
+    mark->toned_count = PySequence_Fast_GET_SIZE(mark->held[MARK_TONED]);
+    mark->phonetic_count = PySequence_Fast_GET_SIZE(mark->held[MARK_PHONETIC]);
+    mark->distinctive_count = PySequence_Fast_GET_SIZE(mark->held[MARK_DISTINCTIVE]);
+    mark->form = PySequence_Fast_ITEMS(mark->held[MARK_FORMS]);
+    mark->compact = PySequence_Fast_ITEMS(mark->held[MARK_COMPACTS]);
+    mark->toned = PySequence_Fast_ITEMS(mark->held[MARK_TONED]);
+    mark->plain = PySequence_Fast_ITEMS(mark->held[MARK_PLAIN]);
+    mark->phonetic = PySequence_Fast_ITEMS(mark->held[MARK_PHONETIC]);
+    mark->distinctive = PySequence_Fast_ITEMS(mark->held[MARK_DISTINCTIVE]);
     return 0;
 uneven:
     PyErr_SetString(PyExc_ValueError, "a key document's form lists differ in length");
@@ -480,9 +486,8 @@ typedef struct {
 static int sound(const Query *query, const Mark *mark, const Weights *weights, Sound *result) {
     double best = 0.0, best_value = 0.0;
     int homophone = 0, applies = 0;
-    Py_ssize_t plains = PySequence_Fast_GET_SIZE(mark->held[3]);
-    if (PySequence_Fast_GET_SIZE(mark->held[2]) < plains ||
-        PySequence_Fast_GET_SIZE(mark->held[4]) < plains || mark->forms < plains) {
+    Py_ssize_t plains = mark->plains;
+    if (mark->toned_count < plains || mark->phonetic_count < plains || mark->forms < plains) {
         PyErr_SetString(PyExc_ValueError, "a key document's pinyin lists differ in length");
         return -1;
     }
@@ -719,7 +724,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_totals", "ip_search.text.scoring.total of many marks, in C.", -1,
-    methods,
+    methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__totals(void) {
