@@ -125,8 +125,8 @@ static double text_ratio(Text a, Text b) {
 
 /* --- the query ---------------------------------------------------------------------------- */
 
-#define MAX_FORMS 16
-#define MAX_WORDS 64
+#define MAX_FORMS 16 /* of the query: one per text it was made of (a search's query: one) */
+#define STACK_WORDS 64 /* a mark's syllables held on the stack; more are allocated */
 
 enum { HELD_COMPACTS, HELD_FORMS, HELD_TONED, HELD_PLAIN, HELD_PHONETIC, HELD_DISTINCTIVE,
        HELD_SYLLABLES, HELD_HAN, QUERY_HELD };
@@ -135,7 +135,7 @@ typedef struct {
     Py_ssize_t forms;
     PyObject *form[MAX_FORMS], *compact[MAX_FORMS], *plain[MAX_FORMS];
     Text compact_text[MAX_FORMS], toned[MAX_FORMS], plain_text[MAX_FORMS], phonetic[MAX_FORMS];
-    Text syllable[MAX_FORMS][MAX_WORDS];
+    Text *syllable[MAX_FORMS]; /* each form's toneless syllables (allocated) */
     Py_ssize_t syllables[MAX_FORMS];
     int wholly_han[MAX_FORMS];
     Py_UCS4 *chars[MAX_FORMS]; /* distinct characters of each compact form, sorted */
@@ -189,6 +189,10 @@ static PyObject *sequence(PyObject *items, Py_ssize_t expected, const char *what
 
 static void query_clear(Query *query) {
     for (int i = 0; i < QUERY_HELD; i++) Py_CLEAR(query->held[i]);
+    for (int i = 0; i < MAX_FORMS; i++) {
+        PyMem_Free(query->syllable[i]);
+        query->syllable[i] = NULL;
+    }
     Py_CLEAR(query->joined);
     PyMem_Free(query->buffer);
     query->buffer = NULL;
@@ -250,13 +254,14 @@ static int query_read(PyObject *prepared, Query *query) {
         PyObject *words = sequence(PySequence_Fast_GET_ITEM(syllables, i), -1, "syllables");
         if (words == NULL) goto fail;
         Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
-        int read = count <= MAX_WORDS ? 0 : -1;
+        query->syllable[i] = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Text));
+        int read = query->syllable[i] != NULL ? 0 : -1;
         for (Py_ssize_t w = 0; w < count && read == 0; w++) {
             read = text_of(PySequence_Fast_GET_ITEM(words, w), &query->syllable[i][w]);
         }
         Py_DECREF(words);
         if (read < 0) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "too many syllables");
+            if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
         }
         query->syllables[i] = count;
@@ -477,6 +482,20 @@ static int glyph(const Query *query, const Mark *mark, double *best) {
     return 0;
 }
 
+/* ``str.split()``: the runs of non-whitespace of ``text``, as views into it, in ``words``
+ * (room for ``(length + 1) / 2``, the most a text can hold). */
+static Py_ssize_t split_words(Text text, Text *words) {
+    Py_ssize_t count = 0, c = 0;
+    while (c < text.length) {
+        while (c < text.length && Py_UNICODE_ISSPACE(CHAR(text, c))) c++;
+        if (c == text.length) break;
+        Py_ssize_t start = c;
+        while (c < text.length && !Py_UNICODE_ISSPACE(CHAR(text, c))) c++;
+        words[count++] = (Text){text.kind, (const char *)text.data + start * text.kind, c - start};
+    }
+    return count;
+}
+
 typedef struct {
     double similarity;
     int applies, homophone;
@@ -491,7 +510,7 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
         PyErr_SetString(PyExc_ValueError, "a key document's pinyin lists differ in length");
         return -1;
     }
-    Text m_syllables[MAX_WORDS];
+    Text stack_words[STACK_WORDS];
     for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
         Text q_plain = query->plain_text[qi], q_key = query->phonetic[qi];
         for (Py_ssize_t mi = 0; mi < plains; mi++) {
@@ -513,25 +532,17 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
                     value = similarity * weights->same_sound;
                     is_homophone = 1;
                 } else {
-                    /* str.split(): runs of whitespace separate the syllables */
-                    Py_ssize_t count = 0, c = 0;
-                    while (c < m_plain.length) {
-                        while (c < m_plain.length && Py_UNICODE_ISSPACE(CHAR(m_plain, c))) c++;
-                        if (c == m_plain.length) break;
-                        Py_ssize_t start = c;
-                        while (c < m_plain.length && !Py_UNICODE_ISSPACE(CHAR(m_plain, c))) c++;
-                        if (count == MAX_WORDS) {
-                            PyErr_SetString(PyExc_ValueError, "too many syllables in a mark");
-                            return -1;
-                        }
-                        m_syllables[count].kind = m_plain.kind;
-                        m_syllables[count].data =
-                            (const char *)m_plain.data + start * m_plain.kind;
-                        m_syllables[count].length = c - start;
-                        count++;
+                    Py_ssize_t room = (m_plain.length + 1) / 2; /* the most words it holds */
+                    Text *m_words = room <= STACK_WORDS ? stack_words
+                                                        : PyMem_Malloc((size_t)room * sizeof(Text));
+                    if (m_words == NULL) {
+                        PyErr_NoMemory();
+                        return -1;
                     }
-                    Py_ssize_t common = lcs(query->syllable[qi], query->syllables[qi],
-                                            m_syllables, count, equal_words);
+                    Py_ssize_t count = split_words(m_plain, m_words);
+                    Py_ssize_t common = lcs(query->syllable[qi], query->syllables[qi], m_words,
+                                            count, equal_words);
+                    if (m_words != stack_words) PyMem_Free(m_words);
                     if (common < 0) return -1;
                     similarity = indel_ratio(common, query->syllables[qi] + count);
                     if (similarity < weights->pinyin_contained) {

@@ -35,6 +35,9 @@ EDGE_NAMES = (
     "ＡＢＣ　ｆｏｏｄ",
     "a b c d e f g",
     "SUPERLONGNAMEWITHOUTANYSPACEATALLWHATSOEVERTHATRUNSPASTSIXTYFOURCHARACTERSINTOTAL",
+    # More syllables and words than the kernel holds on its stack (a query may be 200 long).
+    "康師傅台灣生華東南亞食品工業股份有限公司" * 10,
+    " ".join(f"w{i}" for i in range(90)),
 )
 
 

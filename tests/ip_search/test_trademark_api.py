@@ -109,6 +109,16 @@ async def test_two_characters_in_class_5_find_the_three_character_mark(
     assert all(5 in item["classes"] for item in body["items"])
 
 
+async def test_the_longest_queries_are_answered(client: httpx.AsyncClient) -> None:
+    # More syllables and words than the totals kernel holds on its stack: answered, not a 500.
+    chinese = await search(client, q=("東生華食品工業股份有限公司" * 16)[:200], mode="similar")
+    latin = await search(client, q=" ".join(["magna beauty"] * 16)[:200], mode="similar")
+
+    assert chinese["total"] == len(chinese["items"]) == 0  # too long to be like any mark
+    assert latin["total"] >= len(latin["items"]) > 0
+    assert all(len(item["score"]["breakdown"]) == 5 for item in latin["items"])
+
+
 async def test_simplified_query_explains_the_script_folding(client: httpx.AsyncClient) -> None:
     body = await search(client, q="华硕", nice_class=9)
 
