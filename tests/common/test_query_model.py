@@ -34,7 +34,9 @@ class Params(BaseModel):
 OURS = QueryModel(Params)
 
 
-def _app() -> FastAPI:
+def readers_app(model: type[BaseModel], reader: QueryModel[Any]) -> FastAPI:
+    """``GET /fastapi`` reads ``model`` as FastAPI does, ``GET /ours`` with ``reader``; both
+    answer the model's values, or 422 with each error's location, message and type."""
     app = FastAPI()
 
     @app.exception_handler(RequestValidationError)
@@ -43,15 +45,23 @@ def _app() -> FastAPI:
         errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return JSONResponse(errors, status_code=422)
 
-    @app.get("/fastapi")
-    async def by_fastapi(params: Annotated[Params, Query()]) -> dict[str, Any]:
+    async def by_fastapi(params: BaseModel) -> dict[str, Any]:
         return params.model_dump(mode="json")
 
-    @app.get("/ours", openapi_extra=OURS.openapi)
+    # The model is a parameter here: its annotation set at run time, as FastAPI must see it.
+    by_fastapi.__annotations__ = {"params": Annotated[model, Query()], "return": dict[str, Any]}
+    app.get("/fastapi")(by_fastapi)
+
+    @app.get("/ours", openapi_extra=reader.openapi)
     async def by_ours(request: Request) -> dict[str, Any]:
-        return OURS.read(request).model_dump(mode="json")
+        params: BaseModel = reader.read(request)
+        return params.model_dump(mode="json")
 
     return app
+
+
+def _app() -> FastAPI:
+    return readers_app(Params, OURS)
 
 
 QUERIES = [

@@ -3,16 +3,12 @@ answers every query string as FastAPI's own reading of ``SearchParams`` would.""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import httpx
 import pytest
-from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
 from ip_search.trademarks.endpoints import SEARCH_QUERY
 from ip_search.trademarks.schemas import SearchParams
+from tests.common.test_query_model import readers_app
 
 QUERIES = [
     "q=ok&mode=prefix&nice_class=5&nice_class=30&group=0501&status=registered&kind=trademark"
@@ -31,32 +27,12 @@ QUERIES = [
 ]
 
 
-def _app() -> FastAPI:
-    app = FastAPI()
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-        return JSONResponse(errors, status_code=422)
-
-    @app.get("/fastapi")
-    async def by_fastapi(params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
-        return params.model_dump(mode="json")
-
-    @app.get("/search")
-    async def by_search(request: Request) -> dict[str, Any]:
-        return SEARCH_QUERY.read(request).model_dump(mode="json")
-
-    return app
-
-
 @pytest.mark.parametrize("query", QUERIES)
 async def test_the_search_reads_its_parameters_as_fastapi_would(query: str) -> None:
-    transport = httpx.ASGITransport(app=_app())
+    transport = httpx.ASGITransport(app=readers_app(SearchParams, SEARCH_QUERY))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         expected = await client.get(f"/fastapi?{query}")
-        found = await client.get(f"/search?{query}")
+        found = await client.get(f"/ours?{query}")
 
     assert (found.status_code, found.json()) == (expected.status_code, expected.json())
     assert found.status_code == (200 if query.startswith(("q=ok", "q=%E7")) else 422)
