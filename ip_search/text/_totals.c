@@ -55,6 +55,12 @@ static int same_text(Text a, Text b) {
            memcmp(a.data, b.data, (size_t)a.length * (size_t)a.kind) == 0;
 }
 
+static Py_ssize_t count_spaces(Text text) {
+    Py_ssize_t spaces = 0;
+    for (Py_ssize_t i = 0; i < text.length; i++) spaces += CHAR(text, i) == ' ';
+    return spaces;
+}
+
 static int has_space(Text text) {
     for (Py_ssize_t i = 0; i < text.length; i++) {
         if (CHAR(text, i) == ' ') return 1;
@@ -138,6 +144,7 @@ typedef struct {
     Text *syllable[MAX_FORMS]; /* each form's toneless syllables (allocated) */
     Py_ssize_t syllables[MAX_FORMS];
     int wholly_han[MAX_FORMS];
+    int form_spaced[MAX_FORMS]; /* the form has several words */
     Py_UCS4 *chars[MAX_FORMS]; /* distinct characters of each compact form, sorted */
     Py_ssize_t char_count[MAX_FORMS];
     Py_UCS4 *all_chars; /* of every compact form, sorted */
@@ -244,11 +251,14 @@ static int query_read(PyObject *prepared, Query *query) {
         query->form[i] = PySequence_Fast_GET_ITEM(form_list, i);
         query->compact[i] = PySequence_Fast_GET_ITEM(compacts, i);
         query->plain[i] = PySequence_Fast_GET_ITEM(plain, i);
-        if (text_of(query->compact[i], &query->compact_text[i]) < 0 ||
+        Text form;
+        if (text_of(query->form[i], &form) < 0 ||
+            text_of(query->compact[i], &query->compact_text[i]) < 0 ||
             text_of(PySequence_Fast_GET_ITEM(toned, i), &query->toned[i]) < 0 ||
             text_of(query->plain[i], &query->plain_text[i]) < 0 ||
             text_of(PySequence_Fast_GET_ITEM(phonetic, i), &query->phonetic[i]) < 0)
             goto fail;
+        query->form_spaced[i] = has_space(form);
         all_chars += query->compact_text[i].length;
         /* The syllables are items of ``prepared``'s own lists: alive as long as it is. */
         PyObject *words = sequence(PySequence_Fast_GET_ITEM(syllables, i), -1, "syllables");
@@ -372,9 +382,7 @@ static int apart(const Query *query, const Mark *mark) {
 static int words(const Query *query, const Mark *mark, const Weights *weights, double *best) {
     *best = 0.0;
     for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
-        Text q_compact = query->compact_text[qi], q_form;
-        if (text_of(query->form[qi], &q_form) < 0) return -1;
-        int q_spaced = has_space(q_form);
+        Text q_compact = query->compact_text[qi];
         for (Py_ssize_t mi = 0; mi < mark->forms; mi++) {
             Text m_compact;
             if (text_of(mark->compact[mi], &m_compact) < 0) return -1;
@@ -386,7 +394,7 @@ static int words(const Query *query, const Mark *mark, const Weights *weights, d
                 if (similarity < 0) return -1;
                 Text m_form;
                 if (text_of(mark->form[mi], &m_form) < 0) return -1;
-                if (q_spaced || has_space(m_form)) {
+                if (query->form_spaced[qi] || has_space(m_form)) {
                     PyObject *args[2] = {query->form[qi], mark->form[mi]};
                     PyObject *ratio = PyObject_Vectorcall(token_set_ratio, args, 2, NULL);
                     if (ratio == NULL) return -1;
@@ -520,12 +528,11 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
                 applies = 1;
                 double similarity, value;
                 int is_homophone = 0;
-                Py_ssize_t spaces = 0;
-                for (Py_ssize_t c = 0; c < m_plain.length; c++) spaces += CHAR(m_plain, c) == ' ';
                 Text m_compact;
                 if (text_of(mark->compact[mi], &m_compact) < 0) return -1;
+                /* one syllable per character: the mark is wholly Chinese too */
                 if (query->wholly_han[qi] && same_text(q_plain, m_plain) &&
-                    spaces + 1 == m_compact.length) {
+                    count_spaces(m_plain) + 1 == m_compact.length) {
                     Text m_toned;
                     if (text_of(mark->toned[mi], &m_toned) < 0) return -1;
                     similarity = same_text(query->toned[qi], m_toned) ? 1.0 : weights->tones_differ;
