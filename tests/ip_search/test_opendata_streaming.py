@@ -34,7 +34,7 @@ def descriptors_of(path: Path) -> int:
 
 
 async def collect(path: Path, window: ByteWindow) -> list[bytes]:
-    return [chunk async for chunk in read_window(path, window, CHUNK)]
+    return [bytes(chunk) async for chunk in read_window(path, window, CHUNK)]
 
 
 async def test_every_window_is_byte_exact_across_chunks(payload: tuple[Path, bytes]) -> None:
@@ -55,7 +55,7 @@ async def test_a_file_shorter_than_recorded_aborts_the_stream(
     received: list[bytes] = []
     with pytest.raises(FileShrunk):
         async for chunk in read_window(path, whole(SIZE), CHUNK):
-            received.append(chunk)
+            received.append(bytes(chunk))
     assert b"".join(received) == data[: 2 * CHUNK]  # whole chunks only, never padding
 
 
@@ -63,10 +63,23 @@ async def test_a_client_leaving_early_closes_the_file(payload: tuple[Path, bytes
     path, _ = payload
     stream = read_window(path, whole(SIZE), CHUNK)
     assert len(await anext(stream)) == CHUNK  # the next chunk's read is already under way
-    assert descriptors_of(path) == 1
+    assert descriptors_of(path) == 3  # the file's, and each mapped chunk's duplicate
     await stream.aclose()
     for _ in range(50):  # the descriptor closes once that read has finished
         if descriptors_of(path) == 0:
             break
         await asyncio.sleep(0.01)
     assert descriptors_of(path) == 0
+
+
+async def test_a_file_shrinking_during_the_stream_aborts_it(payload: tuple[Path, bytes]) -> None:
+    path, data = payload
+    stream = read_window(path, whole(SIZE), CHUNK)
+    received = [bytes(await anext(stream))]
+    # Cut behind the chunk already mapped ahead: only the chunks after it are past the end.
+    with path.open("r+b") as handle:
+        handle.truncate(2 * CHUNK + 10)
+    with pytest.raises(FileShrunk):
+        async for chunk in stream:
+            received.append(bytes(chunk))
+    assert b"".join(received) == data[: 2 * CHUNK]
