@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar
 
 from ip_search.search.backend import Candidate
 from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, totals
@@ -20,17 +20,25 @@ MIN_SCORE = 0.3
 """Similar hits below this total are noise (a shared common character, nothing else)."""
 
 
-class Ranked(NamedTuple):
-    """A candidate with its score total, not yet explained (a tuple: one per candidate)."""
+class Ranked:
+    """A candidate with its score total, not yet explained (one per candidate). Like the
+    results of ``ip_search.text.scoring``, a plain class: native once compiled."""
 
-    candidate: Candidate
-    total: float
+    __slots__ = ("candidate", "total")
+
+    def __init__(self, candidate: Candidate, total: float) -> None:
+        self.candidate: Final = candidate
+        self.total: Final = total
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
-    candidate: Candidate
-    score: Score
+    """A hit of the page with its explained score."""
+
+    __slots__ = ("candidate", "score")
+
+    def __init__(self, candidate: Candidate, score: Score) -> None:
+        self.candidate: Final = candidate
+        self.score: Final = score
 
 
 @dataclass(frozen=True, slots=True)
