@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from common.direct_endpoint import direct_handler
 from common.fair_pool import FairAsyncQueuePool
 from common.settings import ServiceSettings
 
@@ -139,11 +140,12 @@ class CommittingRoute(APIRoute):
 
     Hooks registered in ``app.state.before_commit`` (idempotency uses one) run inside the same
     transaction, so what they store lands atomically with the endpoint's own writes. If the
-    endpoint raises, nothing is committed: closing the session rolls its transaction back.
+    endpoint raises, nothing is committed: closing the session rolls its transaction back. An
+    endpoint that takes the request alone is called directly (``common.direct_endpoint``).
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handler = direct_handler(self) or super().get_route_handler()
 
         async def committing_handler(request: Request) -> Response:
             slot = request.scope[_SLOT_KEY] = _SessionSlot()
