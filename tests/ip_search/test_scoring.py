@@ -165,3 +165,16 @@ def test_the_bound_is_never_below_the_total_and_rules_out_most_pairs() -> None:
 
     assert all(b >= t - 1e-12 for b, t in zip(bounds, totals, strict=True))
     assert sum(b < 0.6 for b in bounds) > len(pairs) / 2
+
+
+def test_scores_are_equal_and_hash_alike_by_their_fields() -> None:
+    """Watch alerts compare scores; the result types are plain classes, equal by value."""
+    once = score(query_keys("生華"), mark_keys("東生華"), query_classes=[5], mark_classes=[5])
+    again = score(query_keys("生華"), mark_keys("東生華"), query_classes=[5], mark_classes=[5])
+    other = score(query_keys("生華"), mark_keys("東生華"), query_classes=[5], mark_classes=[9])
+
+    assert once is not again
+    assert once == again and hash(once) == hash(again)
+    assert once.breakdown[0] == again.breakdown[0]
+    assert once != other
+    assert once.breakdown[-1] != other.breakdown[-1]  # the classes dimension tells them apart
