@@ -5,10 +5,12 @@ serialised), and a direct one answers, and fails, as it would through FastAPI.""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.dependencies.utils import solve_dependencies
 from fastapi.routing import APIRoute
 
 from common.database import ServiceRouter
@@ -99,3 +101,29 @@ async def test_the_other_endpoints_keep_fastapi(client: httpx.AsyncClient) -> No
     refused = await client.get("/guarded")
     assert (refused.status_code, refused.json()) == (403, {"detail": "refused by a dependency"})
     assert (await client.get("/sync")).content == b"sync"
+
+
+@pytest.mark.parametrize("level", ["inclusion", "app"])
+async def test_dependencies_added_where_the_router_is_included_still_run(level: str) -> None:
+    """FastAPI solves them in the handler of the route as included: it must be kept."""
+    app = FastAPI(dependencies=[Depends(refuse)] if level == "app" else None)
+    app.include_router(router, dependencies=[Depends(refuse)] if level == "inclusion" else None)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        refused = await client.get("/direct")
+    assert (refused.status_code, refused.json()) == (403, {"detail": "refused by a dependency"})
+
+
+async def test_an_included_direct_endpoint_skips_dependency_solving(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    solved: list[str] = []
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        solved.append(kwargs["request"].url.path)
+        return await solve_dependencies(*args, **kwargs)
+
+    monkeypatch.setattr("fastapi.routing.solve_dependencies", counting)
+    assert (await client.get("/direct")).status_code == 200
+    assert (await client.get("/with-param", params={"n": "1"})).status_code == 200
+    assert solved == ["/with-param"]
