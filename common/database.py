@@ -9,7 +9,7 @@ that did not land.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import anyio
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from common.direct_endpoint import direct_handler
+from common.direct_endpoint import Handler, direct_handler
 from common.fair_pool import FairAsyncQueuePool
 from common.settings import ServiceSettings
 
@@ -144,7 +144,7 @@ class CommittingRoute(APIRoute):
     endpoint that takes the request alone is called directly (``common.direct_endpoint``).
     """
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    def get_route_handler(self) -> Handler:
         handler = direct_handler(self) or super().get_route_handler()
 
         async def committing_handler(request: Request) -> Response:
