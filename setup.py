@@ -9,7 +9,8 @@ With mypyc, from their typed Python sources:
 - the trademark scorer (``ip_search.text.scoring``), the ranking that calls it
   (``ip_search.search.ranking``) and the search's response documents
   (``ip_search.trademarks.documents``): they score every candidate of a similar search and
-  explain and write its page, the largest share of its CPU (issue #3).
+  explain and write its page, the largest share of its CPU (issue #3); and the packed keys
+  those read (``ip_search.text.packed_keys``), unpacked for every hit explained.
 
 Written in C, each with its Python counterpart as the fallback and the test oracle (issue #3):
 - ``ip_search/text/_totals.c``, the score total of every candidate (``scoring.total``);
@@ -29,6 +30,7 @@ COMPILED = [
     "tax_exemption/domain/units.py",
     "tax_exemption/domain/ccc_levels.py",
     "ip_search/text/scoring.py",
+    "ip_search/text/packed_keys.py",
     "ip_search/search/ranking.py",
     "ip_search/trademarks/documents.py",
 ]

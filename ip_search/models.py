@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSON, JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 
 from common.database import service_metadata
 from common.platform_tables import PlatformTables
@@ -127,7 +127,8 @@ mark_text = Table(
 )
 
 # What a similar search ranks and lists of a mark, narrow (0011): the importer upserts it with
-# the mark; ``scoring_keys`` are the ``match_keys`` fields scoring reads, as json text.
+# the mark; ``scoring_keys`` are the ``match_keys`` fields scoring reads, packed in one string
+# (0012, ``ip_search.text.packed_keys``).
 mark_card = Table(
     "mark_card",
     metadata,
@@ -140,7 +141,7 @@ mark_card = Table(
     Column("class_codes", ARRAY(Text), nullable=False),
     Column("groups", ARRAY(Text), nullable=False),
     Column("filing_date", Date),
-    Column("scoring_keys", JSON, nullable=False),
+    Column("scoring_keys", Text, nullable=False),
 )
 
 mark_gram = Table(

@@ -27,23 +27,11 @@ _UPSERT = (
     f"ON CONFLICT (application_no) DO UPDATE SET {_UPDATES}, updated_at = now()"
 )
 CARD_COLUMNS = CANDIDATE_FACTS
-CARD_KEYS = (
-    "forms",
-    "compacts",
-    "texts",
-    "pinyin_toned",
-    "pinyin_plain",
-    "phonetic",
-    "distinctive",
-)
-"""The fields of ``match_keys`` that scoring reads (``ip_search.text.MarkFields``)."""
-_SCORING_KEYS = "json_build_object({})".format(
-    ", ".join(f"'{key}', match_keys -> '{key}'" for key in CARD_KEYS)
-)
-# A mark's card (``mark_card``, migration 0011): the columns a similar search ranks and lists.
+# A mark's card (``mark_card``, migrations 0011 and 0012): the columns a similar search ranks and
+# lists, and the keys scoring reads packed in one string (``ip_search.text.packed_keys``).
 _CARD_UPSERT = (
     f"INSERT INTO {SCHEMA}.mark_card ({', '.join(CARD_COLUMNS)}, scoring_keys) "  # noqa: S608
-    f"SELECT {', '.join(CARD_COLUMNS)}, {_SCORING_KEYS} FROM {STAGE} "
+    f"SELECT {', '.join(CARD_COLUMNS)}, {SCHEMA}.pack_scoring_keys(match_keys) FROM {STAGE} "
     "ON CONFLICT (application_no) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*CARD_COLUMNS[1:], "scoring_keys"))
 )

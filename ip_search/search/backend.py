@@ -9,14 +9,17 @@ that find the same candidates answer identically.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-KeyDoc = Mapping[str, Sequence[str]]
-"""A mark's stored match keys as decoded JSON: at least the fields of ``MarkKeys`` that scoring
-reads (``ip_search.text.MarkFields``; a similar search's card holds only those)."""
+from ip_search.text.scoring import KeyDocument
+
+KeyDoc = KeyDocument
+"""A mark's stored match keys: decoded JSON with at least the fields of ``MarkKeys`` that
+scoring reads (``ip_search.text.MarkFields``), or packed in one string (the resident index's
+cards: ``ip_search.text.packed_keys``)."""
 
 
 class SearchMode(StrEnum):

@@ -64,11 +64,14 @@ def _listed(row: Record) -> Candidate:
     return _candidate(row, sort_key=tuple(str(value) for value in row[10:]))
 
 
-def _candidate(
-    row: Record, sources: Sequence[str] = (), sort_key: tuple[str, ...] = ()
-) -> Candidate:
+def _candidate(row: Record, sort_key: tuple[str, ...]) -> Candidate:
     """A row of ``sql.CANDIDATE_COLUMNS``: the facts, the date, the keys as JSON text."""
-    return candidate_of(row[:8], row[8], orjson.loads(row[9]), tuple(sources), sort_key)
+    return candidate_of(row[:8], row[8], orjson.loads(row[9]), (), sort_key)
+
+
+def _card(row: Record) -> Candidate:
+    """A row of ``sql.CARD_COLUMNS`` and its sources: the keys come packed, as they are kept."""
+    return candidate_of(row[:8], row[8], row[9], tuple(row[10]))
 
 
 @lru_cache(maxsize=512)
@@ -116,7 +119,7 @@ class PostgresSearchBackend:
         if not sources:
             return []
         rows = await self._fetch(_candidates_statement(tuple(sources)), params)
-        return [_candidate(row, row[10]) for row in rows]
+        return [_card(row) for row in rows]
 
     async def _listing(
         self, query: SearchQuery, keys: MarkKeys, after: Sequence[str] | None

@@ -36,8 +36,9 @@ MARK_OF = (
     "WHERE tm.application_no = {alias}.application_no LIMIT 1) t"
 )
 # A similar search's candidate by its card (``mark_card``): the columns of
-# ``CANDIDATE_COLUMNS`` in a row less than half as wide as the mark's, keys as stored text.
-CARD_COLUMNS = f"{MARK_COLUMNS}, t.scoring_keys::text AS match_keys"
+# ``CANDIDATE_COLUMNS`` in a row less than half as wide as the mark's, the keys packed
+# (``ip_search.text.packed_keys``).
+CARD_COLUMNS = f"{MARK_COLUMNS}, t.scoring_keys AS match_keys"
 CARD_OF = (
     "CROSS JOIN LATERAL (SELECT * FROM {s}.mark_card mc "
     "WHERE mc.application_no = {alias}.application_no LIMIT 1) t"

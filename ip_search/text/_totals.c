@@ -12,6 +12,10 @@
  *   points, or over syllables for the pinyin ratio;
  * - ``fuzz.token_set_ratio`` (texts of several words only) is rapidfuzz's own, called back.
  *
+ * A mark's keys come as a key document (a mapping of lists) or packed in one string
+ * (``packed_keys.pack_keys``, as the cards hold them): either way they are read as views
+ * of code points (``Text``) in place, with no object made per key.
+ *
  * ``scoring.py`` stays the definition: ``totals`` there falls back to ``total`` when this module
  * is not built, and tests/ip_search/test_native_totals.py holds the two equal.
  */
@@ -49,10 +53,25 @@ static int text_of(PyObject *value, Text *text) {
     return 0;
 }
 
-/* Equal strings of CPython have the same kind (the narrowest that holds them). */
+/* Equal code points. A view into a packed key string has that string's kind (the narrowest
+ * that holds all of it), so equal texts may differ in kind; of one kind, the bytes compare. */
 static int same_text(Text a, Text b) {
-    return a.kind == b.kind && a.length == b.length &&
-           memcmp(a.data, b.data, (size_t)a.length * (size_t)a.kind) == 0;
+    if (a.length != b.length) return 0;
+    if (a.kind == b.kind) return memcmp(a.data, b.data, (size_t)a.length * (size_t)a.kind) == 0;
+    for (Py_ssize_t i = 0; i < a.length; i++) {
+        if (CHAR(a, i) != CHAR(b, i)) return 0;
+    }
+    return 1;
+}
+
+/* ``needle in haystack`` over code points (keys are a few dozen characters: a plain scan). */
+static int text_contains(Text haystack, Text needle) {
+    for (Py_ssize_t start = 0; start + needle.length <= haystack.length; start++) {
+        Py_ssize_t k = 0;
+        while (k < needle.length && CHAR(haystack, start + k) == CHAR(needle, k)) k++;
+        if (k == needle.length) return 1;
+    }
+    return 0;
 }
 
 static Py_ssize_t count_spaces(Text text) {
@@ -318,48 +337,118 @@ fail:
 enum { MARK_FORMS, MARK_COMPACTS, MARK_TONED, MARK_PLAIN, MARK_PHONETIC, MARK_DISTINCTIVE,
        MARK_LISTS };
 
+#define STACK_ITEMS 48 /* a mark's keys held as views on the stack; more are allocated */
+#define FIELD_SEPARATOR 0x1E /* ``packed_keys.FIELD_SEPARATOR`` */
+#define ITEM_SEPARATOR 0x1F  /* ``packed_keys.ITEM_SEPARATOR`` */
+
 typedef struct {
-    Py_ssize_t forms; /* of ``forms`` and ``compacts`` alike */
-    Py_ssize_t plains, toned_count, phonetic_count, distinctive_count;
-    PyObject **form, **compact, **toned, **plain, **phonetic, **distinctive;
+    Py_ssize_t count[MARK_LISTS]; /* items of each list */
+    Text *list[MARK_LISTS];       /* each list's items, views into the document's strings */
+    Text stack[STACK_ITEMS];
+    Text *items; /* ``stack``, or allocated when it is too small */
     PyObject *held[MARK_LISTS];
 } Mark;
 
+#define FORMS(mark) ((mark)->count[MARK_COMPACTS]) /* of ``forms`` and ``compacts`` alike */
+
 static void mark_clear(Mark *mark) {
     for (int i = 0; i < MARK_LISTS; i++) Py_CLEAR(mark->held[i]);
+    if (mark->items != mark->stack) PyMem_Free(mark->items);
+    mark->items = NULL;
 }
 
-/* A key document (``MarkFields.from_document``): each list by name. The pinyin and phonetic
- * lists are read by the pinyin list's length, as ``_sound`` reads them. */
-static int mark_read(PyObject *doc, Mark *mark) {
-    memset(mark, 0, sizeof(*mark));
+/* Room for ``total`` views, and each list's place in it (``count`` already set). */
+static int mark_reserve(Mark *mark, Py_ssize_t total) {
+    mark->items = total <= STACK_ITEMS ? mark->stack : PyMem_Malloc((size_t)total * sizeof(Text));
+    if (mark->items == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Text *next = mark->items;
+    for (int i = 0; i < MARK_LISTS; i++) {
+        mark->list[i] = next;
+        next += mark->count[i];
+    }
+    return 0;
+}
+
+/* A key document (``MarkFields.from_document``): each list by name. */
+static int document_read(PyObject *doc, Mark *mark) {
     PyObject *keys[MARK_LISTS] = {KEY_FORMS, KEY_COMPACTS, KEY_TONED, KEY_PLAIN, KEY_PHONETIC,
                                   KEY_DISTINCTIVE};
+    Py_ssize_t total = 0;
     for (int i = 0; i < MARK_LISTS; i++) {
         PyObject *value = PyObject_GetItem(doc, keys[i]);
-        if (value == NULL) goto fail;
+        if (value == NULL) return -1;
+        /* held until ``mark_clear``: the views point into its strings */
         mark->held[i] = PySequence_Fast(value, "key document lists");
         Py_DECREF(value);
-        if (mark->held[i] == NULL) goto fail;
+        if (mark->held[i] == NULL) return -1;
+        mark->count[i] = PySequence_Fast_GET_SIZE(mark->held[i]);
+        total += mark->count[i];
     }
-    mark->forms = PySequence_Fast_GET_SIZE(mark->held[MARK_COMPACTS]);
-    if (PySequence_Fast_GET_SIZE(mark->held[MARK_FORMS]) != mark->forms) goto uneven;
-    mark->plains = PySequence_Fast_GET_SIZE(mark->held[MARK_PLAIN]);
-    mark->toned_count = PySequence_Fast_GET_SIZE(mark->held[MARK_TONED]);
-    mark->phonetic_count = PySequence_Fast_GET_SIZE(mark->held[MARK_PHONETIC]);
-    mark->distinctive_count = PySequence_Fast_GET_SIZE(mark->held[MARK_DISTINCTIVE]);
-    mark->form = PySequence_Fast_ITEMS(mark->held[MARK_FORMS]);
-    mark->compact = PySequence_Fast_ITEMS(mark->held[MARK_COMPACTS]);
-    mark->toned = PySequence_Fast_ITEMS(mark->held[MARK_TONED]);
-    mark->plain = PySequence_Fast_ITEMS(mark->held[MARK_PLAIN]);
-    mark->phonetic = PySequence_Fast_ITEMS(mark->held[MARK_PHONETIC]);
-    mark->distinctive = PySequence_Fast_ITEMS(mark->held[MARK_DISTINCTIVE]);
+    if (mark_reserve(mark, total) < 0) return -1;
+    for (int i = 0; i < MARK_LISTS; i++) {
+        PyObject **items = PySequence_Fast_ITEMS(mark->held[i]);
+        for (Py_ssize_t k = 0; k < mark->count[i]; k++) {
+            if (text_of(items[k], &mark->list[i][k]) < 0) return -1;
+        }
+    }
     return 0;
-uneven:
-    PyErr_SetString(PyExc_ValueError, "a key document's form lists differ in length");
-fail:
-    mark_clear(mark);
-    return -1;
+}
+
+/* Keys packed in one string (``packed_keys.pack_keys``): six fields, then the first text,
+ * split by ``FIELD_SEPARATOR``; the items of a field split by ``ITEM_SEPARATOR``. An empty
+ * field is one empty item, but for ``distinctive``, where it is none (as ``unpack_keys``
+ * reads it). */
+static int packed_read(PyObject *packed, Mark *mark) {
+    Text whole;
+    if (text_of(packed, &whole) < 0) return -1;
+    Py_ssize_t ends[MARK_LISTS], c = 0;
+    for (int field = 0; field < MARK_LISTS; field++) {
+        Py_ssize_t items = 1;
+        for (; c < whole.length; c++) {
+            Py_UCS4 ch = CHAR(whole, c);
+            if (ch == FIELD_SEPARATOR) break;
+            items += ch == ITEM_SEPARATOR;
+        }
+        if (c == whole.length) {
+            PyErr_SetString(PyExc_ValueError, "a packed key string has too few fields");
+            return -1;
+        }
+        ends[field] = c++;
+        mark->count[field] = items;
+    }
+    if (ends[MARK_DISTINCTIVE] == ends[MARK_DISTINCTIVE - 1] + 1) mark->count[MARK_DISTINCTIVE] = 0;
+    Py_ssize_t total = 0;
+    for (int i = 0; i < MARK_LISTS; i++) total += mark->count[i];
+    if (mark_reserve(mark, total) < 0) return -1;
+    Py_ssize_t start = 0;
+    for (int field = 0; field < MARK_LISTS; field++) {
+        Py_ssize_t item = 0, from = start;
+        for (Py_ssize_t at = start; at <= ends[field] && item < mark->count[field]; at++) {
+            if (at == ends[field] || CHAR(whole, at) == ITEM_SEPARATOR) {
+                mark->list[field][item++] = (Text){
+                    whole.kind, (const char *)whole.data + from * whole.kind, at - from};
+                from = at + 1;
+            }
+        }
+        start = ends[field] + 1;
+    }
+    return 0;
+}
+
+/* A mark's keys, from a key document or a packed string. The pinyin and phonetic lists are read
+ * by the pinyin list's length, as ``_sound`` reads them. */
+static int mark_read(PyObject *doc, Mark *mark) {
+    memset(mark, 0, sizeof(*mark));
+    int read = PyUnicode_Check(doc) ? packed_read(doc, mark) : document_read(doc, mark);
+    if (read == 0 && mark->count[MARK_FORMS] != FORMS(mark)) {
+        PyErr_SetString(PyExc_ValueError, "a key document's form lists differ in length");
+        read = -1;
+    }
+    if (read < 0) mark_clear(mark);
+    return read;
 }
 
 /* --- dimensions (``scoring._words`` and the rest, without evidence) --------------------------- */
@@ -367,10 +456,8 @@ fail:
 /* ``_apart``: no shared character, one word on each side. */
 static int apart(const Query *query, const Mark *mark) {
     if (query->spaced) return 0;
-    for (Py_ssize_t i = 0; i < mark->forms; i++) {
-        Text compact, form;
-        if (text_of(mark->compact[i], &compact) < 0 || text_of(mark->form[i], &form) < 0)
-            return -1;
+    for (Py_ssize_t i = 0; i < FORMS(mark); i++) {
+        Text compact = mark->list[MARK_COMPACTS][i], form = mark->list[MARK_FORMS][i];
         for (Py_ssize_t c = 0; c < compact.length; c++) {
             if (contains_char(query->all_chars, query->all_count, CHAR(compact, c))) return 0;
         }
@@ -383,32 +470,31 @@ static int words(const Query *query, const Mark *mark, const Weights *weights, d
     *best = 0.0;
     for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
         Text q_compact = query->compact_text[qi];
-        for (Py_ssize_t mi = 0; mi < mark->forms; mi++) {
-            Text m_compact;
-            if (text_of(mark->compact[mi], &m_compact) < 0) return -1;
+        for (Py_ssize_t mi = 0; mi < FORMS(mark); mi++) {
+            Text m_compact = mark->list[MARK_COMPACTS][mi];
             double similarity;
             if (q_compact.length && same_text(q_compact, m_compact)) {
                 similarity = 1.0;
             } else {
                 similarity = text_ratio(q_compact, m_compact);
                 if (similarity < 0) return -1;
-                Text m_form;
-                if (text_of(mark->form[mi], &m_form) < 0) return -1;
+                Text m_form = mark->list[MARK_FORMS][mi];
                 if (query->form_spaced[qi] || has_space(m_form)) {
-                    PyObject *args[2] = {query->form[qi], mark->form[mi]};
+                    PyObject *form = PyUnicode_FromKindAndData(m_form.kind, m_form.data,
+                                                               m_form.length);
+                    if (form == NULL) return -1;
+                    PyObject *args[2] = {query->form[qi], form};
                     PyObject *ratio = PyObject_Vectorcall(token_set_ratio, args, 2, NULL);
+                    Py_DECREF(form);
                     if (ratio == NULL) return -1;
                     double token_set = PyFloat_AsDouble(ratio) / 100.0;
                     Py_DECREF(ratio);
                     if (token_set == -1.0 / 100.0 && PyErr_Occurred()) return -1;
                     if (token_set > similarity) similarity = token_set;
                 }
-                if (q_compact.length >= 2 && similarity < weights->containment) {
-                    Py_ssize_t at = PyUnicode_Find(mark->compact[mi], query->compact[qi], 0,
-                                                   PY_SSIZE_T_MAX, 1);
-                    if (at == -2) return -1;
-                    if (at >= 0) similarity = weights->containment;
-                }
+                if (q_compact.length >= 2 && similarity < weights->containment &&
+                    text_contains(m_compact, q_compact))
+                    similarity = weights->containment;
             }
             if (similarity > *best) *best = similarity;
         }
@@ -416,11 +502,9 @@ static int words(const Query *query, const Mark *mark, const Weights *weights, d
     return 0;
 }
 
-static int in_list(PyObject *const *items, Py_ssize_t count, Text word) {
+static int in_list(const Text *items, Py_ssize_t count, Text word) {
     for (Py_ssize_t i = 0; i < count; i++) {
-        Text item;
-        if (text_of(items[i], &item) < 0) return -1;
-        if (same_text(word, item)) return 1;
+        if (same_text(word, items[i])) return 1;
     }
     return 0;
 }
@@ -432,17 +516,13 @@ static int distinctive(const Query *query, const Mark *mark, double *similarity)
     for (Py_ssize_t w = 0; w < count; w++) {
         Text word;
         if (text_of(words[w], &word) < 0) return -1;
-        int found = in_list(mark->distinctive, mark->distinctive_count, word);
-        if (found < 0) return -1;
-        if (found) {
+        if (in_list(mark->list[MARK_DISTINCTIVE], mark->count[MARK_DISTINCTIVE], word)) {
             total += 1.0;
             continue;
         }
         if (word.length >= 2) {
-            for (Py_ssize_t m = 0; m < mark->distinctive_count; m++) {
-                Py_ssize_t at = PyUnicode_Find(mark->distinctive[m], words[w], 0, PY_SSIZE_T_MAX, 1);
-                if (at == -2) return -1;
-                if (at >= 0) {
+            for (Py_ssize_t m = 0; m < mark->count[MARK_DISTINCTIVE]; m++) {
+                if (text_contains(mark->list[MARK_DISTINCTIVE][m], word)) {
                     total += 0.75;
                     break;
                 }
@@ -453,9 +533,8 @@ static int distinctive(const Query *query, const Mark *mark, double *similarity)
     if (*similarity < 1.0 && count > 1) {
         Text joined;
         if (text_of(query->joined, &joined) < 0) return -1;
-        int found = in_list(mark->distinctive, mark->distinctive_count, joined);
-        if (found < 0) return -1;
-        if (found) *similarity = 1.0;
+        if (in_list(mark->list[MARK_DISTINCTIVE], mark->count[MARK_DISTINCTIVE], joined))
+            *similarity = 1.0;
     }
     return 0;
 }
@@ -463,9 +542,8 @@ static int distinctive(const Query *query, const Mark *mark, double *similarity)
 /* ``_glyph_similarity``: the best Jaccard of the forms' character sets. */
 static int glyph(const Query *query, const Mark *mark, double *best) {
     *best = 0.0;
-    for (Py_ssize_t mi = 0; mi < mark->forms; mi++) {
-        Text compact;
-        if (text_of(mark->compact[mi], &compact) < 0) return -1;
+    for (Py_ssize_t mi = 0; mi < FORMS(mark); mi++) {
+        Text compact = mark->list[MARK_COMPACTS][mi];
         if (!compact.length) continue;
         Py_UCS4 stack[64];
         Py_UCS4 *chars = compact.length <= 64 ? stack : PyMem_Malloc(compact.length * sizeof(Py_UCS4));
@@ -513,8 +591,9 @@ typedef struct {
 static int sound(const Query *query, const Mark *mark, const Weights *weights, Sound *result) {
     double best = 0.0, best_value = 0.0;
     int homophone = 0, applies = 0;
-    Py_ssize_t plains = mark->plains;
-    if (mark->toned_count < plains || mark->phonetic_count < plains || mark->forms < plains) {
+    Py_ssize_t plains = mark->count[MARK_PLAIN];
+    if (mark->count[MARK_TONED] < plains || mark->count[MARK_PHONETIC] < plains ||
+        FORMS(mark) < plains) {
         PyErr_SetString(PyExc_ValueError, "a key document's pinyin lists differ in length");
         return -1;
     }
@@ -522,19 +601,16 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
     for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
         Text q_plain = query->plain_text[qi], q_key = query->phonetic[qi];
         for (Py_ssize_t mi = 0; mi < plains; mi++) {
-            Text m_plain;
-            if (text_of(mark->plain[mi], &m_plain) < 0) return -1;
+            Text m_plain = mark->list[MARK_PLAIN][mi];
             if (q_plain.length && m_plain.length) {
                 applies = 1;
                 double similarity, value;
                 int is_homophone = 0;
-                Text m_compact;
-                if (text_of(mark->compact[mi], &m_compact) < 0) return -1;
+                Text m_compact = mark->list[MARK_COMPACTS][mi];
                 /* one syllable per character: the mark is wholly Chinese too */
                 if (query->wholly_han[qi] && same_text(q_plain, m_plain) &&
                     count_spaces(m_plain) + 1 == m_compact.length) {
-                    Text m_toned;
-                    if (text_of(mark->toned[mi], &m_toned) < 0) return -1;
+                    Text m_toned = mark->list[MARK_TONED][mi];
                     similarity = same_text(query->toned[qi], m_toned) ? 1.0 : weights->tones_differ;
                     value = similarity * weights->same_sound;
                     is_homophone = 1;
@@ -552,12 +628,9 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
                     if (m_words != stack_words) PyMem_Free(m_words);
                     if (common < 0) return -1;
                     similarity = indel_ratio(common, query->syllables[qi] + count);
-                    if (similarity < weights->pinyin_contained) {
-                        Py_ssize_t at = PyUnicode_Find(mark->plain[mi], query->plain[qi], 0,
-                                                       PY_SSIZE_T_MAX, 1);
-                        if (at == -2) return -1;
-                        if (at >= 0) similarity = weights->pinyin_contained;
-                    }
+                    if (similarity < weights->pinyin_contained &&
+                        text_contains(m_plain, q_plain))
+                        similarity = weights->pinyin_contained;
                     value = similarity * weights->sound;
                 }
                 if (value > best_value || (value == best_value && similarity > best)) {
@@ -566,8 +639,7 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
                     homophone = is_homophone;
                 }
             }
-            Text m_key;
-            if (text_of(mark->phonetic[mi], &m_key) < 0) return -1;
+            Text m_key = mark->list[MARK_PHONETIC][mi];
             if (q_key.length && m_key.length) {
                 applies = 1;
                 double ratio = text_ratio(q_key, m_key);
@@ -623,10 +695,8 @@ static int mark_total(const Query *query, PyObject *doc, PyObject *wanted_classe
     double word_similarity = 0.0, distinctive_similarity = 0.0, glyph_similarity = 0.0;
     double class_similarity = 0.0;
     int mark_chars = 0;
-    for (Py_ssize_t i = 0; i < mark.forms && !mark_chars; i++) {
-        int truth = PyObject_IsTrue(mark.compact[i]);
-        if (truth < 0) goto done;
-        mark_chars = truth;
+    for (Py_ssize_t i = 0; i < FORMS(&mark) && !mark_chars; i++) {
+        mark_chars = mark.list[MARK_COMPACTS][i].length > 0;
     }
     int glyph_applies = query->has_chars && mark_chars;
     int words_apply = query->compact_text[0].length > 0;

@@ -6,7 +6,7 @@ from ip_search.text.scoring import PreparedQuery
 
 def totals(
     query: PreparedQuery,
-    documents: Sequence[Mapping[str, Sequence[str]]],
+    documents: Sequence[Mapping[str, Sequence[str]] | str],
     mark_classes: Sequence[Collection[int]],
     mark_groups: Sequence[Collection[str]],
     wanted_classes: frozenset[int],

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 
 from ip_search.text.keys import MarkKeys
 from ip_search.text.normalize import FOLD_STEPS, fold_steps
+from ip_search.text.packed_keys import unpack_keys
 
 
 class Dimension(StrEnum):
@@ -159,6 +160,11 @@ class Score:
         return f"Score(total={self.total!r}, breakdown={self.breakdown!r})"
 
 
+KeyDocument = Mapping[str, Sequence[str]] | str
+"""A mark's keys as stored (``MarkKeys`` as JSON, its fields by name), or packed in one string
+(``packed_keys``), as the resident index holds them."""
+
+
 class MarkFields(NamedTuple):
     """The keys similarity reads of a mark, from ``MarkKeys`` or a stored key document alike
     (decoding a stored document into ``MarkKeys`` would cost more than scoring it)."""
@@ -184,8 +190,12 @@ class MarkFields(NamedTuple):
         )
 
     @classmethod
-    def from_document(cls, doc: Mapping[str, Sequence[str]]) -> MarkFields:
-        """From the JSON document ``MarkKeys`` is stored as (its fields by name)."""
+    def from_document(cls, doc: KeyDocument) -> MarkFields:
+        """From the JSON document ``MarkKeys`` is stored as (its fields by name), or from its
+        packed string (``packed_keys``: of its texts, the first alone)."""
+        if isinstance(doc, str):
+            forms, compacts, toned, plain, phonetic, distinctive, texts = unpack_keys(doc)
+            return cls(forms, compacts, texts, toned, plain, phonetic, distinctive)
         return cls(
             doc["forms"],
             doc["compacts"],
@@ -547,9 +557,6 @@ def total(
         + classes.similarity * w_classes / denominator
     )
 
-
-KeyDocument = Mapping[str, Sequence[str]]
-"""A mark's keys as stored (``MarkKeys`` as JSON, its fields by name)."""
 
 Kernel = Callable[
     [

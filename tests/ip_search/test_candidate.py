@@ -33,7 +33,7 @@ def test_candidate_of_equals_the_named_tuple_built_by_keyword() -> None:
 
 
 def test_candidate_of_defaults_sources_and_sort_key_as_the_named_tuple_does() -> None:
-    row = ["100000002", None, "SUN PRO", "filed", "trademark", [], [], []]
+    row: list[object] = ["100000002", None, "SUN PRO", "filed", "trademark", [], [], []]
 
     made = candidate_of(row, None, {})
 

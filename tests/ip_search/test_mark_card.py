@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ip_search.importers import MarkStatus, read_tmarkappl
 from ip_search.importers.records import TrademarkRecord
-from ip_search.importing.loader import CARD_COLUMNS, CARD_KEYS
+from ip_search.importing.loader import CARD_COLUMNS
 from ip_search.importing.rows import MarkRows, record_rows
 from ip_search.importing.runner import Batch, import_batches, import_file
 from ip_search.text import MarkFields
+from ip_search.text.packed_keys import PACKED_FIELDS, TEXT, pack_keys
 
 SAMPLE = Path(__file__).parent / "fixtures" / "tmarkappl_api_sample_25.xml"
 
@@ -25,17 +26,18 @@ pytestmark = pytest.mark.usefixtures("clean_backends")
 
 
 async def cards(engine: AsyncEngine) -> dict[str, tuple[Any, ...]]:
-    """Each card as (its columns..., its scoring keys as a dict)."""
+    """Each card as (its columns..., its packed scoring keys)."""
     columns = ", ".join(CARD_COLUMNS)
     async with engine.connect() as connection:
         rows = await connection.execute(
-            text(f"SELECT {columns}, scoring_keys::text FROM ip_search.mark_card")
+            text(f"SELECT {columns}, scoring_keys FROM ip_search.mark_card")
         )
-        return {row[0]: (*row[:-1], orjson.loads(row[-1])) for row in rows}
+        return {row[0]: tuple(row) for row in rows}
 
 
 async def expected_cards(engine: AsyncEngine) -> dict[str, tuple[Any, ...]]:
-    """What each card must hold: the register row's columns and its match keys' scoring part."""
+    """What each card must hold: the register row's columns and its match keys' scoring part,
+    packed in SQL (``pack_scoring_keys``) as ``pack_keys`` packs them."""
     columns = ", ".join(CARD_COLUMNS)
     async with engine.connect() as connection:
         rows = await connection.execute(
@@ -43,8 +45,7 @@ async def expected_cards(engine: AsyncEngine) -> dict[str, tuple[Any, ...]]:
         )
         found = {}
         for row in rows:
-            keys = orjson.loads(row[-1])
-            found[row[0]] = (*row[:-1], {key: keys[key] for key in CARD_KEYS})
+            found[row[0]] = (*row[:-1], pack_keys(orjson.loads(row[-1])))
         return found
 
 
@@ -57,7 +58,7 @@ async def import_records(engine: AsyncEngine, records: list[TrademarkRecord]) ->
 
 
 def test_the_card_holds_exactly_the_keys_scoring_reads() -> None:
-    assert set(CARD_KEYS) == set(MarkFields._fields)
+    assert {*PACKED_FIELDS, TEXT} == set(MarkFields._fields)
 
 
 async def test_an_import_cards_every_mark(db_engine: AsyncEngine) -> None:
@@ -92,7 +93,7 @@ async def test_a_changed_record_changes_its_card(db_engine: AsyncEngine) -> None
     found = await cards(db_engine)
     card = found[first.application_no]
     assert (card[2], card[3]) == (changed.name, changed.status.value)
-    assert "newname" in card[-1]["compacts"][0]
+    assert "newname" in MarkFields.from_document(card[-1]).compacts[0]
     assert found == await expected_cards(db_engine)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import importlib
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pytest
 
 from ip_search.search.backend import Candidate
 from ip_search.synthetic import generate
 from ip_search.text import MarkFields, Wanted, Weights, prepare, query_keys, total, totals
+from ip_search.text.packed_keys import FIELD_SEPARATOR, pack_keys
 from ip_search.text.relevance import RELEVANCE_CASES
 from tests.ip_search.test_ranking import candidate
 
@@ -125,18 +126,44 @@ def test_other_weights_are_honoured(marks: list[Candidate]) -> None:
         )
 
 
+def test_packed_keys_give_the_same_totals(marks: list[Candidate]) -> None:
+    # As the resident index holds them: one string of views, in whatever kind it needs.
+    packed = [m._replace(keys=pack_keys(document(m))) for m in marks]
+    wanted = Wanted.of([5])
+    compared = 0
+    for query in queries(marks):
+        expected = python_totals(query, marks, wanted, Weights())
+        assert kernel_totals(query, packed, wanted, Weights()) == expected, query
+        assert python_totals(query, packed, wanted, Weights()) == expected, query
+        compared += len(expected)
+    assert compared > 100_000
+
+
+def test_a_packed_string_of_too_few_fields_is_refused() -> None:
+    with pytest.raises(ValueError, match="too few fields"):
+        totals(
+            prepare(query_keys("生華")), [f"生华{FIELD_SEPARATOR}生华"], [(5,)], [()], Wanted.of()
+        )
+
+
 def test_no_marks_no_totals() -> None:
     assert totals(prepare(query_keys("生華")), [], [], [], Wanted.of()) == []
 
 
+def document(mark: Candidate) -> Mapping[str, Sequence[str]]:
+    """The key document of a mark of the test register (JSON, as PostgreSQL's rows give it)."""
+    assert not isinstance(mark.keys, str)
+    return mark.keys
+
+
 def test_a_document_without_a_key_is_refused(marks: list[Candidate]) -> None:
-    broken = {k: v for k, v in marks[0].keys.items() if k != "phonetic"}
+    broken = {k: v for k, v in document(marks[0]).items() if k != "phonetic"}
     with pytest.raises(KeyError):
         totals(prepare(query_keys("生華")), [broken], [(5,)], [()], Wanted.of())
 
 
 def test_uneven_key_lists_are_refused(marks: list[Candidate]) -> None:
-    uneven = {**marks[0].keys, "forms": [*marks[0].keys["forms"], "extra"]}
+    uneven = {**document(marks[0]), "forms": [*document(marks[0])["forms"], "extra"]}
     with pytest.raises(ValueError, match="differ in length"):
         totals(prepare(query_keys("生華")), [uneven], [(5,)], [()], Wanted.of())
 

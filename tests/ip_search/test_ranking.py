@@ -23,7 +23,7 @@ from ip_search.search.backend import (
     SearchQuery,
 )
 from ip_search.synthetic import generate
-from ip_search.text import Score, mark_keys, query_keys, score
+from ip_search.text import MarkFields, Score, mark_keys, query_keys, score
 from ip_search.text.relevance import RELEVANCE_CASES, RELEVANCE_MARKS, RelevanceCase
 from ip_search.trademarks import documents
 from ip_search.trademarks.schemas import SearchResponse
@@ -73,7 +73,7 @@ def full_ranking(case: RelevanceCase, register: list[Candidate]) -> list[tuple[S
         (
             score(
                 keys,
-                mark_keys(c.name, *c.keys["texts"][1:]),
+                mark_keys(c.name, *MarkFields.from_document(c.keys).texts[1:]),
                 query_classes=case.classes,
                 mark_classes=c.nice_classes,
                 mark_groups=c.groups,

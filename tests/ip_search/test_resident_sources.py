@@ -18,6 +18,8 @@ from ip_search.search.resident.index import (
     exact_rows,
     key_source,
 )
+from ip_search.text import MarkFields
+from ip_search.text.packed_keys import pack_keys
 
 
 def _index(
@@ -34,7 +36,7 @@ def _index(
     cards = bytearray()
     offsets = [0]
     for ordinal, mark_classes in enumerate(classes):
-        keys = {"compacts": compacts.get(ordinal, [])}
+        keys = _packed_keys(compacts.get(ordinal, []))
         number = f"{ordinal:09d}"
         cards += orjson.dumps([number, None, number, "registered", "trademark", mark_classes,
                                [], [], None, keys])  # fmt: skip
@@ -52,6 +54,15 @@ def _index(
         text_hashes=hashes[order],
         text_marks=np.array([o for _, o in texts], dtype=np.int32)[order],
     )
+
+
+def _packed_keys(compacts: list[str]) -> str:
+    """Keys of a mark written as ``compacts`` (one form each, or one empty form), packed."""
+    forms = compacts or [""]
+    blank = [""] * len(forms)
+    document = {"forms": forms, "compacts": forms, "pinyin_toned": blank, "pinyin_plain": blank,
+                "phonetic": blank, "distinctive": [], "texts": forms[:1]}  # fmt: skip
+    return pack_keys(document)
 
 
 def _reference(
@@ -156,7 +167,7 @@ def test_cards_read_together_are_those_read_one_by_one() -> None:
     one_by_one = [orjson.loads(index.cards[offsets[o] : offsets[o + 1]]) for o in (3, 0, 2, 3)]
     assert together == one_by_one
     assert together[2][0] == "000000002"
-    assert together[2][9] == {"compacts": ["日本語"]}
+    assert MarkFields.from_document(together[2][9]).compacts == ["日本語"]
     assert index.cards_of([]) == []
 
 

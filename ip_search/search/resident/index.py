@@ -6,8 +6,9 @@ its first ``per_key`` postings are those PostgreSQL's ``sql.key_source`` reads. 
 reproduces its SQL counterpart exactly, float sums included (added in the same order), so both
 backends find the same candidates and rank them alike.
 
-Cards (``sql.CARD_COLUMNS``, as one JSON array per mark) sit in one byte string, decoded only
-for the few dozen candidates of a search. Exact texts are looked up by a 64-bit hash of the
+Cards (``sql.CARD_COLUMNS``, as one JSON array per mark, the scoring keys packed in one string:
+``ip_search.text.packed_keys``) sit in one byte string, decoded only for the few dozen
+candidates of a search. Exact texts are looked up by a 64-bit hash of the
 compact text (sorted hashes, searched with numpy), and every hit is checked against the card's
 own compacts: a million texts cost 12 bytes each instead of a Python dict entry.
 """
@@ -25,6 +26,7 @@ import numpy.typing as npt
 import orjson
 
 from ip_search.search.backend import Candidate, candidate_of
+from ip_search.text.packed_keys import packed_compacts
 
 KeySourceKernel = Callable[
     [Sequence[npt.NDArray[np.int32]], npt.NDArray[np.uint64], npt.NDArray[np.int16], int, int, int],
@@ -43,7 +45,7 @@ Ordinals = npt.NDArray[np.int32]
 """Mark ordinals (positions in ``application_no`` order)."""
 
 Card = list[Any]
-"""A mark's card decoded from JSON: ``sql.CARD_COLUMNS`` in order."""
+"""A mark's card decoded from JSON: ``sql.CARD_COLUMNS`` in order, the keys packed."""
 
 _NO_MARKS: Ordinals = np.empty(0, dtype=np.int32)
 FIRST_CHUNK = 512
@@ -108,7 +110,7 @@ class ResidentIndex:
 
 
 CARD_FILED, CARD_KEYS = 8, 9
-"""Positions of the filing date (ISO text) and the scoring keys in a card."""
+"""Positions of the filing date (ISO text) and the packed scoring keys in a card."""
 
 
 def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
@@ -189,6 +191,6 @@ def exact_rows(
             chunk = marks[read : read + cap - len(rows)].tolist()
             read += len(chunk)
             for ordinal, card in zip(chunk, index.cards_of(chunk), strict=True):
-                if compact in card[CARD_KEYS]["compacts"]:
+                if compact in packed_compacts(card[CARD_KEYS]):
                     rows.append((ordinal, card))
     return rows
