@@ -14,12 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from ip_search.text.scoring import KeyDocument
-
-KeyDoc = KeyDocument
-"""A mark's stored match keys: decoded JSON with at least the fields of ``MarkKeys`` that
-scoring reads (``ip_search.text.MarkFields``), or packed in one string (the resident index's
-cards: ``ip_search.text.packed_keys``)."""
+from ip_search.text import KeyDocument
 
 
 class SearchMode(StrEnum):
@@ -79,7 +74,8 @@ class Candidate(NamedTuple):
     class_codes: tuple[str, ...]
     groups: tuple[str, ...]
     filing_date: dt.date | None
-    keys: KeyDoc
+    keys: KeyDocument
+    """Its stored match keys: JSON (a listing's row) or packed (a card: ``text.packed_keys``)."""
     sources: tuple[str, ...] = ()
     """Which candidate sources found it (exact, words, gram, sound): evidence for tuning."""
     sort_key: tuple[str, ...] = ()
@@ -96,7 +92,7 @@ _new_tuple = tuple.__new__
 def candidate_of(
     facts: Sequence[Any],
     filing_date: dt.date | None,
-    keys: KeyDoc,
+    keys: KeyDocument,
     sources: tuple[str, ...] = (),
     sort_key: tuple[str, ...] = (),
 ) -> Candidate:

@@ -21,6 +21,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -158,7 +159,7 @@ enum { HELD_COMPACTS, HELD_FORMS, HELD_TONED, HELD_PLAIN, HELD_PHONETIC, HELD_DI
 
 typedef struct {
     Py_ssize_t forms;
-    PyObject *form[MAX_FORMS], *compact[MAX_FORMS], *plain[MAX_FORMS];
+    PyObject *form[MAX_FORMS]; /* for rapidfuzz's token set ratio */
     Text compact_text[MAX_FORMS], toned[MAX_FORMS], plain_text[MAX_FORMS], phonetic[MAX_FORMS];
     Text *syllable[MAX_FORMS]; /* each form's toneless syllables (allocated) */
     Py_ssize_t syllables[MAX_FORMS];
@@ -268,13 +269,11 @@ static int query_read(PyObject *prepared, Query *query) {
     Py_ssize_t all_chars = 0;
     for (Py_ssize_t i = 0; i < forms; i++) {
         query->form[i] = PySequence_Fast_GET_ITEM(form_list, i);
-        query->compact[i] = PySequence_Fast_GET_ITEM(compacts, i);
-        query->plain[i] = PySequence_Fast_GET_ITEM(plain, i);
         Text form;
         if (text_of(query->form[i], &form) < 0 ||
-            text_of(query->compact[i], &query->compact_text[i]) < 0 ||
+            text_of(PySequence_Fast_GET_ITEM(compacts, i), &query->compact_text[i]) < 0 ||
             text_of(PySequence_Fast_GET_ITEM(toned, i), &query->toned[i]) < 0 ||
-            text_of(query->plain[i], &query->plain_text[i]) < 0 ||
+            text_of(PySequence_Fast_GET_ITEM(plain, i), &query->plain_text[i]) < 0 ||
             text_of(PySequence_Fast_GET_ITEM(phonetic, i), &query->phonetic[i]) < 0)
             goto fail;
         query->form_spaced[i] = has_space(form);
@@ -344,9 +343,9 @@ enum { MARK_FORMS, MARK_COMPACTS, MARK_TONED, MARK_PLAIN, MARK_PHONETIC, MARK_DI
 typedef struct {
     Py_ssize_t count[MARK_LISTS]; /* items of each list */
     Text *list[MARK_LISTS];       /* each list's items, views into the document's strings */
-    Text stack[STACK_ITEMS];
-    Text *items; /* ``stack``, or allocated when it is too small */
+    Text *items;                  /* ``stack``, or allocated when it is too small */
     PyObject *held[MARK_LISTS];
+    Text stack[STACK_ITEMS]; /* last: ``mark_read`` clears the fields before it, not this */
 } Mark;
 
 #define FORMS(mark) ((mark)->count[MARK_COMPACTS]) /* of ``forms`` and ``compacts`` alike */
@@ -441,7 +440,7 @@ static int packed_read(PyObject *packed, Mark *mark) {
 /* A mark's keys, from a key document or a packed string. The pinyin and phonetic lists are read
  * by the pinyin list's length, as ``_sound`` reads them. */
 static int mark_read(PyObject *doc, Mark *mark) {
-    memset(mark, 0, sizeof(*mark));
+    memset(mark, 0, offsetof(Mark, stack));
     int read = PyUnicode_Check(doc) ? packed_read(doc, mark) : document_read(doc, mark);
     if (read == 0 && mark->count[MARK_FORMS] != FORMS(mark)) {
         PyErr_SetString(PyExc_ValueError, "a key document's form lists differ in length");

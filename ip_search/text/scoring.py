@@ -161,8 +161,8 @@ class Score:
 
 
 KeyDocument = Mapping[str, Sequence[str]] | str
-"""A mark's keys as stored (``MarkKeys`` as JSON, its fields by name), or packed in one string
-(``packed_keys``), as the resident index holds them."""
+"""A mark's keys as stored: ``MarkKeys`` as JSON (its fields by name), or packed in one string
+(``packed_keys``), as the search cards and the resident index hold them."""
 
 
 class MarkFields(NamedTuple):

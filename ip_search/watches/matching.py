@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ip_search.search import ranking
-from ip_search.search.backend import KeyDoc
 from ip_search.text import (
+    KeyDocument,
     MarkFields,
     MarkKeys,
     PreparedQuery,
@@ -63,7 +63,7 @@ class NewMark:
     application_no: str
     nice_classes: tuple[int, ...]
     groups: tuple[str, ...]
-    keys: KeyDoc
+    keys: KeyDocument
 
 
 @dataclass(frozen=True, slots=True)
