@@ -1,4 +1,4 @@
-"""A mark's scoring keys packed in one string: the form the resident index holds them in.
+"""A mark's scoring keys packed in one string, as its search card (``mark_card``) keeps them.
 
 A similar search decodes the cards of some sixty candidates. As a JSON object of seven lists, a
 card's keys were two thirds of its decoding: a dict, seven lists and a string per key, for
@@ -47,8 +47,9 @@ class UnpackableKeysError(ValueError):
 def pack_keys(document: Mapping[str, Sequence[str]]) -> str:
     """``document`` (``MarkKeys`` as stored, its lists by name) as one string.
 
-    The resident index packs its keys in SQL (``resident.loading``); this is the same packing in
-    Python, and refuses a document that would not unpack to itself."""
+    The importer packs a card's keys in SQL (``ip_search.pack_scoring_keys``, migration 0012);
+    this is the same packing in Python, held equal to it by tests/ip_search/test_mark_card.py,
+    and it refuses a document that would not unpack to itself."""
     fields: list[str] = []
     for name in PACKED_FIELDS:
         items = document[name]
