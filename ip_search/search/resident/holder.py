@@ -4,7 +4,7 @@
 ``Freshness`` keeps, re-read at most every ``data_as_of_cache_seconds``), else None, after
 starting a load in the background if none runs. A stale index is dropped at once, so a process
 never holds two, and searches go to PostgreSQL until the new one is in. A load after an import
-starts after a random delay of up to ``spread_seconds``: one load costs PostgreSQL about 13 s
+starts after a random delay of up to ``spread_seconds``: one load costs PostgreSQL about 15 s
 of CPU at a million marks, and every replica notices the import within a second. A failed load
 is tried again after ``RETRY_SECONDS``, not by every search.
 """
