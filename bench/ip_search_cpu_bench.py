@@ -17,6 +17,14 @@ Each stage's figure is the fastest of ``--runs`` passes over the query list (the
 by other processes), in µs per search, with the garbage collector tuned as a serving process
 tunes it (``common.gc_tuning``). The index load's wall time is reported too: the app takes it
 before it serves.
+
+Read it to compare versions of the code, not to predict the served figures. Served under
+``bench/ip_search.py``'s load (wrk on the other core, 16 requests interleaved), the same work
+cost about 1.7 times as much CPU on the 2-core benchmark host, and it did so even for 50 queries
+asked over and over with the cache turned off (1,200 µs a request against 1,330-1,390 cold):
+most of the gap is the machine under load, not cold data. Two changes that saved 4-5 % here
+(ranking from the index's arrays, transparent huge pages for the cards) saved nothing served,
+or cost 7 % more, in interleaved A/B runs of the two apps on the same queries.
 """
 
 from __future__ import annotations
