@@ -63,6 +63,10 @@ async def test_a_client_leaving_early_closes_the_file(payload: tuple[Path, bytes
     path, _ = payload
     stream = read_window(path, whole(SIZE), CHUNK)
     assert len(await anext(stream)) == CHUNK  # the next chunk's read is already under way
+    for _ in range(50):  # its worker thread maps it meanwhile (under load, not at once)
+        if descriptors_of(path) == 3:
+            break
+        await asyncio.sleep(0.01)
     assert descriptors_of(path) == 3  # the file's, and each mapped chunk's duplicate
     await stream.aclose()
     for _ in range(50):  # the descriptor closes once that read has finished
