@@ -6,7 +6,9 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
-from common.gc_tuning import GEN0_THRESHOLD, tune_for_serving
+import pytest
+
+from common.gc_tuning import GEN0_THRESHOLD, collector_paused, tune_for_serving
 from tests.common.test_caching import MANIFEST
 
 
@@ -26,3 +28,20 @@ def test_tuning_happens_once_per_process() -> None:
     tune_for_serving()
     assert gc.get_freeze_count() == frozen  # nothing newer was frozen
     assert all(gc.is_tracked(item) for item in newer)
+
+
+def test_the_collector_pauses_for_a_block_and_comes_back_as_it_was() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("the block failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from asyncpg import Record
 
+from common.gc_tuning import collector_paused
 from ip_search.search.resident.index import Ordinals, ResidentIndex, class_mask, text_hash
 
 CHUNK_ROWS = 20_000
@@ -93,6 +94,14 @@ class _Parts:
 async def load_index(connection: asyncpg.Connection[Record]) -> ResidentIndex:
     """The register's resident index, read on ``connection`` (see the module's docstring)."""
     parts = _Parts()
+    # The rows make millions of objects: full collections they set off would stop the loop.
+    with collector_paused():
+        stamp = await _read(connection, parts)
+    return await asyncio.to_thread(_finish, stamp, parts)
+
+
+async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.datetime | None:
+    """The rows into ``parts``, in one snapshot; the register's ``data_as_of`` in it."""
     async with connection.transaction(isolation="repeatable_read", readonly=True):
         await connection.execute(f"SET LOCAL statement_timeout = {LOAD_TIMEOUT_MS}")
         stamp: dt.datetime | None = await connection.fetchval(STAMP)
@@ -109,7 +118,7 @@ async def load_index(connection: asyncpg.Connection[Record]) -> ResidentIndex:
             for compact, ordinal in rows:
                 parts.hashes.append(text_hash(compact))
                 parts.text_marks.append(ordinal)
-    return await asyncio.to_thread(_finish, stamp, parts)
+    return stamp
 
 
 def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
