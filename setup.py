@@ -50,6 +50,13 @@ KEY_SOURCE = Extension(
     extra_compile_args=["-O2", "-ffp-contract=off"],
 )
 
+# The resident index's trigram word-similarity source (``sql.words_source``) in C.
+TRIGRAMS = Extension(
+    "ip_search.search.resident._trigrams",
+    ["ip_search/search/resident/_trigrams.c"],
+    extra_compile_args=["-O2", "-ffp-contract=off"],
+)
+
 # No config file: the project's mypy configuration loads the pydantic plugin, which the
 # isolated build environment does not have and these modules do not need.
 setup(
@@ -57,5 +64,6 @@ setup(
         *mypycify(["--config-file=", "--strict", *COMPILED], opt_level="3"),
         TOTALS,
         KEY_SOURCE,
+        TRIGRAMS,
     ]
 )

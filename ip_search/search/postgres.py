@@ -231,10 +231,16 @@ def similar_sources(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[s
     return sources, params
 
 
+def trigram_text(keys: MarkKeys) -> str | None:
+    """What the trigram source compares marks with: the query's Latin part, if of 3+."""
+    latin = latin_part(keys)
+    return latin if len(latin) >= MIN_TRIGRAM_LETTERS else None
+
+
 def trigram_source(keys: MarkKeys, filters: Filters) -> tuple[list[str], dict[str, Any]] | None:
     """Similar wording by trigram word similarity (misspellings), for a Latin part of 3+."""
-    latin = latin_part(keys)
-    if len(latin) < MIN_TRIGRAM_LETTERS:
+    latin = trigram_text(keys)
+    if latin is None:
         return None
     # Texts hold the mark's classes: only the other filters need its row.
     beyond_classes = sql.filter_statement(replace(filters, nice_classes=()))

@@ -25,12 +25,19 @@ from common.settings import ServiceSettings
 from ip_search.importing.planted import planted_number
 from ip_search.importing.runner import import_items
 from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
-from ip_search.search.postgres import PostgresSearchBackend, similar_sources, trigram_source
+from ip_search.search.postgres import (
+    FEW_CANDIDATES,
+    SOURCE_CAP,
+    PostgresSearchBackend,
+    similar_sources,
+    trigram_source,
+    trigram_text,
+)
 from ip_search.search.query import query_keys
 from ip_search.search.resident import holder as holder_module
 from ip_search.search.resident.backend import ResidentSearchBackend, similar_items
 from ip_search.search.resident.holder import ResidentIndexHolder, ResidentIndexNotReady
-from ip_search.search.resident.index import ResidentIndex
+from ip_search.search.resident.index import ResidentIndex, class_mask
 from ip_search.synthetic import generate
 from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.repository import read_data_as_of
@@ -126,6 +133,73 @@ async def test_memory_finds_the_candidates_postgresql_finds(
         compared += 1
 
     assert compared > 900
+
+
+def _misspellings(name: str, rng: random.Random) -> list[str]:
+    """``name`` with a letter dropped, two swapped, and one doubled."""
+    at = rng.randrange(len(name) - 1)
+    return [
+        name[:at] + name[at + 1 :],
+        name[:at] + name[at + 1] + name[at] + name[at + 2 :],
+        name[:at] + name[at] + name[at:],
+    ]
+
+
+async def test_memory_finds_the_misspellings_postgresql_finds(
+    holder: ResidentIndexHolder, read_pool: ReadPool, db_engine: AsyncEngine
+) -> None:
+    """Searches whose key sources find few marks add pg_trgm's word similarity
+    (``sql.words_source``): from memory, the same marks, and no PostgreSQL."""
+    index = await _index(holder)
+    assert index.words is not None
+    postgres = PostgresSearchBackend(read_pool)
+    counting = CountingPostgres(read_pool)
+    resident = ResidentSearchBackend(counting, holder)
+    rng = random.Random(3)
+    queries = [(case.query, list(case.classes)) for case in RELEVANCE_CASES]
+    for name, classes in await _register_names(db_engine):
+        plain = name.strip()
+        if plain.isascii() and len(plain) > 4:
+            queries += [(q, classes[:1]) for q in _misspellings(plain, rng)]
+            queries += [(plain[1:-1], []), (plain + "x", classes[:2])]
+    compared = with_words = capped = 0
+    for q, classes in queries:
+        keys = query_keys(q)
+        filters = Filters(nice_classes=tuple(sorted(set(classes))))
+        latin = trigram_text(keys)
+        if latin is None or len(similar_items(index, keys, filters.nice_classes)) >= 10:
+            continue
+        mask = class_mask(filters.nice_classes)
+        rows = index.words.similar_marks(latin, index.classes, mask, SOURCE_CAP + 1)
+        if rows is not None and len(rows) > SOURCE_CAP:
+            capped += 1  # equal rows at the cap: each backend keeps whichever it met first
+            continue
+        query = SearchQuery(q, SearchMode.SIMILAR, filters)
+        remembered = await resident.candidates(query, None)
+        read = await postgres.candidates(query, None)
+        assert _facts(remembered.items) == _facts(read.items), (q, classes)
+        assert remembered.total_is_exact == read.total_is_exact
+        compared += 1
+        with_words += any("words" in item.sources for item in read.items)
+
+    assert counting.asked == 0
+    assert compared > 300 and with_words > 80, (compared, with_words)
+    assert capped < compared / 10
+
+
+async def test_a_query_beyond_the_trigram_alphabet_is_left_to_postgresql(
+    holder: ResidentIndexHolder, read_pool: ReadPool
+) -> None:
+    counting = CountingPostgres(read_pool)
+    resident = ResidentSearchBackend(counting, holder)
+    query = SearchQuery("zqxcafézqx", SearchMode.SIMILAR, Filters())
+    assert len(similar_items(await _index(holder), query_keys(query.text), ())) < FEW_CANDIDATES
+
+    remembered = await resident.candidates(query, None)
+
+    assert counting.asked == 1
+    read = await PostgresSearchBackend(read_pool).candidates(query, None)
+    assert _facts(remembered.items) == _facts(read.items)
 
 
 async def test_a_fresh_index_answers_similar_searches_without_postgresql(

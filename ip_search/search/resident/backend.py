@@ -1,8 +1,9 @@
 """``SearchBackend`` with similar searches from the resident index, the rest from PostgreSQL.
 
-From memory: a similar search filtered by Nice classes at most, while the index is fresh, whose
-key sources find ``FEW_CANDIDATES`` or more (or whose query has no Latin part for the trigram
-source). Anything else, PostgreSQL answers whole, as it would without the index.
+From memory: a similar search filtered by Nice classes at most, while the index is fresh; with
+the trigram source too (``PostgresSearchBackend._similar``: when the key sources find fewer
+than ``FEW_CANDIDATES``) if the index holds trigrams and the query's. Anything else,
+PostgreSQL answers whole, as it would without the index.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ip_search.search.postgres import (
     PostgresSearchBackend,
     SimilarKeys,
     similar_candidates,
-    trigram_source,
+    trigram_text,
 )
 from ip_search.search.query import query_keys
 from ip_search.search.resident.holder import ResidentIndexHolder
@@ -59,6 +60,28 @@ def similar_items(index: ResidentIndex, keys: MarkKeys, classes: Sequence[int]) 
     return [candidate(cards[ordinal], tuple(labels)) for ordinal, labels in found.items()]
 
 
+def with_similar_wording(
+    index: ResidentIndex, latin: str, classes: Sequence[int], items: list[Candidate]
+) -> list[Candidate] | None:
+    """``items`` and the marks ``sql.words_source`` adds to them (each found by ``words``
+    once per text), as ``PostgresSearchBackend._similar`` adds them; None when the index
+    cannot answer the source."""
+    if index.words is None:
+        return None
+    marks = index.words.similar_marks(latin, index.classes, class_mask(classes), SOURCE_CAP)
+    if marks is None:
+        return None
+    texts: dict[int, int] = {}
+    for ordinal in marks:
+        texts[ordinal] = texts.get(ordinal, 0) + 1
+    seen = {item.application_no for item in items}
+    found = [
+        candidate(card, ("words",) * count)
+        for card, count in zip(index.cards_of(list(texts)), texts.values(), strict=True)
+    ]
+    return items + [item for item in found if item.application_no not in seen]
+
+
 def answers_from_memory(filters: Filters) -> bool:
     """The index holds classes of each mark, none of its other filter columns."""
     return not replace(filters, nice_classes=()).active
@@ -74,7 +97,11 @@ class ResidentSearchBackend:
             index = await self.holder.current()
             if index is not None:
                 keys = query_keys(query.text)
-                items = similar_items(index, keys, query.filters.nice_classes)
-                if len(items) >= FEW_CANDIDATES or trigram_source(keys, query.filters) is None:
+                classes = query.filters.nice_classes
+                items = similar_items(index, keys, classes)
+                latin = trigram_text(keys)
+                if len(items) >= FEW_CANDIDATES or latin is None:
                     return similar_candidates(items)
+                if (more := with_similar_wording(index, latin, classes, items)) is not None:
+                    return similar_candidates(more)
         return await self.postgres.candidates(query, after)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 import orjson
 
 from ip_search.search.backend import Candidate, candidate_of
+from ip_search.search.resident.trigrams import WordTrigrams
 from ip_search.text.packed_keys import packed_compacts
 
 KeySourceKernel = Callable[
@@ -86,6 +87,9 @@ class ResidentIndex:
     """Sorted ``text_hash`` of every ``mark_text`` row ..."""
     text_marks: Ordinals
     """... and its mark, in (hash, number, position) order."""
+    words: WordTrigrams | None = None
+    """The texts' trigrams (``sql.words_source``); None when the kernel is not built or the
+    database's pg_trgm works otherwise (``trigrams.AS_ASSUMED``): PostgreSQL answers."""
 
     @property
     def size(self) -> int:

@@ -24,7 +24,9 @@ import numpy.typing as npt
 from asyncpg import Record
 
 from common.gc_tuning import collector_paused
+from ip_search.search.resident import trigrams
 from ip_search.search.resident.index import Ordinals, ResidentIndex, class_mask, text_hash
+from ip_search.search.resident.trigrams import WordTrigrams
 
 CHUNK_ROWS = 20_000
 LOAD_TIMEOUT_MS = 600_000
@@ -89,6 +91,9 @@ class _Parts:
     sounds: dict[str, bytes] = field(default_factory=dict)
     hashes: list[int] = field(default_factory=list)
     text_marks: list[int] = field(default_factory=list)
+    texts: bytearray = field(default_factory=bytearray)
+    text_offsets: list[int] = field(default_factory=lambda: [0])
+    trigrams_as_assumed: bool = False
 
 
 async def load_index(connection: asyncpg.Connection[Record]) -> ResidentIndex:
@@ -105,6 +110,9 @@ async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.dat
     async with connection.transaction(isolation="repeatable_read", readonly=True):
         await connection.execute(f"SET LOCAL statement_timeout = {LOAD_TIMEOUT_MS}")
         stamp: dt.datetime | None = await connection.fetchval(STAMP)
+        if trigrams.available():
+            # show_trgm loads pg_trgm, whose threshold setting exists only from then on.
+            parts.trigrams_as_assumed = bool(await connection.fetchval(trigrams.AS_ASSUMED))
         async for rows in _chunks(connection, CARDS):
             for card, classes in rows:
                 parts.cards += card.encode()
@@ -118,6 +126,8 @@ async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.dat
             for compact, ordinal in rows:
                 parts.hashes.append(text_hash(compact))
                 parts.text_marks.append(ordinal)
+                parts.texts += compact.encode()
+                parts.text_offsets.append(len(parts.texts))
     return stamp
 
 
@@ -127,8 +137,13 @@ def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
     grams = _postings(parts.grams, lengths)
     sounds = _postings(parts.sounds, lengths)
     hashes = np.array(parts.hashes, dtype=np.int64)
+    text_marks = np.array(parts.text_marks, dtype=np.int32)
     # Stable: within one hash the rows keep their (number, position) order.
     order = np.argsort(hashes, kind="stable")
+    words = None
+    if parts.trigrams_as_assumed:
+        offsets = np.array(parts.text_offsets, dtype=np.int64)
+        words = WordTrigrams.build(bytes(parts.texts), offsets, text_marks)
     return ResidentIndex(
         stamp=stamp,
         classes=np.array(parts.classes, dtype=np.uint64),
@@ -138,7 +153,8 @@ def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
         grams=grams,
         sounds=sounds,
         text_hashes=hashes[order],
-        text_marks=np.array(parts.text_marks, dtype=np.int32)[order],
+        text_marks=text_marks[order],
+        words=words,
     )
 
 
