@@ -13,6 +13,12 @@ public check (py-spy --native), collections were 30 % of the server's CPU.
   once per ``GEN0_THRESHOLD`` allocations instead of once per 700. Cycles are still collected,
   in larger batches.
 
+What no threshold bounds: objects that outlive their request, such as cache entries. The young
+generation's count is allocations minus deallocations, and an evicted old entry counts as a
+deallocation, so under steady churn collections come seldom and each traverses every entry
+made since the last one. Size a cache for its hit rate, not "large" (``ip_search.search.query``
+measured it).
+
 Only the first app of a process is frozen: tests build hundreds of apps in one process, and
 freezing each would keep every finished test's cyclic garbage forever.
 """

@@ -226,9 +226,11 @@ class PreparedQuery:
     """Some form has several words (a token set ratio can match on the spaces alone)."""
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)
 def prepare(query: MarkKeys) -> PreparedQuery:
-    """The query side of scoring, remembered (``MarkKeys`` is immutable)."""
+    """The query side of scoring, remembered (``MarkKeys`` is immutable) for the calls of one
+    search: ranking, then explaining, or explaining each listed mark. Few entries: each is a
+    dozen objects the collector would traverse (see ``ip_search.search.query``)."""
     syllables = tuple(plain.split() for plain in query.pinyin_plain)
     return PreparedQuery(
         fields=MarkFields.of(query),
