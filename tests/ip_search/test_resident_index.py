@@ -35,6 +35,7 @@ from ip_search.search.postgres import (
 )
 from ip_search.search.query import query_keys
 from ip_search.search.resident import holder as holder_module
+from ip_search.search.resident import trigrams as trigrams_module
 from ip_search.search.resident.backend import ResidentSearchBackend, similar_items
 from ip_search.search.resident.holder import ResidentIndexHolder, ResidentIndexNotReady
 from ip_search.search.resident.index import ResidentIndex, class_mask
@@ -200,6 +201,26 @@ async def test_a_query_beyond_the_trigram_alphabet_is_left_to_postgresql(
     assert counting.asked == 1
     read = await PostgresSearchBackend(read_pool).candidates(query, None)
     assert _facts(remembered.items) == _facts(read.items)
+
+
+async def test_a_database_whose_trigrams_differ_leaves_misspellings_to_postgresql(
+    register: None, read_pool: ReadPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trigrams_module, "AS_ASSUMED", "SELECT false")  # a "C" locale, say
+    holder = holder_of(read_pool)
+    holder.reload()
+    try:
+        index = await holder.loaded()
+        assert index is not None and index.words is None
+        counting = CountingPostgres(read_pool)
+        query = SearchQuery("zqxstarstylezqx", SearchMode.SIMILAR, Filters())
+        assert len(similar_items(index, query_keys(query.text), ())) < FEW_CANDIDATES
+
+        await ResidentSearchBackend(counting, holder).candidates(query, None)
+    finally:
+        await holder.close()
+
+    assert counting.asked == 1
 
 
 async def test_a_fresh_index_answers_similar_searches_without_postgresql(

@@ -32,7 +32,7 @@ WORD_SIMILARITY_THRESHOLD = 0.6
 """``pg_trgm.word_similarity_threshold``, the default the ``<%`` operator uses."""
 AS_ASSUMED = (
     "SELECT array_length(show_trgm('a東'), 1) = 3 AND "
-    "current_setting('pg_trgm.word_similarity_threshold')::float8 = 0.6"
+    f"current_setting('pg_trgm.word_similarity_threshold')::float8 = {WORD_SIMILARITY_THRESHOLD}"
 )
 """Whether the database's pg_trgm works as the kernel does: letters of any script are word
 characters (its ``LC_CTYPE`` decides: ``C.UTF-8`` and the usual locales say so, plain ``C``
