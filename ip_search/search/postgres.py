@@ -59,14 +59,11 @@ def latin_part(keys: MarkKeys) -> str:
     return "".join(run for script, run in runs(keys.forms[0]) if script is Script.LATIN)
 
 
-def _listed(row: Record) -> Candidate:
-    """A listed row: ``sql.CANDIDATE_COLUMNS``, then the keyset's values."""
-    return _candidate(row, sort_key=tuple(str(value) for value in row[10:]))
-
-
-def _candidate(row: Record, sort_key: tuple[str, ...]) -> Candidate:
-    """A row of ``sql.CANDIDATE_COLUMNS``: the facts, the date, the keys as JSON text."""
-    return candidate_of(row[:8], row[8], orjson.loads(row[9]), (), sort_key)
+def _listed(row: Record, *, packed: bool) -> Candidate:
+    """A listed row (``sql.Listing``): the facts, the date, the keys (JSON text, or
+    ``packed`` from the card), then the keyset's values."""
+    keys = row[9] if packed else orjson.loads(row[9])
+    return candidate_of(row[:8], row[8], keys, (), tuple(str(value) for value in row[10:]))
 
 
 def _card(row: Record) -> Candidate:
@@ -130,7 +127,7 @@ class PostgresSearchBackend:
         page_size = query.limit + 1
         if not after and listing.scan is None:
             rows = await self._fetch(listing.first_page(), {**params, "page_size": page_size})
-            items = [_listed(row) for row in rows[:page_size]]
+            items = [_listed(row, packed=listing.packed) for row in rows[:page_size]]
             matches = [FacetRow(tuple(r[5]), r[3], r[4]) for r in rows]
             return await self._counted(listing, params, items, matches, partial=False)
         page_params = {**params, "page_size": page_size}
@@ -138,7 +135,7 @@ class PostgresSearchBackend:
             values = list(after)[: len(listing.keyset)]
             page_params.update({f"after_{i}": value for i, value in enumerate(values)})
         rows = await self._fetch(listing.page(bool(after)), page_params)
-        items = [_listed(row) for row in rows]
+        items = [_listed(row, packed=listing.packed) for row in rows]
         sampled = await self._fetch(listing.sample(), params)
         # A contains sample ends in an all-NULL row when it read only part of the matches.
         partial = bool(sampled) and sampled[-1][0] is None

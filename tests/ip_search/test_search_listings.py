@@ -9,6 +9,7 @@ the two statements of a page and a sample do. The register: the planted relevanc
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
@@ -21,6 +22,7 @@ from ip_search.search import sql
 from ip_search.search.backend import Filters, SearchMode
 from ip_search.search.postgres import SAMPLE_SIZE, listing_for
 from ip_search.search.query import query_keys
+from ip_search.text.packed_keys import PACKED_FIELDS, unpack_keys
 from tests.ip_search import driver_register
 
 connection = driver_register.connection  # the fixture
@@ -101,6 +103,40 @@ async def test_a_first_page_is_the_page_and_the_sample_in_one_statement(
     assert together[: len(page)] == page
     assert all(row[9] is None for row in together[len(page) :])
     assert [(row[5], row[3], row[4]) for row in together] == sample
+
+
+@pytest.mark.parametrize(
+    ("mode", "q", "filters"),
+    [
+        (SearchMode.EXACT, "康師傅", Filters(statuses=("registered", "filed"))),
+        (SearchMode.PREFIX, "生", Filters(nice_classes=(5, 30))),
+        (SearchMode.CONTAINS, "華", Filters()),
+    ],
+)
+async def test_a_listing_reads_cards_as_it_would_read_the_marks(
+    connection: asyncpg.Connection[asyncpg.Record], mode: SearchMode, q: str, filters: Filters
+) -> None:
+    """Cards hold the columns a listing returns and most filters read, their keys packed; a
+    filter on a column only the mark has (the applicant) reads the mark."""
+    conditions = sql.filter_statement(filters)
+    listing, params = listing_for(mode, query_keys(q), conditions)
+    params |= conditions.params | {"page_size": 50, "sample_size": SAMPLE_SIZE + 1}
+    marks = replace(listing, from_where=listing.from_where.replace("mark_card", "trademark"))
+    marks = replace(marks, packed=False)
+
+    from_cards = await rows(connection, listing.page(False), params)
+    from_marks = await rows(connection, marks.page(False), params)
+
+    assert listing.packed and "mark_card" in listing.from_where
+    assert len(from_cards) >= 2
+    assert [row[:9] + row[10:] for row in from_cards] == [row[:9] + row[10:] for row in from_marks]
+    for card, mark in zip(from_cards, from_marks, strict=True):
+        document = orjson.loads(mark[9])
+        fields = [document[name] for name in PACKED_FIELDS] + [document["texts"][:1]]
+        assert list(unpack_keys(card[9])) == fields
+    with_applicant = sql.filter_statement(replace(filters, applicant="x"))
+    by_row, _ = listing_for(mode, query_keys(q), with_applicant)
+    assert not by_row.packed and "mark_card" not in by_row.from_where
 
 
 async def test_the_generic_plan_of_a_prefix_listing_reads_an_index_range(
