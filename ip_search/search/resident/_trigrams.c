@@ -226,6 +226,24 @@ static int query_shares(const Query *query, Trigram t) {
     return code != NOT_INDEXED && (query->shared[code >> 3] >> (code & 7)) & 1;
 }
 
+/* ``query`` from its text: its distinct trigrams, sorted, in ``buffer`` (room for
+ * ``2 * length + 2``). Returns 0, or -1 when a trigram is not indexed or there are more than
+ * the scratch counts can count: the index cannot answer that query. */
+static int query_init(Query *query, const char *text, Py_ssize_t length, Trigram *buffer) {
+    Py_ssize_t n = trigrams_of((const uint8_t *)text, length, buffer);
+    qsort(buffer, (size_t)n, sizeof(Trigram), by_trigram);
+    query->count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (query->count && buffer[query->count - 1] == buffer[i]) continue;
+        uint32_t code = code_of(buffer[i]);
+        if (code == NOT_INDEXED || query->count == MOST_QUERY_TRIGRAMS) return -1;
+        buffer[query->count++] = buffer[i];
+        query->shared[code >> 3] |= (uint8_t)(1 << (code & 7));
+    }
+    query->trigrams = buffer;
+    return 0;
+}
+
 /* pg_trgm's word similarity of ``query`` to the text (the scan at the head of this file).
  * ``t``: the text's trigrams; ``ids``/``last``: scratch of ``n`` ints each. */
 static float word_similarity(const Query *query, const Trigram *t, Py_ssize_t n, int *ids,
@@ -364,20 +382,11 @@ static PyObject *similar_rows(PyObject *module, PyObject *const *args, Py_ssize_
         PyErr_NoMemory();
         goto done;
     }
-    /* The query's distinct trigrams; one the index does not hold leaves it to PostgreSQL. */
-    Py_ssize_t n = trigrams_of((const uint8_t *)query_text, query_length, t);
-    qsort(t, (size_t)n, sizeof(Trigram), by_trigram);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (query->count && t[query->count - 1] == t[i]) continue;
-        uint32_t code = code_of(t[i]);
-        if (code == NOT_INDEXED || query->count == MOST_QUERY_TRIGRAMS) {
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
-        t[query->count++] = t[i];
-        query->shared[code >> 3] |= (uint8_t)(1 << (code & 7));
+    /* A query the index cannot answer is left to PostgreSQL. */
+    if (query_init(query, query_text, query_length, t) < 0) {
+        result = Py_NewRef(Py_None);
+        goto done;
     }
-    query->trigrams = t;
     if (query->count == 0) {
         result = PyList_New(0);
         goto done;
@@ -487,19 +496,10 @@ static PyObject *py_word_similarity(PyObject *module, PyObject *const *args, Py_
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t n = trigrams_of((const uint8_t *)query_text, query_length, q);
-    qsort(q, (size_t)n, sizeof(Trigram), by_trigram);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (query->count && q[query->count - 1] == q[i]) continue;
-        uint32_t code = code_of(q[i]);
-        if (code == NOT_INDEXED) {
-            PyErr_SetString(PyExc_ValueError, "the query has a trigram the index does not hold");
-            goto done;
-        }
-        q[query->count++] = q[i];
-        query->shared[code >> 3] |= (uint8_t)(1 << (code & 7));
+    if (query_init(query, query_text, query_length, q) < 0) {
+        PyErr_SetString(PyExc_ValueError, "the index cannot answer this query");
+        goto done;
     }
-    query->trigrams = q;
     Py_ssize_t m = trigrams_of((const uint8_t *)text, text_length, tt);
     result = PyFloat_FromDouble(
         query->count ? (double)word_similarity(query, tt, m, scratch, scratch + m) : 0.0);
