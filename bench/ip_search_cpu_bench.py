@@ -52,6 +52,7 @@ from ip_search.search.backend import Candidates, SearchQuery
 from ip_search.search.postgres import similar_candidates
 from ip_search.search.query import query_keys
 from ip_search.search.resident.backend import similar_items
+from ip_search.search.resident.filters import MarkFilter, class_mask
 from ip_search.search.resident.index import ResidentIndex
 from ip_search.search.resident.loading import load_index
 from ip_search.text import query_keys as analyse
@@ -83,7 +84,8 @@ class MemoryBackend:
 
     async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
         keys = query_keys(query.text)
-        return similar_candidates(similar_items(self.index, keys, query.filters.nice_classes))
+        kept = MarkFilter(class_mask(query.filters.nice_classes))
+        return similar_candidates(similar_items(self.index, keys, kept))
 
 
 def similar_queries(paths: Sequence[str]) -> list[SearchQuery]:
@@ -106,7 +108,7 @@ async def one_pass(index: ResidentIndex, queries: Sequence[SearchQuery]) -> Pass
         started = clock()
         keys = analyse(query.text)
         analysed = clock()
-        items = similar_items(index, keys, classes)
+        items = similar_items(index, keys, MarkFilter(class_mask(classes)))
         found = clock()
         ranked = ranking.rank_similar(keys, items, classes=classes, groups=groups)
         rank_done = clock()

@@ -37,8 +37,9 @@ from ip_search.search.query import query_keys
 from ip_search.search.resident import holder as holder_module
 from ip_search.search.resident import trigrams as trigrams_module
 from ip_search.search.resident.backend import ResidentSearchBackend, similar_items
+from ip_search.search.resident.filters import MarkFilter
 from ip_search.search.resident.holder import ResidentIndexHolder, ResidentIndexNotReady
-from ip_search.search.resident.index import ResidentIndex, class_mask
+from ip_search.search.resident.index import ResidentIndex
 from ip_search.synthetic import generate
 from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.repository import read_data_as_of
@@ -117,23 +118,40 @@ async def test_memory_finds_the_candidates_postgresql_finds(
 ) -> None:
     index = await _index(holder)
     postgres = PostgresSearchBackend(read_pool)
-    queries = [(case.query, list(case.classes)) for case in RELEVANCE_CASES]
+    queries = [(case.query, Filters(nice_classes=case.classes)) for case in RELEVANCE_CASES]
     for name, classes in await _register_names(db_engine):
-        queries += [(name, []), (name[:2], classes[:1]), (name[1:], classes[:2])]
+        queries += [
+            (name, Filters()),
+            (name[:2], Filters(nice_classes=tuple(classes[:1]))),
+            (name[1:], Filters(nice_classes=tuple(sorted(set(classes[:2]))))),
+            (name[:3], Filters(statuses=("registered",))),
+            (name[1:], Filters(nice_classes=tuple(classes[:1]), statuses=("filed", "lapsed"))),
+            (name[:2], Filters(kinds=("collective_trademark", "certification_mark"))),
+        ]
     compared = 0
-    for q, classes in queries:
+    for q, filters in queries:
         keys = query_keys(q)
-        filters = Filters(nice_classes=tuple(sorted(set(classes))))
         if not similar_sources(keys, filters)[0]:
             continue
-        remembered = similar_items(index, keys, filters.nice_classes)
+        kept = index.mark_filter(filters.nice_classes, filters.statuses, filters.kinds)
+        assert kept is not None
+        remembered = similar_items(index, keys, kept)
         if len(remembered) < 10 and trigram_source(keys, filters) is not None:
-            continue  # PostgreSQL answers those whole (trigram similarity)
+            continue  # with the trigram source: test_memory_finds_the_misspellings_...
         read = await postgres.candidates(SearchQuery(q, SearchMode.SIMILAR, filters), None)
-        assert _facts(remembered) == _facts(read.items), (q, classes)
+        assert _facts(remembered) == _facts(read.items), (q, filters)
         compared += 1
 
-    assert compared > 900
+    assert compared > 1_500
+
+
+async def test_each_mark_has_the_bit_of_its_status_and_kind(holder: ResidentIndexHolder) -> None:
+    index = await _index(holder)
+
+    assert index.facets is not None and ("registered", "trademark") in index.facets
+    assert sorted(index.facets.values()) == list(range(48, 48 + len(index.facets)))
+    above = [int(word) >> 48 for word in index.classes]
+    assert all(bits and bits & (bits - 1) == 0 for bits in above)  # exactly one each
 
 
 def _misspellings(name: str, rng: random.Random) -> list[str]:
@@ -157,28 +175,34 @@ async def test_memory_finds_the_misspellings_postgresql_finds(
     counting = CountingPostgres(read_pool)
     resident = ResidentSearchBackend(counting, holder)
     rng = random.Random(3)
-    queries = [(case.query, list(case.classes)) for case in RELEVANCE_CASES]
+    queries = [(case.query, Filters(nice_classes=case.classes)) for case in RELEVANCE_CASES]
     for name, classes in await _register_names(db_engine):
         plain = name.strip()
         if plain.isascii() and len(plain) > 4:
-            queries += [(q, classes[:1]) for q in _misspellings(plain, rng)]
-            queries += [(plain[1:-1], []), (plain + "x", classes[:2])]
+            queries += [
+                (q, Filters(nice_classes=tuple(classes[:1]))) for q in _misspellings(plain, rng)
+            ]
+            queries += [
+                (plain[1:-1], Filters()),
+                (plain + "x", Filters(nice_classes=tuple(sorted(set(classes[:2]))))),
+                (plain[:-1], Filters(statuses=("registered",), kinds=("trademark",))),
+            ]
     compared = with_words = capped = 0
-    for q, classes in queries:
+    for q, filters in queries:
         keys = query_keys(q)
-        filters = Filters(nice_classes=tuple(sorted(set(classes))))
         latin = trigram_text(keys)
-        if latin is None or len(similar_items(index, keys, filters.nice_classes)) >= 10:
+        kept = index.mark_filter(filters.nice_classes, filters.statuses, filters.kinds)
+        assert kept is not None
+        if latin is None or len(similar_items(index, keys, kept)) >= 10:
             continue
-        mask = class_mask(filters.nice_classes)
-        rows = index.words.similar_marks(latin, index.classes, mask, SOURCE_CAP + 1)
+        rows = index.words.similar_marks(latin, index.classes, kept, SOURCE_CAP + 1)
         if rows is not None and len(rows) > SOURCE_CAP:
             capped += 1  # equal rows at the cap: each backend keeps whichever it met first
             continue
         query = SearchQuery(q, SearchMode.SIMILAR, filters)
         remembered = await resident.candidates(query, None)
         read = await postgres.candidates(query, None)
-        assert _facts(remembered.items) == _facts(read.items), (q, classes)
+        assert _facts(remembered.items) == _facts(read.items), (q, filters)
         assert remembered.total_is_exact == read.total_is_exact
         compared += 1
         with_words += any("words" in item.sources for item in read.items)
@@ -194,7 +218,8 @@ async def test_a_query_beyond_the_trigram_alphabet_is_left_to_postgresql(
     counting = CountingPostgres(read_pool)
     resident = ResidentSearchBackend(counting, holder)
     query = SearchQuery("zqxcafézqx", SearchMode.SIMILAR, Filters())
-    assert len(similar_items(await _index(holder), query_keys(query.text), ())) < FEW_CANDIDATES
+    index = await _index(holder)
+    assert len(similar_items(index, query_keys(query.text), MarkFilter())) < FEW_CANDIDATES
 
     remembered = await resident.candidates(query, None)
 
@@ -214,7 +239,7 @@ async def test_a_database_whose_trigrams_differ_leaves_misspellings_to_postgresq
         assert index is not None and index.words is None
         counting = CountingPostgres(read_pool)
         query = SearchQuery("zqxstarstylezqx", SearchMode.SIMILAR, Filters())
-        assert len(similar_items(index, query_keys(query.text), ())) < FEW_CANDIDATES
+        assert len(similar_items(index, query_keys(query.text), MarkFilter())) < FEW_CANDIDATES
 
         await ResidentSearchBackend(counting, holder).candidates(query, None)
     finally:
@@ -241,7 +266,10 @@ async def test_a_fresh_index_answers_similar_searches_without_postgresql(
     assert planted_number("kong-homophone") in homophone
     assert planted_number("asus") in simplified
 
-    await search(q="生華", nice_class=[5], status=["registered"], mode="similar")
+    in_status = await search(q="生華", nice_class=[5], status=["registered"], mode="similar")
+    assert postgres.asked == 0
+    assert in_status
+    await search(q="生華", nice_class=[5], applicant="生華", mode="similar")
     await search(q="生華", mode="prefix")
     assert postgres.asked == 2
 
@@ -267,7 +295,7 @@ async def test_an_import_makes_the_index_stale_until_it_is_read_again(
 
     assert after is not None and after is not before
     assert after.size == before.size + 1
-    found = similar_items(after, query_keys("澤霖藍"), ())
+    found = similar_items(after, query_keys("澤霖藍"), MarkFilter())
     assert "199999001" in [item.application_no for item in found]
     await holder.ready()
 

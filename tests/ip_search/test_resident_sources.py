@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import orjson
 import pytest
 
 from ip_search.search.resident import index as index_module
+from ip_search.search.resident.filters import NO_MARK_BIT, MarkFilter, class_mask
 from ip_search.search.resident.index import (
     FIRST_CHUNK,
     ResidentIndex,
-    class_mask,
     exact_rows,
     key_source,
 )
@@ -72,14 +73,21 @@ def _reference(
     classes: Sequence[int],
     per_key: int,
     cap: int,
+    facets: int = 0,
 ) -> list[int]:
-    """``sql.key_source`` as plain Python: first postings per key in the classes, weighed
-    ``ln(1 + per_key / n)``, summed in key then posting order, best sum, shortest, number."""
+    """``sql.key_source`` as plain Python: first postings per key in the classes (and with a
+    bit of ``facets``: a status and kind), weighed ``ln(1 + per_key / n)``, summed in key then
+    posting order, best sum, shortest, number."""
+
+    def kept(mark: int) -> bool:
+        word = int(index.classes[mark])
+        return (not classes or bool(word & class_mask(classes))) and (
+            not facets or bool(word & facets)
+        )
+
     sums: dict[int, float] = {}
     for key in keys:
-        marks = postings.get(key, [])
-        first = [m for m in marks if not classes or int(index.classes[m]) & class_mask(classes)]
-        first = first[:per_key]
+        first = [m for m in postings.get(key, []) if kept(m)][:per_key]
         for mark in first:
             sums[mark] = sums.get(mark, 0.0) + math.log(1.0 + float(per_key) / len(first))
     ranked = sorted(sums, key=lambda m: (-sums[m], int(index.lengths[m]), m))
@@ -90,6 +98,8 @@ def test_a_class_mask_refuses_what_a_uint64_cannot_hold() -> None:
     assert class_mask([1, 45]) == (1 << 1) | (1 << 45)
     with pytest.raises(ValueError, match="outside"):
         class_mask([64])
+    with pytest.raises(ValueError, match="outside"):
+        class_mask([47])  # the bits above the classes are the (status, kind) pairs
 
 
 @pytest.fixture(params=["built", "numpy"])
@@ -109,7 +119,8 @@ def test_the_class_filter_reads_on_past_the_first_chunks() -> None:
     postings = {"key": list(range(marks))}
     index = _index(classes, [3] * marks, postings)
 
-    found = key_source(index, index.grams, ["key"], mask=class_mask([7]), per_key=10, cap=50)
+    kept = MarkFilter(class_mask([7]))
+    found = key_source(index, index.grams, ["key"], kept=kept, per_key=10, cap=50)
 
     assert found == [m for m in range(marks) if m % 300 == 299][:10]
     assert found == _reference(index, postings, ["key"], [7], 10, 50)
@@ -129,13 +140,18 @@ def test_key_source_ranks_as_its_sql_does(seed: int) -> None:
         for k in range(12)
     }
     index = _index(classes, lengths, postings)
+    # Each mark's (status, kind) pair: one of three bits above the classes.
+    pairs = np.array([1 << (48 + rng.randrange(3)) for _ in range(marks)], dtype=np.uint64)
+    index = replace(index, classes=index.classes | pairs)
     keys = [f"k{rng.randrange(14)}" for _ in range(rng.randint(1, 6))]  # unknown and repeated
     wanted = rng.choice([[], [rng.randint(1, 45)], rng.sample(range(1, 46), 5)])
+    facets = rng.choice([0, 1 << 48, (1 << 48) | (1 << 50)])
     per_key = rng.choice([5, 30])
 
-    found = key_source(index, index.grams, keys, mask=class_mask(wanted), per_key=per_key, cap=25)
+    kept = MarkFilter(class_mask(wanted), facets)
+    found = key_source(index, index.grams, keys, kept=kept, per_key=per_key, cap=25)
 
-    assert found == _reference(index, postings, keys, wanted, per_key, 25)
+    assert found == _reference(index, postings, keys, wanted, per_key, 25, facets)
 
 
 def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,10 +159,10 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
     texts = [("abc", 0), ("abd", 1), ("abc", 2), ("abc", 2), ("zz", 3), ("abd", 4)]
     index = _index([[5], [5], [9], [5], [5]], [3] * 5, {}, texts)
 
-    rows = exact_rows(index, ["abd", "abc", "abc"], mask=0, cap=50)
-    in_class = exact_rows(index, ["abc", "abd"], mask=class_mask([5]), cap=50)
-    capped = exact_rows(index, ["abc", "abd"], mask=0, cap=2)
-    past_collisions = exact_rows(index, ["abd"], mask=0, cap=2)
+    rows = exact_rows(index, ["abd", "abc", "abc"], kept=MarkFilter(), cap=50)
+    in_class = exact_rows(index, ["abc", "abd"], kept=MarkFilter(class_mask([5])), cap=50)
+    capped = exact_rows(index, ["abc", "abd"], kept=MarkFilter(), cap=2)
+    past_collisions = exact_rows(index, ["abd"], kept=MarkFilter(), cap=2)
 
     # By text, then number; a mark holding the text twice fills two rows, as in SQL.
     assert [ordinal for ordinal, _ in rows] == [0, 2, 2, 1, 4]
@@ -176,9 +192,26 @@ def test_the_kernel_refuses_what_is_not_an_index_array() -> None:
     kernel = index_module._native_key_source
     assert kernel is not None, "run `make install` to build it"
     with pytest.raises(IndexError):
-        kernel([np.array([0, 7], dtype=np.int32)], index.classes, index.lengths, 0, 5, 5)
+        kernel([np.array([0, 7], dtype=np.int32)], index.classes, index.lengths, 0, 0, 5, 5)
     with pytest.raises(TypeError):
-        kernel([np.array([0, 1], dtype=np.int64)], index.classes, index.lengths, 0, 5, 5)
+        kernel([np.array([0, 1], dtype=np.int64)], index.classes, index.lengths, 0, 0, 5, 5)
     with pytest.raises(ValueError, match="per_key"):
-        kernel([index.grams["k"]], index.classes, index.lengths, 0, 0, 5)
-    assert kernel([], index.classes, index.lengths, 0, 5, 5) == []
+        kernel([index.grams["k"]], index.classes, index.lengths, 0, 0, 0, 5)
+    assert kernel([], index.classes, index.lengths, 0, 0, 5, 5) == []
+
+
+def test_status_and_kind_filters_become_the_bits_of_their_pairs() -> None:
+    index = _index([[5], [5]], [3, 3], {})
+    pairs = {("registered", "trademark"): 48, ("lapsed", "trademark"): 49,
+             ("registered", "certification_mark"): 50}  # fmt: skip
+    with_pairs = replace(index, facets=pairs)
+
+    assert with_pairs.mark_filter([5], (), ()) == MarkFilter(class_mask([5]))
+    assert with_pairs.mark_filter([], ("registered",), ()) == MarkFilter(0, (1 << 48) | (1 << 50))
+    assert with_pairs.mark_filter([], ("registered",), ("trademark",)) == MarkFilter(0, 1 << 48)
+    nothing = with_pairs.mark_filter([], ("filed",), ())
+    assert nothing == MarkFilter(0, 1 << NO_MARK_BIT)
+    assert not nothing.kept(np.array([(1 << 48) | (1 << 5)], dtype=np.uint64)).any()
+    # More pairs than bits: the index cannot check a status, PostgreSQL must.
+    assert index.mark_filter([], ("registered",), ()) is None
+    assert index.mark_filter([5], (), ()) == MarkFilter(class_mask([5]))

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ip_search.search.resident import _trigrams
 from ip_search.search.resident._trigrams import word_similarity
-from ip_search.search.resident.index import class_mask
+from ip_search.search.resident.filters import MarkFilter, class_mask
 from ip_search.search.resident.trigrams import WORD_SIMILARITY_THRESHOLD, WordTrigrams
 
 _WORDS = ["star", "style", "green", "link", "nova", "labs", "magna", "beauty", "sty", "東京", "7"]
@@ -109,7 +109,7 @@ def test_similar_marks_are_every_text_over_the_threshold_best_first() -> None:
             ]
             over = sorted(s for s in scored if -s[0] >= WORD_SIMILARITY_THRESHOLD)
             for cap in (5, 50, 10_000):
-                found = index.similar_marks(query, classes, mask, cap)
+                found = index.similar_marks(query, classes, MarkFilter(mask), cap)
                 assert found == [marks[row] for _, row in over[:cap]], (query, wanted, cap)
     assert index.counts == bytearray(len(bodies))  # the scratch is left zero
 
@@ -118,8 +118,8 @@ def test_a_query_with_a_letter_beyond_ascii_is_not_answered() -> None:
     index = _index(["cafe", "café"], [0, 1])
     classes = np.zeros(2, dtype=np.uint64)
 
-    assert index.similar_marks("cafés", classes, 0, 50) is None
-    assert index.similar_marks("cafes", classes, 0, 50) == [0]
+    assert index.similar_marks("cafés", classes, MarkFilter(), 50) is None
+    assert index.similar_marks("cafes", classes, MarkFilter(), 50) == [0]
 
 
 def test_the_kernel_refuses_arrays_that_do_not_fit_together() -> None:
@@ -128,7 +128,7 @@ def test_the_kernel_refuses_arrays_that_do_not_fit_together() -> None:
 
     def rows_of(marks: Any) -> list[int] | None:
         arrays = (index.texts, index.text_offsets, index.starts, index.rows)
-        return _trigrams.similar_rows("star", *arrays, marks, classes, index.counts, 0, 50, 0.6)
+        return _trigrams.similar_rows("star", *arrays, marks, classes, index.counts, 0, 0, 50, 0.6)
 
     with pytest.raises(ValueError, match="do not fit"):
         rows_of(index.text_marks[:1])

@@ -1,6 +1,7 @@
 /* ``sql.key_source`` on the resident index's arrays, in C (``index.key_source`` calls it).
  *
- * Each key's first ``per_key`` postings (those in the class mask, when it is not 0) weigh
+ * Each key's first ``per_key`` postings (those in the class mask and the facet mask, each when
+ * it is not 0: ``index.MarkFilter``) weigh
  * ``ln(1 + per_key / n)``; marks are ranked by summed weight, then length, then ordinal, ``cap``
  * at most. Weights are added in key order, then posting order, as PostgreSQL's aggregate (and
  * numpy's ``bincount``, the fallback) adds them, so equal sums stay equal and ties break alike.
@@ -84,13 +85,14 @@ static int array_of(PyObject *array, Py_buffer *view, Py_ssize_t itemsize, const
 
 static PyObject *key_source(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (nargs != 6) {
+    if (nargs != 7) {
         PyErr_SetString(PyExc_TypeError,
-                        "key_source(postings, classes, lengths, mask, per_key, cap)");
+                        "key_source(postings, classes, lengths, mask, facets, per_key, cap)");
         return NULL;
     }
     uint64_t mask = PyLong_AsUnsignedLongLong(args[3]);
-    Py_ssize_t per_key = PyLong_AsSsize_t(args[4]), cap = PyLong_AsSsize_t(args[5]);
+    uint64_t facets = PyLong_AsUnsignedLongLong(args[4]);
+    Py_ssize_t per_key = PyLong_AsSsize_t(args[5]), cap = PyLong_AsSsize_t(args[6]);
     if (PyErr_Occurred()) return NULL;
     if (per_key < 1 || cap < 0) {
         PyErr_SetString(PyExc_ValueError, "per_key must be positive and cap not negative");
@@ -132,7 +134,8 @@ static PyObject *key_source(PyObject *module, PyObject *const *args, Py_ssize_t 
                 PyErr_SetString(PyExc_IndexError, "a posting is not a mark of the index");
                 goto done;
             }
-            if (!mask || (mark_classes[mark] & mask)) first[taken++] = mark;
+            uint64_t bits = mark_classes[mark];
+            if ((!mask || (bits & mask)) && (!facets || (bits & facets))) first[taken++] = mark;
         }
         PyBuffer_Release(&view);
         if (!taken) continue;
@@ -160,7 +163,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"key_source", (PyCFunction)(void (*)(void))key_source, METH_FASTCALL,
-     "key_source(postings, classes, lengths, mask, per_key, cap) -> ordinals ranked as "
+     "key_source(postings, classes, lengths, mask, facets, per_key, cap) -> ordinals ranked as "
      "sql.key_source ranks them."},
     {NULL, NULL, 0, NULL},
 };

@@ -10,6 +10,7 @@ def key_source(
     classes: npt.NDArray[np.uint64],
     lengths: npt.NDArray[np.int16],
     mask: int,
+    facets: int,
     per_key: int,
     cap: int,
     /,

@@ -343,18 +343,20 @@ static int index_open(Index *index, PyObject *const *args) {
     return 0;
 }
 
-/* similar_rows(query, texts, offsets, starts, rows, marks, classes, counts, mask, cap,
- * threshold) -> text rows best first, or None for a query with a trigram not indexed. */
+/* similar_rows(query, texts, offsets, starts, rows, marks, classes, counts, mask, facets, cap,
+ * threshold) -> text rows best first, or None for a query with a trigram not indexed. A text
+ * counts only if its mark is in the class mask and the facet mask (each when it is not 0). */
 static PyObject *similar_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (nargs != 11 || !PyUnicode_Check(args[0])) {
+    if (nargs != 12 || !PyUnicode_Check(args[0])) {
         PyErr_SetString(PyExc_TypeError, "similar_rows(query, texts, offsets, starts, rows, "
-                                         "marks, classes, counts, mask, cap, threshold)");
+                                         "marks, classes, counts, mask, facets, cap, threshold)");
         return NULL;
     }
     uint64_t mask = PyLong_AsUnsignedLongLong(args[8]);
-    Py_ssize_t cap = PyLong_AsSsize_t(args[9]);
-    double threshold = PyFloat_AsDouble(args[10]);
+    uint64_t facets = PyLong_AsUnsignedLongLong(args[9]);
+    Py_ssize_t cap = PyLong_AsSsize_t(args[10]);
+    double threshold = PyFloat_AsDouble(args[11]);
     Py_ssize_t query_length;
     const char *query_text = PyUnicode_AsUTF8AndSize(args[0], &query_length);
     if (query_text == NULL || PyErr_Occurred()) return NULL;
@@ -448,7 +450,7 @@ reset:
             PyErr_SetString(PyExc_IndexError, "a text's mark is not a mark of the index");
             goto done;
         }
-        if (mask && !(classes[mark] & mask)) continue;
+        if ((mask && !(classes[mark] & mask)) || (facets && !(classes[mark] & facets))) continue;
         if (offsets[r] < 0 || offsets[r] > offsets[r + 1] || offsets[r + 1] > index.texts.len) {
             PyErr_SetString(PyExc_ValueError, "offsets do not fit the texts");
             goto done;
@@ -515,7 +517,7 @@ static PyMethodDef methods[] = {
     {"build", (PyCFunction)(void (*)(void))build, METH_FASTCALL,
      "build(texts, offsets) -> (starts, rows): each ASCII trigram's texts."},
     {"similar_rows", (PyCFunction)(void (*)(void))similar_rows, METH_FASTCALL,
-     "similar_rows(query, texts, offsets, starts, rows, marks, classes, counts, mask, cap, "
+     "similar_rows(query, texts, offsets, starts, rows, marks, classes, counts, mask, facets, cap, "
      "threshold) -> texts whose word similarity reaches the threshold, best first."},
     {"word_similarity", (PyCFunction)(void (*)(void))py_word_similarity, METH_FASTCALL,
      "word_similarity(query, text) -> pg_trgm's word similarity."},

@@ -14,6 +14,7 @@ def similar_rows(
     classes: npt.NDArray[np.uint64],
     counts: bytearray,
     mask: int,
+    facets: int,
     cap: int,
     threshold: float,
     /,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +26,20 @@ import numpy.typing as npt
 import orjson
 
 from ip_search.search.backend import Candidate, candidate_of
+from ip_search.search.resident.filters import NO_MARK_BIT, MarkFilter, class_mask
 from ip_search.search.resident.trigrams import WordTrigrams
 from ip_search.text.packed_keys import packed_compacts
 
 KeySourceKernel = Callable[
-    [Sequence[npt.NDArray[np.int32]], npt.NDArray[np.uint64], npt.NDArray[np.int16], int, int, int],
+    [
+        Sequence[npt.NDArray[np.int32]],
+        npt.NDArray[np.uint64],
+        npt.NDArray[np.int16],
+        int,
+        int,
+        int,
+        int,
+    ],
     list[int],
 ]
 
@@ -54,16 +63,6 @@ FIRST_CHUNK = 512
 (a common class holds one mark in ten, a rare one in a thousand)."""
 
 
-def class_mask(classes: Iterable[int]) -> int:
-    """Nice classes (1-45) as bits of one integer (a ``uint64`` holds them)."""
-    mask = 0
-    for nice_class in classes:
-        if not 0 < nice_class < 64:
-            raise ValueError(f"Nice class {nice_class} is outside 1-63")
-        mask |= 1 << nice_class
-    return mask
-
-
 def text_hash(compact: str) -> int:
     """The 64-bit key of an exact text (Python's string hash: the index lives and dies with
     this process, so its per-process salt does no harm, and collisions are checked)."""
@@ -75,7 +74,8 @@ class ResidentIndex:
     stamp: dt.datetime | None
     """The register's ``data_as_of`` in the snapshot this index was read from."""
     classes: npt.NDArray[np.uint64]
-    """``class_mask`` of each mark's Nice classes."""
+    """Each mark's filter word: the ``class_mask`` of its Nice classes and the bit of its
+    (status, kind) pair (``facets``)."""
     lengths: npt.NDArray[np.int16]
     """``mark_length`` of each mark (orders a source's ties, as in SQL)."""
     cards: bytearray
@@ -87,6 +87,9 @@ class ResidentIndex:
     """Sorted ``text_hash`` of every ``mark_text`` row ..."""
     text_marks: Ordinals
     """... and its mark, in (hash, number, position) order."""
+    facets: Mapping[tuple[str, str], int] | None = None
+    """The bit (``FACET_BITS``) of each (status, kind) pair; None when the register holds more
+    pairs than there are bits: PostgreSQL answers searches filtered by status or kind."""
     words: WordTrigrams | None = None
     """The texts' trigrams (``sql.words_source``); None when the kernel is not built or the
     database's pg_trgm works otherwise (``trigrams.AS_ASSUMED``): PostgreSQL answers."""
@@ -94,6 +97,20 @@ class ResidentIndex:
     @property
     def size(self) -> int:
         return len(self.classes)
+
+    def mark_filter(
+        self, classes: Sequence[int], statuses: Sequence[str], kinds: Sequence[str]
+    ) -> MarkFilter | None:
+        """These filters as a ``MarkFilter``; None if the index cannot check them."""
+        if not statuses and not kinds:
+            return MarkFilter(class_mask(classes))
+        if self.facets is None:
+            return None
+        facets = 0
+        for (status, kind), bit in self.facets.items():
+            if (not statuses or status in statuses) and (not kinds or kind in kinds):
+                facets |= 1 << bit
+        return MarkFilter(class_mask(classes), facets or 1 << NO_MARK_BIT)
 
     def cards_of(self, ordinals: Sequence[int]) -> list[Card]:
         """Each mark's card (``sql.CARD_COLUMNS`` in order), decoded as one JSON array: a
@@ -124,16 +141,15 @@ def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
     return candidate_of(card, filing_date, card[CARD_KEYS], sources)
 
 
-def _in_classes(
-    postings: Ordinals, classes: npt.NDArray[np.uint64], mask: int, limit: int
+def _kept(
+    postings: Ordinals, classes: npt.NDArray[np.uint64], kept: MarkFilter, limit: int
 ) -> Ordinals:
-    """The first ``limit`` postings whose mark has one of ``mask``'s classes, in order."""
-    wanted = np.uint64(mask)
+    """The first ``limit`` postings whose mark ``kept`` keeps, in order."""
     found: list[Ordinals] = []
     count, start, chunk = 0, 0, FIRST_CHUNK
     while start < len(postings) and count < limit:
         part = postings[start : start + chunk]
-        hits = part[(classes[part] & wanted) != 0]
+        hits = part[kept.kept(classes[part])]
         found.append(hits)
         count += len(hits)
         start += chunk
@@ -146,22 +162,24 @@ def key_source(
     postings: Mapping[str, Ordinals],
     keys: Sequence[str],
     *,
-    mask: int,
+    kept: MarkFilter,
     per_key: int,
     cap: int,
 ) -> list[int]:
-    """``sql.key_source``: each key's first ``per_key`` postings (in ``mask``'s classes when
-    it is not 0) weigh ``ln(1 + per_key / n)``; marks by summed weight, then length, then
+    """``sql.key_source``: each key's first ``per_key`` postings (of marks ``kept`` keeps)
+    weigh ``ln(1 + per_key / n)``; marks by summed weight, then length, then
     number, ``cap`` at most. Weights are added in key order, then posting order, as
     PostgreSQL's aggregate adds them, so equal sums stay equal and ties break alike. Built,
     the C kernel ``_key_source.c`` ranks them; else numpy does, in some fifty array calls."""
     found = [marks for marks in map(postings.get, keys) if marks is not None]
     if _native_key_source is not None:
-        return _native_key_source(found, index.classes, index.lengths, mask, per_key, cap)
+        return _native_key_source(
+            found, index.classes, index.lengths, kept.classes, kept.facets, per_key, cap
+        )
     taken: list[Ordinals] = []
     weights: list[npt.NDArray[np.float64]] = []
     for marks in found:
-        first = _in_classes(marks, index.classes, mask, per_key) if mask else marks[:per_key]
+        first = _kept(marks, index.classes, kept, per_key) if kept.active else marks[:per_key]
         if len(first):
             taken.append(first)
             weights.append(np.full(len(first), math.log(1.0 + float(per_key) / len(first))))
@@ -175,20 +193,19 @@ def key_source(
 
 
 def exact_rows(
-    index: ResidentIndex, compacts: Sequence[str], *, mask: int, cap: int
+    index: ResidentIndex, compacts: Sequence[str], *, kept: MarkFilter, cap: int
 ) -> list[tuple[int, Card]]:
-    """``sql.exact_source``: marks with a text equal to one of ``compacts``, by text then
-    number, ``cap`` rows at most (a mark holding the text twice fills two), each with its
-    decoded card. Found by hash; a card without the text (a collision) is passed over."""
+    """``sql.exact_source``: marks ``kept`` keeps with a text equal to one of ``compacts``, by
+    text then number, ``cap`` rows at most (a mark holding the text twice fills two), each with
+    its decoded card. Found by hash; a card without the text (a collision) is passed over."""
     rows: list[tuple[int, Card]] = []
-    wanted = np.uint64(mask)
     for compact in sorted(set(compacts)):
         key = text_hash(compact)
         start = int(np.searchsorted(index.text_hashes, key, side="left"))
         end = int(np.searchsorted(index.text_hashes, key, side="right"))
         marks = index.text_marks[start:end]
-        if mask and len(marks):
-            marks = marks[(index.classes[marks] & wanted) != 0]
+        if kept.active and len(marks):
+            marks = marks[kept.kept(index.classes[marks])]
         read = 0
         while read < len(marks) and len(rows) < cap:
             # As many cards as may still be kept, decoded together; a collision is passed over.

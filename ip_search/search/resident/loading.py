@@ -25,7 +25,8 @@ from asyncpg import Record
 
 from common.gc_tuning import collector_paused
 from ip_search.search.resident import trigrams
-from ip_search.search.resident.index import Ordinals, ResidentIndex, class_mask, text_hash
+from ip_search.search.resident.filters import FACET_BITS, class_mask
+from ip_search.search.resident.index import Ordinals, ResidentIndex, text_hash
 from ip_search.search.resident.trigrams import WordTrigrams
 
 CHUNK_ROWS = 20_000
@@ -35,7 +36,8 @@ LOAD_TIMEOUT_MS = 600_000
 STAMP = "SELECT max(finished_at) FROM ip_search.import_run WHERE status = 'finished'"
 CARDS = (
     "SELECT json_build_array(application_no, registration_no, name, status, kind, "
-    "nice_classes, class_codes, groups, filing_date, scoring_keys)::text, nice_classes "
+    "nice_classes, class_codes, groups, filing_date, scoring_keys)::text, nice_classes, "
+    "status, kind "
     "FROM ip_search.mark_card ORDER BY application_no"
 )
 _ORDINALS = (
@@ -85,6 +87,9 @@ class _Parts:
     """What the rows gave, before the arrays are finished."""
 
     classes: list[int] = field(default_factory=list)
+    """Each mark's filter word (``filters``)."""
+    facets: dict[tuple[str, str], int] = field(default_factory=dict)
+    """The bit of each (status, kind) pair met so far, while ``FACET_BITS`` last."""
     cards: bytearray = field(default_factory=bytearray)
     offsets: list[int] = field(default_factory=lambda: [0])
     grams: dict[str, bytes] = field(default_factory=dict)
@@ -114,10 +119,10 @@ async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.dat
             # show_trgm loads pg_trgm, whose threshold setting exists only from then on.
             parts.trigrams_as_assumed = bool(await connection.fetchval(trigrams.AS_ASSUMED))
         async for rows in _chunks(connection, CARDS):
-            for card, classes in rows:
+            for card, classes, status, kind in rows:
                 parts.cards += card.encode()
                 parts.offsets.append(len(parts.cards))
-                parts.classes.append(class_mask(classes))
+                parts.classes.append(class_mask(classes) | _facet_bit(parts.facets, status, kind))
         for query, postings in ((GRAMS, parts.grams), (SOUNDS, parts.sounds)):
             async for rows in _chunks(connection, query):
                 for key, records in rows:
@@ -129,6 +134,15 @@ async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.dat
                 parts.texts += compact.encode()
                 parts.text_offsets.append(len(parts.texts))
     return stamp
+
+
+def _facet_bit(facets: dict[tuple[str, str], int], status: str, kind: str) -> int:
+    """The filter-word bit of this (status, kind) pair, a new one for a pair not met yet; 0
+    once the bits ran out (``_finish`` then gives the index no facets)."""
+    bit = facets.get((status, kind))
+    if bit is None:
+        bit = facets[status, kind] = FACET_BITS.start + len(facets)
+    return 1 << bit if bit in FACET_BITS else 0
 
 
 def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
@@ -154,6 +168,7 @@ def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
         sounds=sounds,
         text_hashes=hashes[order],
         text_marks=text_marks[order],
+        facets=parts.facets if len(parts.facets) <= len(FACET_BITS) else None,
         words=words,
     )
 

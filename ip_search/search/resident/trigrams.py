@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ip_search.search.resident.filters import MarkFilter
+
 try:
     from ip_search.search.resident import _trigrams
 except ImportError:  # sources run without their build: PostgreSQL answers this source
@@ -74,11 +76,12 @@ class WordTrigrams:
         )
 
     def similar_marks(
-        self, latin: str, classes: npt.NDArray[np.uint64], mask: int, cap: int
+        self, latin: str, classes: npt.NDArray[np.uint64], kept: MarkFilter, cap: int
     ) -> list[int] | None:
         """``sql.words_source``: the marks of the ``cap`` texts most similar to ``latin``
-        (in ``mask``'s classes when it is not 0), a mark once per text, best first. None for
-        a query the index cannot answer (a trigram with a letter outside ASCII)."""
+        (of marks ``kept`` keeps, by their filter words ``classes``), a mark once per text,
+        best first. None for a query the index cannot answer (a trigram with a letter outside
+        ASCII)."""
         assert _trigrams is not None, "the trigram kernel is not built"
         rows = _trigrams.similar_rows(
             latin,
@@ -89,7 +92,8 @@ class WordTrigrams:
             self.text_marks,
             classes,
             self.counts,
-            mask,
+            kept.classes,
+            kept.facets,
             cap,
             WORD_SIMILARITY_THRESHOLD,
         )
