@@ -150,7 +150,7 @@ async def test_each_mark_has_the_bit_of_its_status_and_kind(holder: ResidentInde
 
     assert index.facets is not None and ("registered", "trademark") in index.facets
     assert sorted(index.facets.values()) == list(range(48, 48 + len(index.facets)))
-    above = [int(word) >> 48 for word in index.classes]
+    above = [int(word) >> 48 for word in index.filter_words]
     assert all(bits and bits & (bits - 1) == 0 for bits in above)  # exactly one each
 
 
@@ -195,7 +195,7 @@ async def test_memory_finds_the_misspellings_postgresql_finds(
         assert kept is not None
         if latin is None or len(similar_items(index, keys, kept)) >= 10:
             continue
-        rows = index.words.similar_marks(latin, index.classes, kept, SOURCE_CAP + 1)
+        rows = index.words.similar_marks(latin, index.filter_words, kept, SOURCE_CAP + 1)
         if rows is not None and len(rows) > SOURCE_CAP:
             capped += 1  # equal rows at the cap: each backend keeps whichever it met first
             continue

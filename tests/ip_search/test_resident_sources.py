@@ -46,7 +46,7 @@ def _index(
     order = np.argsort(hashes, kind="stable")
     return ResidentIndex(
         stamp=None,
-        classes=np.array([class_mask(c) for c in classes], dtype=np.uint64),
+        filter_words=np.array([class_mask(c) for c in classes], dtype=np.uint64),
         lengths=np.array(lengths, dtype=np.int16),
         cards=cards,
         card_offsets=np.array(offsets, dtype=np.int64),
@@ -80,7 +80,7 @@ def _reference(
     posting order, best sum, shortest, number."""
 
     def kept(mark: int) -> bool:
-        word = int(index.classes[mark])
+        word = int(index.filter_words[mark])
         return (not classes or bool(word & class_mask(classes))) and (
             not facets or bool(word & facets)
         )
@@ -142,7 +142,7 @@ def test_key_source_ranks_as_its_sql_does(seed: int) -> None:
     index = _index(classes, lengths, postings)
     # Each mark's (status, kind) pair: one of three bits above the classes.
     pairs = np.array([1 << (48 + rng.randrange(3)) for _ in range(marks)], dtype=np.uint64)
-    index = replace(index, classes=index.classes | pairs)
+    index = replace(index, filter_words=index.filter_words | pairs)
     keys = [f"k{rng.randrange(14)}" for _ in range(rng.randint(1, 6))]  # unknown and repeated
     wanted = rng.choice([[], [rng.randint(1, 45)], rng.sample(range(1, 46), 5)])
     facets = rng.choice([0, 1 << 48, (1 << 48) | (1 << 50)])
@@ -192,12 +192,12 @@ def test_the_kernel_refuses_what_is_not_an_index_array() -> None:
     kernel = index_module._native_key_source
     assert kernel is not None, "run `make install` to build it"
     with pytest.raises(IndexError):
-        kernel([np.array([0, 7], dtype=np.int32)], index.classes, index.lengths, 0, 0, 5, 5)
+        kernel([np.array([0, 7], dtype=np.int32)], index.filter_words, index.lengths, 0, 0, 5, 5)
     with pytest.raises(TypeError):
-        kernel([np.array([0, 1], dtype=np.int64)], index.classes, index.lengths, 0, 0, 5, 5)
+        kernel([np.array([0, 1], dtype=np.int64)], index.filter_words, index.lengths, 0, 0, 5, 5)
     with pytest.raises(ValueError, match="per_key"):
-        kernel([index.grams["k"]], index.classes, index.lengths, 0, 0, 0, 5)
-    assert kernel([], index.classes, index.lengths, 0, 0, 5, 5) == []
+        kernel([index.grams["k"]], index.filter_words, index.lengths, 0, 0, 0, 5)
+    assert kernel([], index.filter_words, index.lengths, 0, 0, 5, 5) == []
 
 
 def test_status_and_kind_filters_become_the_bits_of_their_pairs() -> None:
@@ -211,7 +211,7 @@ def test_status_and_kind_filters_become_the_bits_of_their_pairs() -> None:
     assert with_pairs.mark_filter([], ("registered",), ("trademark",)) == MarkFilter(0, 1 << 48)
     nothing = with_pairs.mark_filter([], ("filed",), ())
     assert nothing == MarkFilter(0, 1 << NO_MARK_BIT)
-    assert not nothing.kept(np.array([(1 << 48) | (1 << 5)], dtype=np.uint64)).any()
+    assert not nothing.passing(np.array([(1 << 48) | (1 << 5)], dtype=np.uint64)).any()
     # More pairs than bits: the index cannot check a status, PostgreSQL must.
     assert index.mark_filter([], ("registered",), ()) is None
     assert index.mark_filter([5], (), ()) == MarkFilter(class_mask([5]))

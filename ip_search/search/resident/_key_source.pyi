@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 def key_source(
     postings: Sequence[npt.NDArray[np.int32]],
-    classes: npt.NDArray[np.uint64],
+    filter_words: npt.NDArray[np.uint64],
     lengths: npt.NDArray[np.int16],
     mask: int,
     facets: int,

@@ -11,7 +11,7 @@ def similar_rows(
     starts: npt.NDArray[np.int64],
     rows: npt.NDArray[np.int32],
     marks: npt.NDArray[np.int32],
-    classes: npt.NDArray[np.uint64],
+    filter_words: npt.NDArray[np.uint64],
     counts: bytearray,
     mask: int,
     facets: int,

@@ -67,7 +67,7 @@ def with_similar_wording(
     cannot answer the source."""
     if index.words is None:
         return None
-    marks = index.words.similar_marks(latin, index.classes, kept, SOURCE_CAP)
+    marks = index.words.similar_marks(latin, index.filter_words, kept, SOURCE_CAP)
     if marks is None:
         return None
     texts: dict[int, int] = {}

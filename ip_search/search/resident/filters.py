@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 FACET_BITS = range(48, 64)
-"""Bits of a mark's filter word (``ResidentIndex.classes``) above its classes, one for each
+"""Bits of a mark's filter word (``ResidentIndex.filter_words``) above its classes, one for each
 (status, kind) pair the register holds: a status or kind filter is checked as classes are."""
 NO_MARK_BIT = 47
 """A bit no mark has: the facet mask of a filter that no (status, kind) pair passes."""
@@ -41,13 +41,13 @@ class MarkFilter:
     classes: int = 0
     facets: int = 0
 
-    def kept(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    def passing(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
         """Which of these marks' filter words pass."""
-        kept = np.ones(len(words), dtype=np.bool_)
+        passing = np.ones(len(words), dtype=np.bool_)
         for mask in (self.classes, self.facets):
             if mask:
-                kept &= (words & np.uint64(mask)) != 0
-        return kept
+                passing &= (words & np.uint64(mask)) != 0
+        return passing
 
     @property
     def active(self) -> bool:

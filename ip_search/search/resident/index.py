@@ -73,7 +73,7 @@ def text_hash(compact: str) -> int:
 class ResidentIndex:
     stamp: dt.datetime | None
     """The register's ``data_as_of`` in the snapshot this index was read from."""
-    classes: npt.NDArray[np.uint64]
+    filter_words: npt.NDArray[np.uint64]
     """Each mark's filter word: the ``class_mask`` of its Nice classes and the bit of its
     (status, kind) pair (``facets``)."""
     lengths: npt.NDArray[np.int16]
@@ -96,7 +96,7 @@ class ResidentIndex:
 
     @property
     def size(self) -> int:
-        return len(self.classes)
+        return len(self.filter_words)
 
     def mark_filter(
         self, classes: Sequence[int], statuses: Sequence[str], kinds: Sequence[str]
@@ -142,14 +142,14 @@ def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
 
 
 def _kept(
-    postings: Ordinals, classes: npt.NDArray[np.uint64], kept: MarkFilter, limit: int
+    postings: Ordinals, filter_words: npt.NDArray[np.uint64], kept: MarkFilter, limit: int
 ) -> Ordinals:
     """The first ``limit`` postings whose mark ``kept`` keeps, in order."""
     found: list[Ordinals] = []
     count, start, chunk = 0, 0, FIRST_CHUNK
     while start < len(postings) and count < limit:
         part = postings[start : start + chunk]
-        hits = part[kept.kept(classes[part])]
+        hits = part[kept.passing(filter_words[part])]
         found.append(hits)
         count += len(hits)
         start += chunk
@@ -174,12 +174,12 @@ def key_source(
     found = [marks for marks in map(postings.get, keys) if marks is not None]
     if _native_key_source is not None:
         return _native_key_source(
-            found, index.classes, index.lengths, kept.classes, kept.facets, per_key, cap
+            found, index.filter_words, index.lengths, kept.classes, kept.facets, per_key, cap
         )
     taken: list[Ordinals] = []
     weights: list[npt.NDArray[np.float64]] = []
     for marks in found:
-        first = _kept(marks, index.classes, kept, per_key) if kept.active else marks[:per_key]
+        first = _kept(marks, index.filter_words, kept, per_key) if kept.active else marks[:per_key]
         if len(first):
             taken.append(first)
             weights.append(np.full(len(first), math.log(1.0 + float(per_key) / len(first))))
@@ -205,7 +205,7 @@ def exact_rows(
         end = int(np.searchsorted(index.text_hashes, key, side="right"))
         marks = index.text_marks[start:end]
         if kept.active and len(marks):
-            marks = marks[kept.kept(index.classes[marks])]
+            marks = marks[kept.passing(index.filter_words[marks])]
         read = 0
         while read < len(marks) and len(rows) < cap:
             # As many cards as may still be kept, decoded together; a collision is passed over.

@@ -86,7 +86,7 @@ async def _chunks(
 class _Parts:
     """What the rows gave, before the arrays are finished."""
 
-    classes: list[int] = field(default_factory=list)
+    filter_words: list[int] = field(default_factory=list)
     """Each mark's filter word (``filters``)."""
     facets: dict[tuple[str, str], int] = field(default_factory=dict)
     """The bit of each (status, kind) pair met so far, while ``FACET_BITS`` last."""
@@ -122,7 +122,8 @@ async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.dat
             for card, classes, status, kind in rows:
                 parts.cards += card.encode()
                 parts.offsets.append(len(parts.cards))
-                parts.classes.append(class_mask(classes) | _facet_bit(parts.facets, status, kind))
+                word = class_mask(classes) | _facet_bit(parts.facets, status, kind)
+                parts.filter_words.append(word)
         for query, postings in ((GRAMS, parts.grams), (SOUNDS, parts.sounds)):
             async for rows in _chunks(connection, query):
                 for key, records in rows:
@@ -147,7 +148,7 @@ def _facet_bit(facets: dict[tuple[str, str], int], status: str, kind: str) -> in
 
 def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
     """The arrays of the index (numpy work, which releases the GIL for its sorts)."""
-    lengths = np.zeros(len(parts.classes), dtype=np.int16)
+    lengths = np.zeros(len(parts.filter_words), dtype=np.int16)
     grams = _postings(parts.grams, lengths)
     sounds = _postings(parts.sounds, lengths)
     hashes = np.array(parts.hashes, dtype=np.int64)
@@ -160,7 +161,7 @@ def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
         words = WordTrigrams.build(bytes(parts.texts), offsets, text_marks)
     return ResidentIndex(
         stamp=stamp,
-        classes=np.array(parts.classes, dtype=np.uint64),
+        filter_words=np.array(parts.filter_words, dtype=np.uint64),
         lengths=lengths,
         cards=parts.cards,
         card_offsets=np.array(parts.offsets, dtype=np.int64),

@@ -76,10 +76,10 @@ class WordTrigrams:
         )
 
     def similar_marks(
-        self, latin: str, classes: npt.NDArray[np.uint64], kept: MarkFilter, cap: int
+        self, latin: str, filter_words: npt.NDArray[np.uint64], kept: MarkFilter, cap: int
     ) -> list[int] | None:
         """``sql.words_source``: the marks of the ``cap`` texts most similar to ``latin``
-        (of marks ``kept`` keeps, by their filter words ``classes``), a mark once per text,
+        (of marks ``kept`` keeps, by their ``filter_words``), a mark once per text,
         best first. None for a query the index cannot answer (a trigram with a letter outside
         ASCII)."""
         assert _trigrams is not None, "the trigram kernel is not built"
@@ -90,7 +90,7 @@ class WordTrigrams:
             self.starts,
             self.rows,
             self.text_marks,
-            classes,
+            filter_words,
             self.counts,
             kept.classes,
             kept.facets,
