@@ -35,7 +35,8 @@ typedef struct {
 
 static PyObject *token_set_ratio; /* rapidfuzz.fuzz.token_set_ratio */
 static PyObject *KEY_FORMS, *KEY_COMPACTS, *KEY_TONED, *KEY_PLAIN, *KEY_PHONETIC,
-    *KEY_DISTINCTIVE;
+    *KEY_DISTINCTIVE, *KEY_TEXTS;
+static PyObject *WITHIN, *SPACE, *COMMA; /* "⊂", " " and ", " of the evidence */
 
 typedef struct {
     double words, distinctive, sound, glyph, classes;
@@ -465,15 +466,28 @@ static int apart(const Query *query, const Mark *mark) {
     return 1;
 }
 
-static int words(const Query *query, const Mark *mark, const Weights *weights, double *best) {
+/* Which forms gave a dimension its best similarity, and how (for its evidence). */
+typedef struct {
+    Py_ssize_t q, m; /* the query's form, the mark's form */
+    int how;
+} Found;
+
+enum { HOW_NONE, WORDS_SAME, WORDS_RATIO, WORDS_CONTAINED, SOUND_HOMOPHONE, SOUND_PINYIN,
+       SOUND_METAPHONE };
+
+static int words(const Query *query, const Mark *mark, const Weights *weights, double *best,
+                 Found *found) {
     *best = 0.0;
+    *found = (Found){0, 0, HOW_NONE};
     for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
         Text q_compact = query->compact_text[qi];
         for (Py_ssize_t mi = 0; mi < FORMS(mark); mi++) {
             Text m_compact = mark->list[MARK_COMPACTS][mi];
             double similarity;
+            int how = WORDS_RATIO;
             if (q_compact.length && same_text(q_compact, m_compact)) {
                 similarity = 1.0;
+                how = WORDS_SAME;
             } else {
                 similarity = text_ratio(q_compact, m_compact);
                 if (similarity < 0) return -1;
@@ -492,10 +506,15 @@ static int words(const Query *query, const Mark *mark, const Weights *weights, d
                     if (token_set > similarity) similarity = token_set;
                 }
                 if (q_compact.length >= 2 && similarity < weights->containment &&
-                    text_contains(m_compact, q_compact))
+                    text_contains(m_compact, q_compact)) {
                     similarity = weights->containment;
+                    how = WORDS_CONTAINED;
+                }
             }
-            if (similarity > *best) *best = similarity;
+            if (similarity > *best) {
+                *best = similarity;
+                *found = (Found){qi, mi, how};
+            }
         }
     }
     return 0;
@@ -587,7 +606,9 @@ typedef struct {
 } Sound;
 
 /* ``_sound``: a homophone of the whole mark, else the best pinyin or metaphone similarity. */
-static int sound(const Query *query, const Mark *mark, const Weights *weights, Sound *result) {
+static int sound(const Query *query, const Mark *mark, const Weights *weights, Sound *result,
+                 Found *found) {
+    *found = (Found){0, 0, HOW_NONE};
     double best = 0.0, best_value = 0.0;
     int homophone = 0, applies = 0;
     Py_ssize_t plains = mark->count[MARK_PLAIN];
@@ -636,6 +657,7 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
                     best = similarity;
                     best_value = value;
                     homophone = is_homophone;
+                    *found = (Found){qi, mi, is_homophone ? SOUND_HOMOPHONE : SOUND_PINYIN};
                 }
             }
             Text m_key = mark->list[MARK_PHONETIC][mi];
@@ -649,6 +671,7 @@ static int sound(const Query *query, const Mark *mark, const Weights *weights, S
                     best = similarity;
                     best_value = value;
                     homophone = 0;
+                    *found = (Found){qi, mi, SOUND_METAPHONE};
                 }
             }
         }
@@ -693,6 +716,7 @@ static int mark_total(const Query *query, PyObject *doc, PyObject *wanted_classe
     int ok = -1;
     double word_similarity = 0.0, distinctive_similarity = 0.0, glyph_similarity = 0.0;
     double class_similarity = 0.0;
+    Found unread;
     int mark_chars = 0;
     for (Py_ssize_t i = 0; i < FORMS(&mark) && !mark_chars; i++) {
         mark_chars = mark.list[MARK_COMPACTS][i].length > 0;
@@ -703,13 +727,13 @@ static int mark_total(const Query *query, PyObject *doc, PyObject *wanted_classe
     int is_apart = apart(query, &mark);
     if (is_apart < 0) goto done;
     if (!is_apart) {
-        if (words(query, &mark, weights, &word_similarity) < 0) goto done;
+        if (words(query, &mark, weights, &word_similarity, &unread) < 0) goto done;
         if (distinctive_applies && distinctive(query, &mark, &distinctive_similarity) < 0)
             goto done;
         if (glyph_applies && glyph(query, &mark, &glyph_similarity) < 0) goto done;
     }
     Sound heard;
-    if (sound(query, &mark, weights, &heard) < 0) goto done;
+    if (sound(query, &mark, weights, &heard, &unread) < 0) goto done;
     int classes_apply = classes(wanted_classes, wanted_groups, mark_classes, mark_groups, weights,
                                 &class_similarity);
     if (classes_apply < 0) goto done;
@@ -802,10 +826,383 @@ fail:
     return NULL;
 }
 
+/* --- explained dimensions (``scoring._dimensions``: the similarities with their evidence) ---- */
+
+static PyObject *text_object(Text text) {
+    return PyUnicode_FromKindAndData(text.kind, text.data, text.length);
+}
+
+static PyObject *words_evidence(const Query *query, const Mark *mark, Found found) {
+    if (found.how == HOW_NONE) return PyUnicode_FromString("no similar wording");
+    PyObject *m_form = text_object(mark->list[MARK_FORMS][found.m]);
+    if (m_form == NULL) return NULL;
+    PyObject *q_form = query->form[found.q], *evidence;
+    if (found.how == WORDS_SAME) {
+        evidence = PyUnicode_FromFormat("same wording '%U'", m_form);
+    } else if (found.how == WORDS_RATIO) {
+        evidence = PyUnicode_FromFormat("'%U' ~ '%U'", q_form, m_form);
+    } else {
+        evidence = PyUnicode_FromFormat("'%U' contained in '%U'", q_form, m_form);
+    }
+    Py_DECREF(m_form);
+    return evidence;
+}
+
+/* ``_distinctive``'s similarity (in ``distinctive``'s arithmetic) and the words it found. */
+static PyObject *distinctive_evidence(const Query *query, const Mark *mark, double *similarity) {
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(query->distinctive);
+    *similarity = 0.0;
+    if (!count) return PyUnicode_FromString("query has no distinctive word");
+    PyObject **words = PySequence_Fast_ITEMS(query->distinctive);
+    PyObject *found = PyList_New(0);
+    if (found == NULL) return NULL;
+    double total = 0.0;
+    for (Py_ssize_t w = 0; w < count; w++) {
+        Text word;
+        if (text_of(words[w], &word) < 0) goto fail;
+        if (in_list(mark->list[MARK_DISTINCTIVE], mark->count[MARK_DISTINCTIVE], word)) {
+            total += 1.0;
+            if (PyList_Append(found, words[w]) < 0) goto fail;
+            continue;
+        }
+        if (word.length < 2) continue;
+        for (Py_ssize_t m = 0; m < mark->count[MARK_DISTINCTIVE]; m++) {
+            if (text_contains(mark->list[MARK_DISTINCTIVE][m], word)) {
+                total += 0.75;
+                PyObject *part = PyUnicode_Concat(words[w], WITHIN);
+                int appended = part ? PyList_Append(found, part) : -1;
+                Py_XDECREF(part);
+                if (appended < 0) goto fail;
+                break;
+            }
+        }
+    }
+    *similarity = total / (double)count;
+    if (*similarity < 1.0 && count > 1) {
+        Text joined;
+        if (text_of(query->joined, &joined) < 0) goto fail;
+        if (in_list(mark->list[MARK_DISTINCTIVE], mark->count[MARK_DISTINCTIVE], joined)) {
+            /* MAGNA BEAUTY vs MAGNABEAUTY: the same words, written together */
+            *similarity = 1.0;
+            PyObject *spaced = PyUnicode_Join(SPACE, query->distinctive);
+            PyObject *same = spaced ? PyUnicode_FromFormat("%U = %U", spaced, query->joined) : NULL;
+            Py_XDECREF(spaced);
+            if (same == NULL) goto fail;
+            Py_SETREF(found, PyList_New(1));
+            if (found == NULL) {
+                Py_DECREF(same);
+                return NULL;
+            }
+            PyList_SET_ITEM(found, 0, same);
+        }
+    }
+    PyObject *evidence;
+    if (PyList_GET_SIZE(found)) {
+        PyObject *listed = PyUnicode_Join(COMMA, found);
+        evidence = listed ? PyUnicode_FromFormat("shared: %U", listed) : NULL;
+        Py_XDECREF(listed);
+    } else {
+        evidence = PyUnicode_FromString("no shared distinctive word");
+    }
+    Py_DECREF(found);
+    return evidence;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}
+
+static PyObject *sound_evidence(const Query *query, const Mark *mark, Found found) {
+    if (found.how == HOW_NONE) return PyUnicode_FromString("no similar sound");
+    PyObject *const *q_keys = PySequence_Fast_ITEMS(
+        query->held[found.how == SOUND_METAPHONE ? HELD_PHONETIC : HELD_PLAIN]);
+    int list = found.how == SOUND_METAPHONE ? MARK_PHONETIC : MARK_PLAIN;
+    PyObject *m_key = text_object(mark->list[list][found.m]), *evidence;
+    if (m_key == NULL) return NULL;
+    const char *tones = same_text(query->toned[found.q], mark->list[MARK_TONED][found.m])
+                            ? "same tones"
+                            : "tones differ";
+    if (found.how == SOUND_METAPHONE) {
+        evidence = PyUnicode_FromFormat("phonetic key %U ~ %U", q_keys[found.q], m_key);
+    } else if (found.how == SOUND_HOMOPHONE) {
+        evidence = PyUnicode_FromFormat("pronounced as the whole mark: '%U' (%s)", m_key, tones);
+    } else {
+        evidence = PyUnicode_FromFormat("pinyin '%U' ~ '%U' (%s)", q_keys[found.q], m_key, tones);
+    }
+    Py_DECREF(m_key);
+    return evidence;
+}
+
+/* The first text of a mark's keys: a packed string's last field, or ``texts[0]``. */
+static PyObject *first_text(PyObject *doc) {
+    if (!PyUnicode_Check(doc)) {
+        PyObject *texts = PyObject_GetItem(doc, KEY_TEXTS);
+        PyObject *text = texts ? PySequence_GetItem(texts, 0) : NULL;
+        Py_XDECREF(texts);
+        return text;
+    }
+    Text whole;
+    if (text_of(doc, &whole) < 0) return NULL;
+    Py_ssize_t at = 0;
+    for (int field = 0; field < MARK_LISTS; at++) field += CHAR(whole, at) == FIELD_SEPARATOR;
+    return PyUnicode_Substring(doc, at, whole.length);
+}
+
+/* ``_glyph``: the best Jaccard of the forms' character sets, the query's forms outermost as
+ * there (the first best pair names the shared characters), and its evidence. */
+static PyObject *glyph_evidence(const Query *query, PyObject *prepared, PyObject *doc,
+                                const Mark *mark, PyObject *equal_after, double *similarity,
+                                int *applies) {
+    *similarity = 0.0;
+    *applies = 0;
+    Py_ssize_t forms = FORMS(mark), total = 0;
+    for (Py_ssize_t mi = 0; mi < forms; mi++) total += mark->list[MARK_COMPACTS][mi].length;
+    if (!query->has_chars || !total) return PyUnicode_FromString("no characters to compare");
+    *applies = 1;
+    Py_UCS4 *chars = PyMem_Malloc((size_t)total * sizeof(Py_UCS4));
+    Py_ssize_t *start = PyMem_Malloc((size_t)(forms + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *count = PyMem_Malloc((size_t)forms * sizeof(Py_ssize_t));
+    PyObject *evidence = NULL;
+    if (chars == NULL || start == NULL || count == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    start[0] = 0;
+    for (Py_ssize_t mi = 0; mi < forms; mi++) {
+        Text compact = mark->list[MARK_COMPACTS][mi];
+        for (Py_ssize_t c = 0; c < compact.length; c++) chars[start[mi] + c] = CHAR(compact, c);
+        count[mi] = distinct(chars + start[mi], compact.length);
+        start[mi + 1] = start[mi] + compact.length;
+    }
+    double best = 0.0;
+    Py_ssize_t best_q = -1, best_m = -1, best_shared = 0;
+    for (Py_ssize_t qi = 0; qi < query->forms; qi++) {
+        for (Py_ssize_t mi = 0; mi < forms; mi++) {
+            Py_ssize_t query_count = query->char_count[qi];
+            if (!query_count || !count[mi]) continue;
+            Py_ssize_t shared = 0;
+            for (Py_ssize_t c = 0; c < count[mi]; c++) {
+                shared += contains_char(query->chars[qi], query_count, chars[start[mi] + c]);
+            }
+            double value = (double)shared / (double)(query_count + count[mi] - shared);
+            if (value > best) {
+                best = value;
+                best_q = qi;
+                best_m = mi;
+                best_shared = shared;
+            }
+        }
+    }
+    *similarity = best;
+    if (best_q < 0) {
+        evidence = PyUnicode_FromString("no shared characters");
+        goto done;
+    }
+    int same_compact = 0;
+    for (Py_ssize_t qi = 0; qi < query->forms && !same_compact; qi++) {
+        for (Py_ssize_t mi = 0; mi < forms && !same_compact; mi++) {
+            same_compact = same_text(query->compact_text[qi], mark->list[MARK_COMPACTS][mi]);
+        }
+    }
+    if (same_compact) { /* which foldings made them equal: ``_equal_after`` names them */
+        PyObject *fields = PyObject_GetAttrString(prepared, "fields");
+        PyObject *texts = fields ? PyObject_GetAttrString(fields, "texts") : NULL;
+        PyObject *query_text = texts ? PySequence_GetItem(texts, 0) : NULL;
+        PyObject *mark_text = query_text ? first_text(doc) : NULL;
+        if (mark_text != NULL) {
+            evidence = PyObject_CallFunctionObjArgs(equal_after, query_text, mark_text, NULL);
+        }
+        Py_XDECREF(mark_text);
+        Py_XDECREF(query_text);
+        Py_XDECREF(texts);
+        Py_XDECREF(fields);
+        goto done;
+    }
+    /* the shared characters in code point order, twenty at most */
+    Py_UCS4 shown[20];
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t c = 0; c < query->char_count[best_q] && kept < 20; c++) {
+        Py_UCS4 ch = query->chars[best_q][c];
+        if (contains_char(chars + start[best_m], count[best_m], ch)) shown[kept++] = ch;
+    }
+    PyObject *listed = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, shown, kept);
+    if (listed != NULL) {
+        evidence = PyUnicode_FromFormat("%zd shared characters: %U", best_shared, listed);
+        Py_DECREF(listed);
+    }
+done:
+    PyMem_Free(chars);
+    PyMem_Free(start);
+    PyMem_Free(count);
+    return evidence;
+}
+
+/* ``wanted & marks`` of a mark's classes or groups, sorted (a new list). */
+static PyObject *sorted_shared(PyObject *wanted, PyObject *marks) {
+    PyObject *shared = PySet_New(NULL);
+    PyObject *fast = shared ? PySequence_Fast(marks, "mark classes and groups") : NULL;
+    if (fast == NULL) {
+        Py_XDECREF(shared);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast); i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, i);
+        int found = PySet_Contains(wanted, item);
+        if (found < 0 || (found && PySet_Add(shared, item) < 0)) {
+            Py_DECREF(fast);
+            Py_DECREF(shared);
+            return NULL;
+        }
+    }
+    Py_DECREF(fast);
+    PyObject *listed = PySequence_List(shared);
+    Py_DECREF(shared);
+    if (listed != NULL && PyList_Sort(listed) < 0) Py_CLEAR(listed);
+    return listed;
+}
+
+/* ``_classes`` with its evidence. */
+static PyObject *classes_evidence(PyObject *wanted_classes, PyObject *wanted_groups,
+                                  PyObject *mark_classes, PyObject *mark_groups,
+                                  const Weights *weights, double *similarity, int *applies) {
+    *similarity = 0.0;
+    *applies = PySet_GET_SIZE(wanted_classes) || PySet_GET_SIZE(wanted_groups);
+    if (!*applies) return PyUnicode_FromString("no classes or groups asked for");
+    PyObject *groups = sorted_shared(wanted_groups, mark_groups), *evidence = NULL;
+    if (groups == NULL) return NULL;
+    if (PyList_GET_SIZE(groups)) {
+        *similarity = 1.0;
+        PyObject *listed = PyUnicode_Join(COMMA, groups);
+        evidence = listed ? PyUnicode_FromFormat("shared similar groups %U", listed) : NULL;
+        Py_XDECREF(listed);
+        Py_DECREF(groups);
+        return evidence;
+    }
+    Py_DECREF(groups);
+    PyObject *classes = sorted_shared(wanted_classes, mark_classes);
+    if (classes == NULL) return NULL;
+    if (PyList_GET_SIZE(classes)) {
+        *similarity = weights->same_class;
+        evidence = PyUnicode_FromFormat("shared Nice classes %R", classes);
+    } else {
+        evidence = PyUnicode_FromString("no shared class or group");
+    }
+    Py_DECREF(classes);
+    return evidence;
+}
+
+/* Every dimension of one mark, weighed as ``scoring._scored`` weighs them (its arithmetic, in
+ * its order): ``(total, ((matched, similarity, weight, contribution, evidence), ...))`` in
+ * ``Dimension`` order. */
+static PyObject *mark_dimensions(const Query *query, PyObject *prepared, PyObject *doc,
+                                 PyObject *wanted_classes, PyObject *wanted_groups,
+                                 PyObject *mark_classes, PyObject *mark_groups,
+                                 const Weights *weights, double matched_at,
+                                 PyObject *equal_after) {
+    Mark mark;
+    if (mark_read(doc, &mark) < 0) return NULL;
+    double similarity[5] = {0.0, 0.0, 0.0, 0.0, 0.0};
+    int applies[5] = {0, 0, 0, 0, 0};
+    PyObject *evidence[5] = {NULL, NULL, NULL, NULL, NULL}, *result = NULL;
+    Found found;
+    Sound heard;
+    if (words(query, &mark, weights, &similarity[0], &found) < 0) goto done;
+    applies[0] = query->compact_text[0].length > 0;
+    if ((evidence[0] = words_evidence(query, &mark, found)) == NULL) goto done;
+    applies[1] = PySequence_Fast_GET_SIZE(query->distinctive) > 0;
+    if ((evidence[1] = distinctive_evidence(query, &mark, &similarity[1])) == NULL) goto done;
+    if (sound(query, &mark, weights, &heard, &found) < 0) goto done;
+    similarity[2] = heard.similarity;
+    applies[2] = heard.applies;
+    if ((evidence[2] = sound_evidence(query, &mark, found)) == NULL) goto done;
+    evidence[3] = glyph_evidence(query, prepared, doc, &mark, equal_after, &similarity[3],
+                                 &applies[3]);
+    if (evidence[3] == NULL) goto done;
+    evidence[4] = classes_evidence(wanted_classes, wanted_groups, mark_classes, mark_groups,
+                                   weights, &similarity[4], &applies[4]);
+    if (evidence[4] == NULL) goto done;
+    const double base[5] = {weights->words, weights->distinctive, weights->sound, weights->glyph,
+                            weights->classes};
+    double applied[5], denominator = 0.0, total = 0.0;
+    for (int i = 0; i < 5; i++) applied[i] = applies[i] ? base[i] : 0.0;
+    if (heard.homophone) applied[2] = weights->same_sound;
+    for (int i = 0; i < 5; i++) denominator += applied[i];
+    PyObject *dimensions = PyTuple_New(5);
+    if (dimensions == NULL) goto done;
+    for (int i = 0; i < 5; i++) {
+        double contribution = denominator != 0.0 ? similarity[i] * applied[i] / denominator : 0.0;
+        total += contribution;
+        PyObject *item = Py_BuildValue("(NdddO)",
+                                       PyBool_FromLong(applies[i] && similarity[i] >= matched_at),
+                                       similarity[i], applied[i], contribution, evidence[i]);
+        if (item == NULL) {
+            Py_DECREF(dimensions);
+            goto done;
+        }
+        PyTuple_SET_ITEM(dimensions, i, item);
+    }
+    result = Py_BuildValue("(dN)", total, dimensions);
+done:
+    for (int i = 0; i < 5; i++) Py_XDECREF(evidence[i]);
+    mark_clear(&mark);
+    return result;
+}
+
+static PyObject *explained(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 9) {
+        PyErr_SetString(PyExc_TypeError,
+                        "explained(query, docs, classes, groups, wanted_classes, wanted_groups, "
+                        "weights, matched_at, equal_after)");
+        return NULL;
+    }
+    PyObject *wanted_classes = args[4], *wanted_groups = args[5], *equal_after = args[8];
+    double matched_at = PyFloat_AsDouble(args[7]);
+    if (matched_at == -1.0 && PyErr_Occurred()) return NULL;
+    if (!PyAnySet_Check(wanted_classes) || !PyAnySet_Check(wanted_groups)) {
+        PyErr_SetString(PyExc_TypeError, "wanted classes and groups must be sets");
+        return NULL;
+    }
+    Weights weights;
+    if (weights_read(args[6], &weights) < 0) return NULL;
+    PyObject *docs = sequence(args[1], -1, "docs");
+    if (docs == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(docs);
+    PyObject *mark_classes = sequence(args[2], count, "classes");
+    PyObject *mark_groups = mark_classes ? sequence(args[3], count, "groups") : NULL;
+    PyObject *result = mark_groups ? PyList_New(count) : NULL;
+    Query query;
+    if (result == NULL || query_read(args[0], &query) < 0) goto fail;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *dimensions = mark_dimensions(
+            &query, args[0], PySequence_Fast_GET_ITEM(docs, i), wanted_classes, wanted_groups,
+            PySequence_Fast_GET_ITEM(mark_classes, i), PySequence_Fast_GET_ITEM(mark_groups, i),
+            &weights, matched_at, equal_after);
+        if (dimensions == NULL) {
+            query_clear(&query);
+            goto fail;
+        }
+        PyList_SET_ITEM(result, i, dimensions);
+    }
+    query_clear(&query);
+    Py_DECREF(docs);
+    Py_DECREF(mark_classes);
+    Py_DECREF(mark_groups);
+    return result;
+fail:
+    Py_XDECREF(result);
+    Py_XDECREF(mark_groups);
+    Py_XDECREF(mark_classes);
+    Py_DECREF(docs);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"totals", (PyCFunction)(void (*)(void))totals, METH_FASTCALL,
      "totals(query, docs, classes, groups, wanted_classes, wanted_groups, weights) -> list of "
      "``scoring.total`` of each mark."},
+    {"explained", (PyCFunction)(void (*)(void))explained, METH_FASTCALL,
+     "explained(query, docs, classes, groups, wanted_classes, wanted_groups, weights, "
+     "matched_at, equal_after) -> list of each mark's total and weighed dimensions."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -820,11 +1217,11 @@ PyMODINIT_FUNC PyInit__totals(void) {
     token_set_ratio = PyObject_GetAttrString(fuzz, "token_set_ratio");
     Py_DECREF(fuzz);
     if (token_set_ratio == NULL) return NULL;
-    const char *names[6] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
-                            "distinctive"};
-    PyObject **keys[6] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
-                          &KEY_DISTINCTIVE};
-    for (int i = 0; i < 6; i++) {
+    const char *names[10] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
+                             "distinctive", "texts", "\u2282", " ", ", "};
+    PyObject **keys[10] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
+                           &KEY_DISTINCTIVE, &KEY_TEXTS, &WITHIN, &SPACE, &COMMA};
+    for (int i = 0; i < 10; i++) {
         *keys[i] = PyUnicode_InternFromString(names[i]);
         if (*keys[i] == NULL) return NULL;
     }

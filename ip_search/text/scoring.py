@@ -484,7 +484,7 @@ def _apart(query: PreparedQuery, mark: MarkFields) -> bool:
     )
 
 
-def _raw(
+def _dimensions(
     query: PreparedQuery,
     mark: MarkFields,
     wanted: Wanted,
@@ -492,16 +492,20 @@ def _raw(
     mark_classes: Collection[int],
     mark_groups: Collection[str],
     weights: Weights,
-) -> tuple[tuple[_Raw, ...], list[float], list[float]]:
-    """(every dimension in ``Dimension`` order with its evidence, the weights applied, their
-    contributions): ``explain``'s computation, of which ``total`` repeats the arithmetic."""
-    raw = (
+) -> tuple[_Raw, ...]:
+    """Every dimension in ``Dimension`` order, with its evidence: ``explain``'s computation,
+    of which ``total`` repeats the arithmetic (and ``_totals.c`` both)."""
+    return (
         _words(query, mark, weights, True),
         _distinctive(query, mark, True),
         _sound(query, mark, weights, True),
         _glyph(query, mark),
         _classes(wanted, mark_classes, mark_groups, weights, True),
     )
+
+
+def _scored(raw: Sequence[_Raw], weights: Weights) -> Score:
+    """The dimensions weighed: the weights that apply, each one's contribution, the total."""
     base = _DEFAULT_BASE if weights is DEFAULT_WEIGHTS else _dimension_weights(weights)
     applied = [w if r.applies else 0.0 for w, r in zip(base, raw, strict=True)]
     if raw[_SOUND].homophone:
@@ -511,7 +515,19 @@ def _raw(
         (r.similarity * w / denominator) if denominator else 0.0
         for r, w in zip(raw, applied, strict=True)
     ]
-    return raw, applied, contributions
+    matched_at = weights.matched_at
+    breakdown = tuple(
+        DimensionScore(
+            d,
+            r.applies and r.similarity >= matched_at,
+            r.similarity,
+            w,
+            contribution=c,
+            evidence=r.evidence,
+        )
+        for d, r, w, c in zip(_DIMENSIONS, raw, applied, contributions, strict=True)
+    )
+    return Score(total=sum(contributions), breakdown=breakdown)
 
 
 def total(
@@ -525,7 +541,7 @@ def total(
 ) -> float:
     """``explain(...).total`` without the evidence: for ranking every candidate.
 
-    ``_raw``'s arithmetic written out, in its order (so the totals are equal to the last bit),
+    ``_scored``'s arithmetic written out, in its order (so the totals are equal to the last bit),
     without its lists: a search ranks a hundred-odd candidates, most of them far from the query.
     """
     q = query.fields
@@ -695,22 +711,90 @@ def explain(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Score:
     """The score of ``mark`` with each dimension's share of the total and why."""
-    raw, applied, contributions = _raw(
+    raw = _dimensions(
         query, mark, wanted, mark_classes=mark_classes, mark_groups=mark_groups, weights=weights
     )
-    matched_at = weights.matched_at
-    breakdown = tuple(
-        DimensionScore(
-            d,
-            r.applies and r.similarity >= matched_at,
-            r.similarity,
-            w,
-            contribution=c,
-            evidence=r.evidence,
-        )
-        for d, r, w, c in zip(_DIMENSIONS, raw, applied, contributions, strict=True)
+    return _scored(raw, weights)
+
+
+WeighedDimension = tuple[bool, float, float, float, str]
+"""A dimension as ``_totals.c`` weighs it: ``DimensionScore``'s matched, similarity, weight,
+contribution and evidence."""
+
+ExplainKernel = Callable[
+    [
+        PreparedQuery,
+        Sequence[KeyDocument],
+        Sequence[Collection[int]],
+        Sequence[Collection[str]],
+        frozenset[int],
+        frozenset[str],
+        tuple[float, ...],
+        float,
+        Callable[[str, str], str],
+    ],
+    list[tuple[float, tuple[WeighedDimension, ...]]],
+]
+
+_explain_kernel: ExplainKernel | None
+try:
+    from ip_search.text._totals import explained as _native_explained
+
+    _explain_kernel = _native_explained
+except ImportError:  # sources run without their build: in Python
+    _explain_kernel = None
+
+
+def explain_documents(
+    query: PreparedQuery,
+    documents: Sequence[KeyDocument],
+    mark_classes: Sequence[Collection[int]],
+    mark_groups: Sequence[Collection[str]],
+    wanted: Wanted,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[Score]:
+    """``explain`` of each mark, given as its stored key document, classes and groups (the
+    hits of a page).
+
+    Built, the C kernel ``_totals.c`` computes the dimensions, their evidence and their weighing
+    from the documents in place, in ``_dimensions``' and ``_scored``'s arithmetic (so the
+    totals are ``explain``'s to the last bit): in compiled Python they cost some 7 µs a hit,
+    most of a page's explaining."""
+    if _explain_kernel is None:
+        return [
+            explain(
+                query,
+                MarkFields.from_document(document),
+                wanted,
+                mark_classes=classes,
+                mark_groups=groups,
+                weights=weights,
+            )
+            for document, classes, groups in zip(documents, mark_classes, mark_groups, strict=True)
+        ]
+    found = _explain_kernel(
+        query,
+        documents,
+        mark_classes,
+        mark_groups,
+        wanted.classes,
+        wanted.groups,
+        _kernel_weights(weights),
+        weights.matched_at,
+        _equal_after,
     )
-    return Score(total=sum(contributions), breakdown=breakdown)
+    return [_weighed(total, dimensions) for total, dimensions in found]
+
+
+def _weighed(total: float, dimensions: tuple[WeighedDimension, ...]) -> Score:
+    breakdown = tuple(
+        [
+            DimensionScore(d, v[0], v[1], v[2], contribution=v[3], evidence=v[4])
+            for d, v in zip(_DIMENSIONS, dimensions, strict=True)
+        ]
+    )
+    return Score(total=total, breakdown=breakdown)
 
 
 def score(

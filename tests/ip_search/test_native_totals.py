@@ -11,7 +11,18 @@ import pytest
 
 from ip_search.search.backend import Candidate
 from ip_search.synthetic import generate
-from ip_search.text import MarkFields, Wanted, Weights, prepare, query_keys, total, totals
+from ip_search.text import (
+    MarkFields,
+    Score,
+    Wanted,
+    Weights,
+    explain,
+    explain_documents,
+    prepare,
+    query_keys,
+    total,
+    totals,
+)
 from ip_search.text.packed_keys import FIELD_SEPARATOR, pack_keys
 from ip_search.text.relevance import RELEVANCE_CASES
 from tests.ip_search.test_ranking import candidate
@@ -39,6 +50,18 @@ EDGE_NAMES = (
     # More syllables and words than the kernel holds on its stack (a query may be 200 long).
     "康師傅台灣生華東南亞食品工業股份有限公司" * 10,
     " ".join(f"w{i}" for i in range(90)),
+    "股份有限公司",  # generic words alone: no distinctive word
+    "ABCD",
+    "生華東南",
+)
+
+# Marks of several forms that tie for a dimension's best against ``ABCD`` or 生華東南 (equal
+# ratios, readings or shares of characters): the evidence names the first pair, as Python does.
+TIED_FORMS: tuple[tuple[str, tuple[int, ...], *tuple[str, ...]], ...] = (
+    ("AB", (5,), "CD"),
+    ("CD", (5,), "AB"),
+    ("生華", (30,), "東南"),
+    ("東南", (30,), "生華", "南東"),
 )
 
 
@@ -50,7 +73,11 @@ def marks() -> list[Candidate]:
         for words in [(r.words_zh, r.words_en, r.words_ja)]
     ]
     edges = [candidate(f"9{i:08d}", n, (5, 30)) for i, n in enumerate(EDGE_NAMES)]
-    return synthetic + edges
+    ties = [
+        candidate(f"8{i:08d}", name, classes, *words)
+        for i, (name, classes, *words) in enumerate(TIED_FORMS)
+    ]
+    return synthetic + edges + ties
 
 
 def queries(marks: Sequence[Candidate]) -> list[str]:
@@ -171,3 +198,96 @@ def test_uneven_key_lists_are_refused(marks: list[Candidate]) -> None:
 def test_lists_of_other_lengths_are_refused(marks: list[Candidate]) -> None:
     with pytest.raises(ValueError, match="expected 1"):
         totals(prepare(query_keys("生華")), [marks[0].keys], [(5,), (6,)], [()], Wanted.of())
+
+
+def python_explained(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
+) -> list[Score]:
+    prepared = prepare(query_keys(query))
+    return [
+        explain(
+            prepared,
+            MarkFields.from_document(m.keys),
+            wanted,
+            mark_classes=m.nice_classes,
+            mark_groups=m.groups,
+            weights=weights,
+        )
+        for m in marks
+    ]
+
+
+def kernel_explained(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
+) -> list[Score]:
+    return explain_documents(
+        prepare(query_keys(query)),
+        [m.keys for m in marks],
+        [m.nice_classes for m in marks],
+        [m.groups for m in marks],
+        wanted,
+        weights=weights,
+    )
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [Wanted.of(), Wanted.of([5, 30], ["0501"]), Wanted.of([5, 12], ["3001", "0501"])],
+    ids=["no-classes", "classes-and-group", "groups"],
+)
+def test_every_explanation_equals_the_python_one(marks: list[Candidate], wanted: Wanted) -> None:
+    # Evidence included: the words, readings and characters each dimension names, in the
+    # order Python finds them (the first of equally good pairs), and the classes shared.
+    packed = [m._replace(keys=pack_keys(document(m))) for m in marks]
+    evidence: set[str] = set()
+    for query in queries(marks):
+        expected = python_explained(query, marks, wanted, Weights())
+        for given in (marks, packed):
+            found = kernel_explained(query, given, wanted, Weights())
+            differ = [
+                (m.name, e, f) for m, e, f in zip(marks, expected, found, strict=True) if e != f
+            ]
+            assert not differ, f"{query!r}: {differ[:3]}"
+        evidence.update(d.evidence for s in expected for d in s.breakdown)
+    # Every branch of every dimension's evidence came up.
+    branches = [*EVIDENCE, *(CLASS_EVIDENCE if wanted.classes else ())]
+    assert [b for b in branches if not any(b in e for e in evidence)] == []
+
+
+EVIDENCE = (
+    "same wording",
+    "' ~ '",
+    "contained in",
+    "no similar wording",
+    "shared: ",
+    "⊂",
+    "magna beauty = magnabeauty",
+    "no shared distinctive word",
+    "query has no distinctive word",
+    "phonetic key",
+    "pronounced as the whole mark",
+    "pinyin '",
+    "tones differ",
+    "no similar sound",
+    "shared characters: ",
+    "identical text",
+    "after folding",
+    "no shared characters",
+)
+CLASS_EVIDENCE = ("shared similar groups", "shared Nice classes", "no shared class or group")
+
+
+def test_explanations_honour_other_weights(marks: list[Candidate]) -> None:
+    weights = Weights(words=0.9, sound=0.1, same_sound=0.2, tones_differ=0.5, same_class=1.0)
+    wanted = Wanted.of([5], ["0501"])
+    for query in ("康師傅", "MAGNA BEAUTY", "生華", "華碩"):
+        found = kernel_explained(query, marks, wanted, weights)
+        assert found == python_explained(query, marks, wanted, weights)
+        assert found != kernel_explained(query, marks, wanted, Weights())
+
+
+def test_explanations_are_the_ranked_totals(marks: list[Candidate]) -> None:
+    wanted = Wanted.of([5])
+    for query in ("康師傅", "MAGNA BEAUTY", "ソニー", "3M"):
+        explained = [s.total for s in kernel_explained(query, marks, wanted, Weights())]
+        assert explained == kernel_totals(query, marks, wanted, Weights())
