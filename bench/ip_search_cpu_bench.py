@@ -7,11 +7,13 @@ cannot be told apart and another process shares the machine. This runs the same 
 through the same code in one process, on the resident index of a register that
 ``bench/ip_search.py --keep-database NAME`` built and kept, and times each stage:
 
-  analyse     the query's keys (folding, pinyin, phonetic keys), not cached
-  candidates  the resident index's exact, gram and sound sources and the candidates' cards
-  rank        every candidate's score total, best first
+  analyse     the query's keys (folding, pinyin, phonetic keys): a miss of the cache that
+              the later stages read them from, as a served search's do
+  sources     the resident index's exact, gram and sound sources
+  rank        every candidate's score total from its keys, best first, the facets, and the
+              page's candidates (``resident.page``)
   explain     the page's hits explained dimension by dimension
-  respond     the rest of the response document: hit documents, facets, cursor, JSON
+  respond     the rest of the response document: hit documents, cursor, JSON
 
 Each stage's figure is the fastest of ``--runs`` passes over the query list (the least disturbed
 by other processes), in µs per search, with the garbage collector tuned as a serving process
@@ -20,11 +22,11 @@ before it serves.
 
 Read it to compare versions of the code, not to predict the served figures. Served under
 ``bench/ip_search.py``'s load (wrk on the other core, 16 requests interleaved), the same work
-cost about 1.7 times as much CPU on the 2-core benchmark host, and it did so even for 50 queries
-asked over and over with the cache turned off (1,200 µs a request against 1,330-1,390 cold):
-most of the gap is the machine under load, not cold data. Two changes that saved 4-5 % here
-(ranking from the index's arrays, transparent huge pages for the cards) saved nothing served,
-or cost 7 % more, in interleaved A/B runs of the two apps on the same queries.
+cost about 1.5 to 1.7 times as much CPU on the 2-core benchmark host, and it did so even for 50
+queries asked over and over with the cache turned off (1,200 µs a request against 1,330-1,390
+cold): most of the gap is the machine under load, not cold data. Two changes that saved 4-5 %
+here (ranking from the index's arrays, transparent huge pages for the cards) saved nothing
+served, or cost 7 % more, in interleaved A/B runs of the two apps on the same queries.
 """
 
 from __future__ import annotations
@@ -48,20 +50,20 @@ from bench.harness import (
 from bench.ip_search_bench import query_sets, sample_marks
 from common.gc_tuning import tune_for_serving
 from ip_search.search import ranking
-from ip_search.search.backend import Candidates, SearchQuery
+from ip_search.search.backend import Candidates, SearchQuery, SimilarPage
 from ip_search.search.postgres import similar_candidates
 from ip_search.search.query import query_keys
-from ip_search.search.resident.backend import similar_items
 from ip_search.search.resident.filters import MarkFilter, class_mask
+from ip_search.search.resident.found import found_marks, similar_items
 from ip_search.search.resident.index import ResidentIndex
 from ip_search.search.resident.loading import load_index
-from ip_search.text import query_keys as analyse
+from ip_search.search.resident.page import similar_page
 from ip_search.text import scoring
 from ip_search.trademarks.schemas import SearchParams
 from ip_search.trademarks.service import search_document, to_query
 
 NAME = "ip_search_cpu"
-STAGES = ("analyse", "candidates", "rank", "explain", "respond")
+STAGES = ("analyse", "sources", "rank", "explain", "respond")
 DEFAULT_REGISTER = "moea_bench_ip_1m"
 
 
@@ -87,6 +89,9 @@ class MemoryBackend:
         kept = MarkFilter(class_mask(query.filters.nice_classes))
         return similar_candidates(similar_items(self.index, keys, kept))
 
+    async def similar_page(self, query: SearchQuery) -> SimilarPage | None:
+        return similar_page(self.index, query)
+
 
 def similar_queries(paths: Sequence[str]) -> list[SearchQuery]:
     """The bench's cold similar paths as the queries the app would make of them."""
@@ -106,25 +111,27 @@ async def one_pass(index: ResidentIndex, queries: Sequence[SearchQuery]) -> Pass
     for query in queries:
         classes, groups = query.filters.nice_classes, query.filters.groups
         started = clock()
-        keys = analyse(query.text)
+        keys = query_keys(query.text)  # the list is longer than the cache: not held
         analysed = clock()
-        items = similar_items(index, keys, MarkFilter(class_mask(classes)))
-        found = clock()
-        ranked = ranking.rank_similar(keys, items, classes=classes, groups=groups)
-        rank_done = clock()
-        ranking.explain_hits(keys, ranked[: query.limit], classes=classes, groups=groups)
+        found = found_marks(index, keys, MarkFilter(class_mask(classes)))
+        sourced = clock()
+        page = similar_page(index, query)  # its sources again, then the ranking
+        paged = clock()
+        assert page is not None, "the bench's queries are all answered from memory"
+        shown = [candidate for candidate, _ in page.hits[: query.limit]]
+        ranking.explain_hits(keys, shown, classes=classes, groups=groups)
         explained = clock()
         # The whole search again, as the app runs it; what the stages above did not do is the
         # response document.
         await search_document(backend, query, index.stamp)
         result.whole += clock() - explained
         spent["analyse"] += analysed - started
-        spent["candidates"] += found - analysed
-        spent["rank"] += rank_done - found
-        spent["explain"] += explained - rank_done
-        result.candidates += len(items)
-        result.ranked += len(ranked)
-    staged = spent["candidates"] + spent["rank"] + spent["explain"]
+        spent["sources"] += sourced - analysed
+        spent["rank"] += (paged - sourced) - (sourced - analysed)
+        spent["explain"] += explained - paged
+        result.candidates += len(found)
+        result.ranked += page.total
+    staged = spent["sources"] + spent["rank"] + spent["explain"]
     spent["respond"] = max(0, result.whole - staged)
     return result
 

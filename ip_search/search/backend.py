@@ -3,7 +3,9 @@
 A backend turns a ``SearchQuery`` into ``Candidates``: marks that may match, with the facts the
 ranker needs (numbers, name, classes, status, stored match keys). Ranking, explanation, facets
 and paging are the backend-independent part (``ip_search.search.ranking``), so two backends
-that find the same candidates answer identically.
+that find the same candidates answer identically. A backend that holds its candidates' keys in
+memory may rank the first page of a similar search itself (``similar_page``), by the same
+scoring, and build only the page's candidates.
 """
 
 from __future__ import annotations
@@ -143,6 +145,26 @@ class Candidates:
     total_is_exact: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Facets:
+    nice_class: list[tuple[int, int]]
+    status: list[tuple[str, int]]
+    kind: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarPage:
+    """A page of a similar search, ranked (``ranking.similar_page``)."""
+
+    hits: Sequence[tuple[Candidate, float]]
+    """Best first, with their score totals; one more than the page holds when more follow."""
+    total: int
+    """The hits in all (candidates scoring at least ``ranking.MIN_SCORE``)."""
+    total_is_exact: bool
+    facets: Facets
+    """Of all the hits."""
+
+
 class QueryTooShortError(ValueError):
     """A ``contains`` query no index can answer (fewer than 3 letters and no CJK character)."""
 
@@ -159,4 +181,9 @@ class SearchBackend(Protocol):
 
         Raises ``QueryTooShortError`` and ``SearchBackendUnavailable``.
         """
+        ...
+
+    async def similar_page(self, query: SearchQuery) -> SimilarPage | None:
+        """The first page of the similar search ``query``, ranked where the candidates are;
+        None when this backend does not rank (the caller ranks its ``candidates``)."""
         ...

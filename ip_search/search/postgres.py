@@ -10,7 +10,7 @@ would read every match.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import Any
@@ -30,6 +30,7 @@ from ip_search.search.backend import (
     QueryTooShortError,
     SearchMode,
     SearchQuery,
+    SimilarPage,
     candidate_of,
 )
 from ip_search.search.query import query_keys
@@ -101,6 +102,10 @@ class PostgresSearchBackend:
             return await self._similar(query, keys)
         return await self._listing(query, keys, after)
 
+    async def similar_page(self, query: SearchQuery) -> SimilarPage | None:
+        """None: the caller ranks every candidate."""
+        return None
+
     async def _similar(self, query: SearchQuery, keys: MarkKeys) -> Candidates:
         """Key-table sources first (exact lookups, cheap for any query); trigram similarity,
         whose cost grows with how common the query's trigrams are, only for rare queries."""
@@ -168,12 +173,18 @@ class PostgresSearchBackend:
 
 def similar_candidates(items: list[Candidate]) -> Candidates:
     """A similar search's candidates, its total exact unless a source was cut at its cap."""
-    counts: dict[str, int] = {}
-    for item in items:
-        for source in item.sources:
-            counts[source] = counts.get(source, 0) + 1
-    capped = any(count >= SOURCE_CAP for count in counts.values())
+    capped = source_capped(item.sources for item in items)
     return Candidates(items=items, matches=(), total=len(items), total_is_exact=not capped)
+
+
+def source_capped(sources: Iterable[Sequence[str]]) -> bool:
+    """Whether a source was cut at its cap, given the sources of each candidate (a source
+    that found a mark twice named twice): the total of the search is then a lower bound."""
+    counts: dict[str, int] = {}
+    for labels in sources:
+        for source in labels:
+            counts[source] = counts.get(source, 0) + 1
+    return any(count >= SOURCE_CAP for count in counts.values())
 
 
 @dataclass(frozen=True, slots=True)

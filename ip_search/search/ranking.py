@@ -2,7 +2,8 @@
 
 Every candidate is ranked by its exact score total (``ip_search.text.totals``: the number alone,
 read straight from the stored key documents, by a C kernel when built), and only the hits of the
-page returned are explained (``ip_search.text.explain``, the same computation with its evidence).
+page returned are explained (``ip_search.text.explain_documents``: the same computation with its
+evidence, by the same C kernel when built).
 So the order, the totals and the explanations are those of the full ``score`` over every
 candidate, at the cost of explaining one page.
 """
@@ -10,11 +11,19 @@ candidate, at the cost of explaining one page.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar
 
-from ip_search.search.backend import Candidate
-from ip_search.text import MarkFields, MarkKeys, Score, Wanted, explain, prepare, totals
+from ip_search.search.backend import Candidate, Candidates, Facets, SimilarPage
+from ip_search.text import (
+    MarkFields,
+    MarkKeys,
+    Score,
+    Wanted,
+    explain,
+    explain_documents,
+    prepare,
+    totals,
+)
 
 MIN_SCORE = 0.3
 """Similar hits below this total are noise (a shared common character, nothing else)."""
@@ -39,13 +48,6 @@ class Hit:
     def __init__(self, candidate: Candidate, score: Score) -> None:
         self.candidate: Final = candidate
         self.score: Final = score
-
-
-@dataclass(frozen=True, slots=True)
-class Facets:
-    nice_class: list[tuple[int, int]]
-    status: list[tuple[str, int]]
-    kind: list[tuple[str, int]]
 
 
 def order_key(ranked: Ranked) -> tuple[float, str]:
@@ -74,6 +76,15 @@ def rank_similar(
     return ranked
 
 
+def best_first(values: Sequence[float], positions: Sequence[int]) -> list[tuple[float, int]]:
+    """``(total, position)`` of the totals reaching ``MIN_SCORE``, in ``rank_similar``'s
+    order where the positions stand for the application numbers (they sort alike: a resident
+    index numbers its marks in that order)."""
+    kept = [(-round(v, 6), p, v) for v, p in zip(values, positions, strict=True) if v >= MIN_SCORE]
+    kept.sort()
+    return [(v, p) for _, p, v in kept]
+
+
 def page_after(
     ranked: Sequence[Ranked], after: tuple[float, str] | None, limit: int
 ) -> list[Ranked]:
@@ -83,25 +94,37 @@ def page_after(
     return list(ranked[: limit + 1])
 
 
+def similar_page(
+    query: MarkKeys,
+    found: Candidates,
+    after: tuple[float, str] | None,
+    limit: int,
+    *,
+    classes: Sequence[int],
+    groups: Sequence[str],
+) -> SimilarPage:
+    """The page of a similar search's candidates that follows ``after``, ranked."""
+    ranked = rank_similar(query, found.items, classes=classes, groups=groups)
+    return SimilarPage(
+        hits=[(r.candidate, r.total) for r in page_after(ranked, after, limit)],
+        total=len(ranked),
+        total_is_exact=found.total_is_exact,
+        facets=facets(r.candidate for r in ranked),
+    )
+
+
 def explain_hits(
-    query: MarkKeys, ranked: Iterable[Ranked], *, classes: Sequence[int], groups: Sequence[str]
+    query: MarkKeys, page: Sequence[Candidate], *, classes: Sequence[int], groups: Sequence[str]
 ) -> list[Hit]:
     """The page's hits with their explained scores (whose totals are the ranked ones)."""
-    prepared = prepare(query)
-    wanted = Wanted.of(classes, groups)
-    return [
-        Hit(
-            r.candidate,
-            explain(
-                prepared,
-                MarkFields.from_document(r.candidate.keys),
-                wanted,
-                mark_classes=r.candidate.nice_classes,
-                mark_groups=r.candidate.groups,
-            ),
-        )
-        for r in ranked
-    ]
+    scores = explain_documents(
+        prepare(query),
+        [c.keys for c in page],
+        [c.nice_classes for c in page],
+        [c.groups for c in page],
+        Wanted.of(classes, groups),
+    )
+    return [Hit(c, s) for c, s in zip(page, scores, strict=True)]
 
 
 def explain_candidate(
@@ -142,11 +165,12 @@ def facets(rows: Iterable[Faceted]) -> Facets:
         status, kind = row.status, row.kind
         statuses[status] = statuses.get(status, 0) + 1
         kinds[kind] = kinds.get(kind, 0) + 1
-    return Facets(nice_class=_by_count(classes), status=_by_count(statuses), kind=_by_count(kinds))
+    return Facets(nice_class=by_count(classes), status=by_count(statuses), kind=by_count(kinds))
 
 
 Counted = TypeVar("Counted", int, str)
 
 
-def _by_count(counts: dict[Counted, int]) -> list[tuple[Counted, int]]:
+def by_count(counts: dict[Counted, int]) -> list[tuple[Counted, int]]:
+    """Counted values, most frequent first, ties by value."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ip_search.search.backend import Candidate
-from ip_search.search.ranking import Facets
+from ip_search.search.backend import Candidate, Facets
 from ip_search.text import Dimension, Score
 
 Document = dict[str, Any]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from ip_search.search.backend import (
     SearchBackendUnavailable,
     SearchMode,
     SearchQuery,
+    SimilarPage,
 )
 from ip_search.search.query import query_keys
 from ip_search.text import MarkKeys, fold
@@ -126,43 +128,65 @@ async def search_document(
     """Candidates from ``backend``, ranked, explained and paged the same for every backend."""
     keys = query_keys(query.text)
     after = _decode_cursor(query)
+    if query.mode is SearchMode.SIMILAR:
+        with _backend_errors():
+            page = await _similar_page(backend, query, keys, after)
+        return _similar_response(query, keys, page, stamp)
+    with _backend_errors():
+        found = await backend.candidates(query, after)
+    return _listing_response(query, keys, found, stamp)
+
+
+@contextmanager
+def _backend_errors() -> Iterator[None]:
+    """A backend's errors as the API's problems."""
     try:
-        found = await backend.candidates(query, None if query.mode is SearchMode.SIMILAR else after)
+        yield
     except QueryTooShortError as error:
         raise UnprocessableContent(str(error)) from None
     except SearchBackendUnavailable as error:
         raise ServiceUnavailable("search is unavailable; try again shortly") from error
-    if query.mode is SearchMode.SIMILAR:
-        return _similar_response(query, keys, found, after, stamp)
-    return _listing_response(query, keys, found, stamp)
+
+
+async def _similar_page(
+    backend: SearchBackend, query: SearchQuery, keys: MarkKeys, after: list[str] | None
+) -> SimilarPage:
+    """The page the cursor asks for: a first page from the backend if it ranks one, else
+    ranked here from every candidate."""
+    if after is None:
+        page = await backend.similar_page(query)
+        if page is not None:
+            return page
+    filters = query.filters
+    return ranking.similar_page(
+        keys,
+        await backend.candidates(query, None),
+        _similar_position(after),
+        query.limit,
+        classes=filters.nice_classes,
+        groups=filters.groups,
+    )
 
 
 def _similar_response(
-    query: SearchQuery,
-    keys: MarkKeys,
-    found: Candidates,
-    after: list[str] | None,
-    stamp: dt.datetime | None,
+    query: SearchQuery, keys: MarkKeys, page: SimilarPage, stamp: dt.datetime | None
 ) -> Document:
-    filters = query.filters
-    ranked = ranking.rank_similar(
-        keys, found.items, classes=filters.nice_classes, groups=filters.groups
-    )
-    page = ranking.page_after(ranked, _similar_position(after), query.limit)
+    hits = list(page.hits)
     next_cursor = None
-    if len(page) > query.limit:
-        page = page[: query.limit]
-        last = page[-1]
-        next_cursor = encode_cursor(
-            [query.mode.value, f"{last.total:.6f}", last.candidate.application_no]
-        )
-    hits = ranking.explain_hits(keys, page, classes=filters.nice_classes, groups=filters.groups)
+    if len(hits) > query.limit:
+        hits = hits[: query.limit]
+        last, total = hits[-1]
+        next_cursor = encode_cursor([query.mode.value, f"{total:.6f}", last.application_no])
+    filters = query.filters
+    explained = ranking.explain_hits(
+        keys, [c for c, _ in hits], classes=filters.nice_classes, groups=filters.groups
+    )
     return {
-        "items": [hit_document(h.candidate, h.score) for h in hits],
+        "items": [hit_document(h.candidate, h.score) for h in explained],
         "next_cursor": next_cursor,
-        "total": len(ranked),
-        "total_is_exact": found.total_is_exact,
-        "facets": facets_document(ranking.facets(r.candidate for r in ranked)),
+        "total": page.total,
+        "total_is_exact": page.total_is_exact,
+        "facets": facets_document(page.facets),
         "data_as_of": stamp,
     }
 

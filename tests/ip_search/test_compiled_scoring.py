@@ -37,7 +37,8 @@ def ranking_digest() -> str:
             keys = query_keys(case.query)
             groups = ("0501",) if classes else ()
             ranked = ranking.rank_similar(keys, register, classes=classes, groups=groups)
-            hits = ranking.explain_hits(keys, ranked[:20], classes=classes, groups=groups)
+            page = [r.candidate for r in ranked[:20]]
+            hits = ranking.explain_hits(keys, page, classes=classes, groups=groups)
             answers.append([(r.candidate.application_no, r.total) for r in ranked])
             answers.append([(h.candidate.application_no, repr(h.score)) for h in hits])
             answers.append(ranking.facets(r.candidate for r in ranked))

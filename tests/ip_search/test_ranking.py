@@ -21,6 +21,7 @@ from ip_search.search.backend import (
     Filters,
     SearchMode,
     SearchQuery,
+    SimilarPage,
 )
 from ip_search.synthetic import generate
 from ip_search.text import MarkFields, Score, mark_keys, query_keys, score
@@ -97,7 +98,9 @@ def test_the_fast_path_ranks_and_explains_as_the_full_scorer(
     keys = query_keys(case.query)
 
     ranked = ranking.rank_similar(keys, candidates, classes=case.classes, groups=())
-    page = ranking.explain_hits(keys, ranked[:PAGE], classes=case.classes, groups=())
+    page = ranking.explain_hits(
+        keys, [r.candidate for r in ranked[:PAGE]], classes=case.classes, groups=()
+    )
     full = full_ranking(case, register)
 
     assert [r.candidate.application_no for r in ranked] == [c.application_no for _, c in full]
@@ -135,6 +138,9 @@ class _Fixed:
     async def candidates(self, query: SearchQuery, after: Sequence[str] | None) -> Candidates:
         return Candidates(self.items, (), total=len(self.items), total_is_exact=True)
 
+    async def similar_page(self, query: SearchQuery) -> SimilarPage | None:
+        return None
+
 
 async def test_the_body_is_a_search_response_as_pydantic_writes_it(
     register: list[Candidate],
@@ -156,7 +162,9 @@ async def test_every_number_of_a_hit_is_rounded_to_four_places_as_round_does(
     query = SearchQuery("康師傅", SearchMode.SIMILAR, Filters(nice_classes=(30,)), limit=PAGE)
     keys = query_keys(query.text)
     ranked = ranking.rank_similar(keys, register, classes=(30,), groups=())
-    hits = ranking.explain_hits(keys, ranked[:PAGE], classes=(30,), groups=())
+    hits = ranking.explain_hits(
+        keys, [r.candidate for r in ranked[:PAGE]], classes=(30,), groups=()
+    )
 
     for _ in range(2):  # the second time, every value is a remembered one
         body = orjson.loads(render(await search_document(_Fixed(register), query, None)))

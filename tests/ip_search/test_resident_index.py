@@ -24,6 +24,7 @@ from common.read_query import ReadPool
 from common.settings import ServiceSettings
 from ip_search.importing.planted import planted_number
 from ip_search.importing.runner import import_items
+from ip_search.search import ranking
 from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
 from ip_search.search.postgres import (
     FEW_CANDIDATES,
@@ -36,10 +37,12 @@ from ip_search.search.postgres import (
 from ip_search.search.query import query_keys
 from ip_search.search.resident import holder as holder_module
 from ip_search.search.resident import trigrams as trigrams_module
-from ip_search.search.resident.backend import ResidentSearchBackend, similar_items
+from ip_search.search.resident.backend import ResidentSearchBackend, similar_from_memory
 from ip_search.search.resident.filters import MarkFilter
+from ip_search.search.resident.found import similar_items
 from ip_search.search.resident.holder import ResidentIndexHolder, ResidentIndexNotReady
 from ip_search.search.resident.index import ResidentIndex
+from ip_search.search.resident.page import similar_page
 from ip_search.synthetic import generate
 from ip_search.text.relevance import RELEVANCE_CASES
 from ip_search.trademarks.repository import read_data_as_of
@@ -143,6 +146,43 @@ async def test_memory_finds_the_candidates_postgresql_finds(
         compared += 1
 
     assert compared > 1_500
+
+
+async def test_the_index_ranks_the_page_ranking_gives_of_every_candidate(
+    holder: ResidentIndexHolder, db_engine: AsyncEngine
+) -> None:
+    """``resident.page`` scores candidates from their keys and filter words and builds the
+    page's alone: the same hits, totals, order, count, exactness and facets."""
+    index = await _index(holder)
+    rng = random.Random(5)
+    queries = [(case.query, Filters(nice_classes=case.classes)) for case in RELEVANCE_CASES]
+    for name, classes in await _register_names(db_engine):
+        queries += [
+            (name, Filters()),
+            (name[:2], Filters(nice_classes=tuple(classes[:1]))),
+            (name[1:], Filters(nice_classes=tuple(sorted(set(classes[:2]))))),
+            (name[:3], Filters(statuses=("registered",))),
+            (name[1:], Filters(kinds=("collective_trademark", "certification_mark"))),
+        ]
+        if name.isascii() and len(name) > 4:
+            queries += [(q, Filters()) for q in _misspellings(name, rng)]
+    compared = paged = 0
+    for q, filters in queries:
+        query = SearchQuery(q, SearchMode.SIMILAR, filters, limit=rng.choice([1, 5, 20, 100]))
+        found = similar_page(index, query)
+        everything = similar_from_memory(index, query)
+        if found is None:
+            assert everything is None, q
+            continue
+        assert everything is not None
+        expected = ranking.similar_page(
+            query_keys(q), everything, None, query.limit, classes=filters.nice_classes, groups=()
+        )
+        assert found == expected, (q, filters)
+        compared += 1
+        paged += len(found.hits) > query.limit
+
+    assert compared > 1_500 and paged > 100, (compared, paged)
 
 
 async def test_each_mark_has_the_bit_of_its_status_and_kind(holder: ResidentIndexHolder) -> None:

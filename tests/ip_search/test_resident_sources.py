@@ -34,14 +34,15 @@ def _index(
     compacts: dict[int, list[str]] = {}
     for compact, ordinal in texts:
         compacts.setdefault(ordinal, []).append(compact)
-    cards = bytearray()
-    offsets = [0]
+    cards, keys = bytearray(), bytearray()
+    offsets, key_offsets = [0], [0]
     for ordinal, mark_classes in enumerate(classes):
-        keys = _packed_keys(compacts.get(ordinal, []))
         number = f"{ordinal:09d}"
         cards += orjson.dumps([number, None, number, "registered", "trademark", mark_classes,
-                               [], [], None, keys])  # fmt: skip
+                               [], [], None])  # fmt: skip
         offsets.append(len(cards))
+        keys += _packed_keys(compacts.get(ordinal, [])).encode()
+        key_offsets.append(len(keys))
     hashes = np.array([index_module.text_hash(c) for c, _ in texts], dtype=np.int64)
     order = np.argsort(hashes, kind="stable")
     return ResidentIndex(
@@ -50,6 +51,8 @@ def _index(
         lengths=np.array(lengths, dtype=np.int16),
         cards=cards,
         card_offsets=np.array(offsets, dtype=np.int64),
+        keys=keys,
+        key_offsets=np.array(key_offsets, dtype=np.int64),
         grams={key: np.array(marks, dtype=np.int32) for key, marks in postings.items()},
         sounds={},
         text_hashes=hashes[order],
@@ -165,12 +168,11 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
     past_collisions = exact_rows(index, ["abd"], kept=MarkFilter(), cap=2)
 
     # By text, then number; a mark holding the text twice fills two rows, as in SQL.
-    assert [ordinal for ordinal, _ in rows] == [0, 2, 2, 1, 4]
-    assert [ordinal for ordinal, _ in in_class] == [0, 1, 4]
-    assert [ordinal for ordinal, _ in capped] == [0, 2]
-    # Read on past the cards of other texts (four of them) until the cap is filled.
-    assert [ordinal for ordinal, _ in past_collisions] == [1, 4]
-    assert rows[0][1][0] == "000000000"
+    assert rows == [0, 2, 2, 1, 4]
+    assert in_class == [0, 1, 4]
+    assert capped == [0, 2]
+    # Read on past the keys of other texts (four of them) until the cap is filled.
+    assert past_collisions == [1, 4]
 
 
 def test_cards_read_together_are_those_read_one_by_one() -> None:
@@ -183,8 +185,21 @@ def test_cards_read_together_are_those_read_one_by_one() -> None:
     one_by_one = [orjson.loads(index.cards[offsets[o] : offsets[o + 1]]) for o in (3, 0, 2, 3)]
     assert together == one_by_one
     assert together[2][0] == "000000002"
-    assert MarkFields.from_document(together[2][9]).compacts == ["日本語"]
     assert index.cards_of([]) == []
+
+
+def test_keys_read_together_are_those_read_one_by_one() -> None:
+    texts = [("abc", 0), ("日本語", 2), ('x"y\\z', 3)]
+    index = _index([[5], [5, 9], [9], [45]], [3] * 4, {}, texts)
+
+    together = index.keys_of([3, 0, 2, 1, 3])
+
+    offsets = index.key_offsets.tolist()
+    one_by_one = [index.keys[offsets[o] : offsets[o + 1]].decode() for o in (3, 0, 2, 1, 3)]
+    assert together == one_by_one
+    compacts = [MarkFields.from_document(keys).compacts for keys in together]
+    assert compacts == [['x"y\\z'], ["abc"], ["日本語"], [""], ['x"y\\z']]
+    assert index.keys_of([]) == []
 
 
 def test_the_kernel_refuses_what_is_not_an_index_array() -> None:

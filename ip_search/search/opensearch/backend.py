@@ -21,6 +21,7 @@ from ip_search.search.backend import (
     SearchBackendUnavailable,
     SearchMode,
     SearchQuery,
+    SimilarPage,
 )
 from ip_search.search.opensearch import queries
 from ip_search.search.postgres import FEW_CANDIDATES, SAMPLE_SIZE, SOURCE_CAP
@@ -94,6 +95,10 @@ class OpenSearchSearchBackend:
             return await self._similar(keys, filters)
         listing = queries.listing_for(query.mode, keys, filters)
         return await self._listing(listing, query.limit, after)
+
+    async def similar_page(self, query: SearchQuery) -> SimilarPage | None:
+        """None: the caller ranks every candidate."""
+        return None
 
     async def ready(self) -> None:
         """Readiness probe: the cluster answers and the alias names an index."""

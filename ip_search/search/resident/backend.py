@@ -11,74 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ip_search.search.backend import Candidate, Candidates, Filters, SearchMode, SearchQuery
+from ip_search.search.backend import (
+    Candidates,
+    Filters,
+    SearchMode,
+    SearchQuery,
+    SimilarPage,
+)
 from ip_search.search.postgres import (
     FEW_CANDIDATES,
-    KEY_POSTINGS,
-    SOURCE_CAP,
     PostgresSearchBackend,
-    SimilarKeys,
     similar_candidates,
     trigram_text,
 )
 from ip_search.search.query import query_keys
-from ip_search.search.resident.filters import MarkFilter
+from ip_search.search.resident.found import similar_items, with_similar_wording
 from ip_search.search.resident.holder import ResidentIndexHolder
-from ip_search.search.resident.index import (
-    Card,
-    ResidentIndex,
-    candidate,
-    exact_rows,
-    key_source,
-)
-from ip_search.text import MarkKeys
-
-
-def similar_items(index: ResidentIndex, keys: MarkKeys, kept: MarkFilter) -> list[Candidate]:
-    """The union of the exact, gram and sound sources (``postgres.similar_sources``), each mark
-    once with the sources that found it."""
-    wanted = SimilarKeys.of(keys)
-    found: dict[int, list[str]] = {}
-    cards: dict[int, Card] = {}
-    if wanted.compacts:
-        for ordinal, card in exact_rows(index, wanted.compacts, kept=kept, cap=SOURCE_CAP):
-            found.setdefault(ordinal, []).append("exact")
-            cards[ordinal] = card
-    for label, postings, source_keys in (
-        ("gram", index.grams, wanted.grams),
-        ("sound", index.sounds, wanted.sounds),
-    ):
-        if source_keys:
-            marks = key_source(
-                index, postings, source_keys, kept=kept, per_key=KEY_POSTINGS, cap=SOURCE_CAP
-            )
-            for ordinal in marks:
-                found.setdefault(ordinal, []).append(label)
-    unread = [ordinal for ordinal in found if ordinal not in cards]
-    cards.update(zip(unread, index.cards_of(unread), strict=True))
-    return [candidate(cards[ordinal], tuple(labels)) for ordinal, labels in found.items()]
-
-
-def with_similar_wording(
-    index: ResidentIndex, latin: str, kept: MarkFilter, items: list[Candidate]
-) -> list[Candidate] | None:
-    """``items`` and the marks ``sql.words_source`` adds to them (each found by ``words``
-    once per text), as ``PostgresSearchBackend._similar`` adds them; None when the index
-    cannot answer the source."""
-    if index.words is None:
-        return None
-    marks = index.words.similar_marks(latin, index.filter_words, kept, SOURCE_CAP)
-    if marks is None:
-        return None
-    texts: dict[int, int] = {}
-    for ordinal in marks:
-        texts[ordinal] = texts.get(ordinal, 0) + 1
-    seen = {item.application_no for item in items}
-    found = [
-        candidate(card, ("words",) * count)
-        for card, count in zip(index.cards_of(list(texts)), texts.values(), strict=True)
-    ]
-    return items + [item for item in found if item.application_no not in seen]
+from ip_search.search.resident.index import ResidentIndex
+from ip_search.search.resident.page import similar_page
 
 
 def answers_from_memory(filters: Filters) -> bool:
@@ -99,6 +49,12 @@ class ResidentSearchBackend:
             if found is not None:
                 return found
         return await self.postgres.candidates(query, after)
+
+    async def similar_page(self, query: SearchQuery) -> SimilarPage | None:
+        if not answers_from_memory(query.filters):
+            return None
+        index = await self.holder.current()
+        return None if index is None else similar_page(index, query)
 
 
 def similar_from_memory(index: ResidentIndex, query: SearchQuery) -> Candidates | None:

@@ -6,9 +6,11 @@ its first ``per_key`` postings are those PostgreSQL's ``sql.key_source`` reads. 
 reproduces its SQL counterpart exactly, float sums included (added in the same order), so both
 backends find the same candidates and rank them alike.
 
-Cards (``sql.CARD_COLUMNS``, as one JSON array per mark, the scoring keys packed in one string:
-``ip_search.text.packed_keys``) sit in one byte string, decoded only for the few dozen
-candidates of a search. Exact texts are looked up by a 64-bit hash of the
+Cards (``sql.CARD_COLUMNS`` but the keys, as one JSON array per mark) sit in one byte string,
+decoded only for the hits of a page (``page``) or the few dozen candidates of a search; each
+mark's scoring keys, packed in one string (``ip_search.text.packed_keys``), sit in another, as
+UTF-8: a search ranks every candidate from its keys alone. Exact texts are looked up by a
+64-bit hash of the
 compact text (sorted hashes, searched with numpy), and every hit is checked against the card's
 own compacts: a million texts cost 12 bytes each instead of a Python dict entry.
 """
@@ -55,7 +57,7 @@ Ordinals = npt.NDArray[np.int32]
 """Mark ordinals (positions in ``application_no`` order)."""
 
 Card = list[Any]
-"""A mark's card decoded from JSON: ``sql.CARD_COLUMNS`` in order, the keys packed."""
+"""A mark's card decoded from JSON: ``sql.CARD_COLUMNS`` in order, but the keys."""
 
 _NO_MARKS: Ordinals = np.empty(0, dtype=np.int32)
 FIRST_CHUNK = 512
@@ -81,6 +83,10 @@ class ResidentIndex:
     cards: bytearray
     card_offsets: npt.NDArray[np.int64]
     """Card ``i`` is ``cards[card_offsets[i]:card_offsets[i + 1]]``."""
+    keys: bytearray
+    key_offsets: npt.NDArray[np.int64]
+    """The packed scoring keys of mark ``i`` are ``keys[key_offsets[i]:key_offsets[i + 1]]``,
+    UTF-8."""
     grams: Mapping[str, Ordinals]
     sounds: Mapping[str, Ordinals]
     text_hashes: npt.NDArray[np.int64]
@@ -129,16 +135,40 @@ class ResidentIndex:
         )
         return cards
 
+    def keys_of(self, ordinals: Sequence[int]) -> list[str]:
+        """Each mark's packed scoring keys, decoded at once: joined by NUL, which no text
+        holds (PostgreSQL's text cannot), decoded and split again."""
+        if not ordinals:
+            return []
+        wanted = np.asarray(ordinals, dtype=np.int64)
+        view = memoryview(self.keys)
+        starts = self.key_offsets[wanted].tolist()
+        ends = self.key_offsets[wanted + 1].tolist()
+        joined = b"\0".join([view[start:end] for start, end in zip(starts, ends, strict=True)])
+        return joined.decode().split("\0")
 
-CARD_FILED, CARD_KEYS = 8, 9
-"""Positions of the filing date (ISO text) and the packed scoring keys in a card."""
+
+CARD_FILED = 8
+"""Position of the filing date (ISO text) in a card."""
 
 
-def candidate(card: Card, sources: tuple[str, ...]) -> Candidate:
-    """A decoded card as the ``Candidate`` PostgreSQL's card row makes."""
+def candidate(card: Card, keys: str, sources: tuple[str, ...]) -> Candidate:
+    """A decoded card and its packed keys as the ``Candidate`` PostgreSQL's card row makes."""
     filed = card[CARD_FILED]
     filing_date = dt.date.fromisoformat(filed) if filed else None
-    return candidate_of(card, filing_date, card[CARD_KEYS], sources)
+    return candidate_of(card, filing_date, keys, sources)
+
+
+def candidates_of(
+    index: ResidentIndex, ordinals: Sequence[int], sources: Sequence[tuple[str, ...]]
+) -> list[Candidate]:
+    """The marks ``ordinals`` as candidates found by ``sources``, in order."""
+    return [
+        candidate(card, keys, found)
+        for card, keys, found in zip(
+            index.cards_of(ordinals), index.keys_of(ordinals), sources, strict=True
+        )
+    ]
 
 
 def _kept(
@@ -194,11 +224,11 @@ def key_source(
 
 def exact_rows(
     index: ResidentIndex, compacts: Sequence[str], *, kept: MarkFilter, cap: int
-) -> list[tuple[int, Card]]:
+) -> list[int]:
     """``sql.exact_source``: marks ``kept`` keeps with a text equal to one of ``compacts``, by
-    text then number, ``cap`` rows at most (a mark holding the text twice fills two), each with
-    its decoded card. Found by hash; a card without the text (a collision) is passed over."""
-    rows: list[tuple[int, Card]] = []
+    text then number, ``cap`` rows at most (a mark holding the text twice fills two). Found by
+    hash; a mark without the text among its keys (a collision) is passed over."""
+    rows: list[int] = []
     for compact in sorted(set(compacts)):
         key = text_hash(compact)
         start = int(np.searchsorted(index.text_hashes, key, side="left"))
@@ -208,10 +238,10 @@ def exact_rows(
             marks = marks[kept.passing(index.filter_words[marks])]
         read = 0
         while read < len(marks) and len(rows) < cap:
-            # As many cards as may still be kept, decoded together; a collision is passed over.
+            # As many marks as may still be kept, their keys decoded together.
             chunk = marks[read : read + cap - len(rows)].tolist()
             read += len(chunk)
-            for ordinal, card in zip(chunk, index.cards_of(chunk), strict=True):
-                if compact in packed_compacts(card[CARD_KEYS]):
-                    rows.append((ordinal, card))
+            for ordinal, keys in zip(chunk, index.keys_of(chunk), strict=True):
+                if compact in packed_compacts(keys):
+                    rows.append(ordinal)
     return rows

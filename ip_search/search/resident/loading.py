@@ -36,7 +36,7 @@ LOAD_TIMEOUT_MS = 600_000
 STAMP = "SELECT max(finished_at) FROM ip_search.import_run WHERE status = 'finished'"
 CARDS = (
     "SELECT json_build_array(application_no, registration_no, name, status, kind, "
-    "nice_classes, class_codes, groups, filing_date, scoring_keys)::text, nice_classes, "
+    "nice_classes, class_codes, groups, filing_date)::text, scoring_keys, nice_classes, "
     "status, kind "
     "FROM ip_search.mark_card ORDER BY application_no"
 )
@@ -92,6 +92,8 @@ class _Parts:
     """The bit of each (status, kind) pair met so far, while ``FACET_BITS`` last."""
     cards: bytearray = field(default_factory=bytearray)
     offsets: list[int] = field(default_factory=lambda: [0])
+    keys: bytearray = field(default_factory=bytearray)
+    key_offsets: list[int] = field(default_factory=lambda: [0])
     grams: dict[str, bytes] = field(default_factory=dict)
     sounds: dict[str, bytes] = field(default_factory=dict)
     hashes: list[int] = field(default_factory=list)
@@ -119,9 +121,11 @@ async def _read(connection: asyncpg.Connection[Record], parts: _Parts) -> dt.dat
             # show_trgm loads pg_trgm, whose threshold setting exists only from then on.
             parts.trigrams_as_assumed = bool(await connection.fetchval(trigrams.AS_ASSUMED))
         async for rows in _chunks(connection, CARDS):
-            for card, classes, status, kind in rows:
+            for card, keys, classes, status, kind in rows:
                 parts.cards += card.encode()
                 parts.offsets.append(len(parts.cards))
+                parts.keys += keys.encode()
+                parts.key_offsets.append(len(parts.keys))
                 word = class_mask(classes) | _facet_bit(parts.facets, status, kind)
                 parts.filter_words.append(word)
         for query, postings in ((GRAMS, parts.grams), (SOUNDS, parts.sounds)):
@@ -165,6 +169,8 @@ def _finish(stamp: dt.datetime | None, parts: _Parts) -> ResidentIndex:
         lengths=lengths,
         cards=parts.cards,
         card_offsets=np.array(parts.offsets, dtype=np.int64),
+        keys=parts.keys,
+        key_offsets=np.array(parts.key_offsets, dtype=np.int64),
         grams=grams,
         sounds=sounds,
         text_hashes=hashes[order],

@@ -1,0 +1,92 @@
+"""The first page of a similar search, ranked in the resident index.
+
+``ranking.similar_page`` over ``similar_from_memory``'s candidates gives the same page, and the
+tests hold the two equal: the same sources find the same marks; each is scored by
+``scoring.totals`` from the same packed keys; ordinals sort as application numbers do, so ties
+break alike; and a mark's filter word holds its classes and its (status, kind) pair, which is
+all the facets count. What differs is the work: only the ``limit + 1`` marks of the page
+become ``Candidate``s. Decoding the cards of every candidate (some sixty) and ranking the
+objects made of them cost about a third of a search's CPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from ip_search.search import ranking
+from ip_search.search.backend import Facets, SearchQuery, SimilarPage
+from ip_search.search.postgres import FEW_CANDIDATES, source_capped, trigram_text
+from ip_search.search.query import query_keys
+from ip_search.search.resident.filters import NO_MARK_BIT
+from ip_search.search.resident.found import found_marks, similar_wording
+from ip_search.search.resident.index import ResidentIndex, candidates_of
+from ip_search.text import Wanted, prepare, totals
+
+
+def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None:
+    """The first page of ``query``; None when the index cannot answer it (a status or kind it
+    holds no bit for, a query's trigram it does not hold), as ``similar_from_memory``."""
+    filters = query.filters
+    kept = index.mark_filter(filters.nice_classes, filters.statuses, filters.kinds)
+    pairs = index.facets
+    if kept is None or pairs is None:
+        return None
+    keys = query_keys(query.text)
+    found = found_marks(index, keys, kept)
+    sources = {ordinal: tuple(labels) for ordinal, labels in found.items()}
+    latin = trigram_text(keys)
+    if len(found) < FEW_CANDIDATES and latin is not None:
+        worded = similar_wording(index, latin, kept, found)
+        if worded is None:
+            return None
+        sources.update((ordinal, ("words",) * count) for ordinal, count in worded.items())
+    ordinals = list(sources)
+    values = totals(
+        prepare(keys),
+        index.keys_of(ordinals),
+        _classes(ordinals, filters.nice_classes),
+        [()] * len(ordinals),  # no similar group is asked for: PostgreSQL answers those
+        Wanted.of(filters.nice_classes),
+    )
+    ranked = ranking.best_first(values, ordinals)
+    page = ranked[: query.limit + 1]
+    shown = [ordinal for _, ordinal in page]
+    hits = candidates_of(index, shown, [sources[ordinal] for ordinal in shown])
+    return SimilarPage(
+        hits=[(hit, total) for hit, (total, _) in zip(hits, page, strict=True)],
+        total=len(ranked),
+        total_is_exact=not source_capped(sources.values()),
+        facets=facets_of(index, pairs, [ordinal for _, ordinal in ranked]),
+    )
+
+
+def _classes(ordinals: Sequence[int], wanted: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """What the score reads of each mark's Nice classes: whether it shares one with ``wanted``.
+    Every candidate does (the sources keep no other mark), so the wanted classes stand in for
+    each mark's: the same totals, without reading a class list out of each filter word. The
+    page's hits are explained with their own classes."""
+    return [wanted] * len(ordinals)
+
+
+def facets_of(
+    index: ResidentIndex, pairs: Mapping[tuple[str, str], int], ordinals: Sequence[int]
+) -> Facets:
+    """``ranking.facets`` of these marks, counted from their filter words' bits (``pairs``:
+    the bit of each (status, kind) pair)."""
+    words = index.filter_words[np.asarray(ordinals, dtype=np.int64)].astype("<u8")
+    bits = np.unpackbits(words.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    counts: list[int] = bits.sum(axis=0).tolist()
+    classes = {c: counts[c] for c in range(1, NO_MARK_BIT) if counts[c]}
+    statuses: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for (status, kind), bit in pairs.items():
+        if counts[bit]:
+            statuses[status] = statuses.get(status, 0) + counts[bit]
+            kinds[kind] = kinds.get(kind, 0) + counts[bit]
+    return Facets(
+        nice_class=ranking.by_count(classes),
+        status=ranking.by_count(statuses),
+        kind=ranking.by_count(kinds),
+    )
