@@ -76,13 +76,34 @@ def rank_similar(
     return ranked
 
 
+ROUNDING_APART = 2e-6
+"""Totals further apart than this round apart at six places, in the same order."""
+
+
 def best_first(values: Sequence[float], positions: Sequence[int]) -> list[tuple[float, int]]:
     """``(total, position)`` of the totals reaching ``MIN_SCORE``, in ``rank_similar``'s
-    order where the positions stand for the application numbers (they sort alike: a resident
-    index numbers its marks in that order)."""
-    kept = [(-round(v, 6), p, v) for v, p in zip(values, positions, strict=True) if v >= MIN_SCORE]
+    order (``order_key``) where the positions stand for the application numbers (they sort
+    alike: a resident index numbers its marks in that order).
+
+    ``round`` is the dearest step of that order (it writes the number out in decimal), and
+    rounding keeps the order of totals that are ``ROUNDING_APART``: so the totals are sorted
+    as they are, and only a run of close, unequal ones is sorted again by their rounded
+    values (equal totals are already in position order)."""
+    kept = [(-v, p) for v, p in zip(values, positions, strict=True) if v >= MIN_SCORE]
     kept.sort()
-    return [(v, p) for _, p, v in kept]
+    start = 0
+    while start < len(kept):
+        end = start + 1
+        while end < len(kept) and kept[end][0] - kept[end - 1][0] <= ROUNDING_APART:
+            end += 1
+        if kept[end - 1][0] != kept[start][0]:
+            kept[start:end] = sorted(kept[start:end], key=_rounded_first)
+        start = end
+    return [(-negated, p) for negated, p in kept]
+
+
+def _rounded_first(item: tuple[float, int]) -> tuple[float, int]:
+    return (round(item[0], 6), item[1])
 
 
 def page_after(

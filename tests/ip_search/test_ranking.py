@@ -8,6 +8,7 @@ synthetic distractors, and the response body is held to the documented ``SearchR
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 
 import orjson
@@ -188,3 +189,29 @@ def test_remembered_roundings_stay_within_their_bound() -> None:
     assert [documents._rounded(v) for v in values] == [round(v, 4) for v in values]
     assert [documents._rounded(v) for v in values] == [round(v, 4) for v in values]  # looked up
     assert len(documents._ROUNDED) == documents.ROUNDED_SIZE
+
+
+def test_best_first_orders_as_the_rounded_order_key() -> None:
+    # Totals on and around the rounding boundaries of the sixth place, equal ones, and far ones.
+    rng = random.Random(17)
+    for _ in range(2_000):
+        centre = rng.uniform(0.25, 1.0)
+        values = [
+            rng.choice(
+                [
+                    centre,
+                    round(centre, 6) + 5e-7,
+                    round(centre, 6) + 5e-7 + rng.choice([-1, 1]) * 1e-17,
+                    centre + rng.uniform(-3e-6, 3e-6),
+                    rng.uniform(0.0, 1.0),
+                ]
+            )
+            for _ in range(rng.randint(0, 40))
+        ]
+        positions = rng.sample(range(1000), len(values))
+
+        expected = sorted(
+            ((v, p) for v, p in zip(values, positions, strict=True) if v >= ranking.MIN_SCORE),
+            key=lambda pair: (-round(pair[0], 6), pair[1]),
+        )
+        assert ranking.best_first(values, positions) == expected
