@@ -775,6 +775,45 @@ static int weights_read(PyObject *values, Weights *weights) {
     return 0;
 }
 
+/* What both entry points are given: a query, the marks' key documents, classes and groups, the
+ * wanted classes and groups, and the weights. */
+typedef struct {
+    Query query;
+    Weights weights;
+    PyObject *docs, *classes, *groups; /* fast sequences of ``count`` items */
+    PyObject *wanted_classes, *wanted_groups;
+    Py_ssize_t count;
+} Batch;
+
+static int batch_read(PyObject *const *args, Batch *batch) {
+    batch->wanted_classes = args[4];
+    batch->wanted_groups = args[5];
+    if (!PyAnySet_Check(batch->wanted_classes) || !PyAnySet_Check(batch->wanted_groups)) {
+        PyErr_SetString(PyExc_TypeError, "wanted classes and groups must be sets");
+        return -1;
+    }
+    if (weights_read(args[6], &batch->weights) < 0) return -1;
+    batch->docs = sequence(args[1], -1, "docs");
+    if (batch->docs == NULL) return -1;
+    batch->count = PySequence_Fast_GET_SIZE(batch->docs);
+    batch->classes = sequence(args[2], batch->count, "classes");
+    batch->groups = batch->classes ? sequence(args[3], batch->count, "groups") : NULL;
+    if (batch->groups == NULL || query_read(args[0], &batch->query) < 0) {
+        Py_XDECREF(batch->groups);
+        Py_XDECREF(batch->classes);
+        Py_DECREF(batch->docs);
+        return -1;
+    }
+    return 0;
+}
+
+static void batch_clear(Batch *batch) {
+    query_clear(&batch->query);
+    Py_DECREF(batch->docs);
+    Py_DECREF(batch->classes);
+    Py_DECREF(batch->groups);
+}
+
 static PyObject *totals(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
     if (nargs != 7) {
@@ -783,47 +822,25 @@ static PyObject *totals(PyObject *module, PyObject *const *args, Py_ssize_t narg
                         "weights)");
         return NULL;
     }
-    PyObject *wanted_classes = args[4], *wanted_groups = args[5];
-    if (!PyAnySet_Check(wanted_classes) || !PyAnySet_Check(wanted_groups)) {
-        PyErr_SetString(PyExc_TypeError, "wanted classes and groups must be sets");
-        return NULL;
-    }
-    Weights weights;
-    if (weights_read(args[6], &weights) < 0) return NULL;
-    PyObject *docs = sequence(args[1], -1, "docs");
-    if (docs == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(docs);
-    PyObject *mark_classes = sequence(args[2], count, "classes");
-    PyObject *mark_groups = mark_classes ? sequence(args[3], count, "groups") : NULL;
-    PyObject *result = mark_groups ? PyList_New(count) : NULL;
-    Query query;
-    if (result == NULL || query_read(args[0], &query) < 0) goto fail;
-    for (Py_ssize_t i = 0; i < count; i++) {
+    Batch batch;
+    if (batch_read(args, &batch) < 0) return NULL;
+    PyObject *result = PyList_New(batch.count);
+    for (Py_ssize_t i = 0; i < batch.count && result != NULL; i++) {
         double value;
-        if (mark_total(&query, PySequence_Fast_GET_ITEM(docs, i), wanted_classes, wanted_groups,
-                       PySequence_Fast_GET_ITEM(mark_classes, i),
-                       PySequence_Fast_GET_ITEM(mark_groups, i), &weights, &value) < 0) {
-            query_clear(&query);
-            goto fail;
-        }
-        PyObject *number = PyFloat_FromDouble(value);
+        PyObject *number = NULL;
+        if (mark_total(&batch.query, PySequence_Fast_GET_ITEM(batch.docs, i),
+                       batch.wanted_classes, batch.wanted_groups,
+                       PySequence_Fast_GET_ITEM(batch.classes, i),
+                       PySequence_Fast_GET_ITEM(batch.groups, i), &batch.weights, &value) == 0)
+            number = PyFloat_FromDouble(value);
         if (number == NULL) {
-            query_clear(&query);
-            goto fail;
+            Py_CLEAR(result);
+            break;
         }
         PyList_SET_ITEM(result, i, number);
     }
-    query_clear(&query);
-    Py_DECREF(docs);
-    Py_DECREF(mark_classes);
-    Py_DECREF(mark_groups);
+    batch_clear(&batch);
     return result;
-fail:
-    Py_XDECREF(result);
-    Py_XDECREF(mark_groups);
-    Py_XDECREF(mark_classes);
-    Py_DECREF(docs);
-    return NULL;
 }
 
 /* --- explained dimensions (``scoring._dimensions``: the similarities with their evidence) ---- */
@@ -1155,45 +1172,24 @@ static PyObject *explained(PyObject *module, PyObject *const *args, Py_ssize_t n
                         "weights, matched_at, equal_after)");
         return NULL;
     }
-    PyObject *wanted_classes = args[4], *wanted_groups = args[5], *equal_after = args[8];
     double matched_at = PyFloat_AsDouble(args[7]);
     if (matched_at == -1.0 && PyErr_Occurred()) return NULL;
-    if (!PyAnySet_Check(wanted_classes) || !PyAnySet_Check(wanted_groups)) {
-        PyErr_SetString(PyExc_TypeError, "wanted classes and groups must be sets");
-        return NULL;
-    }
-    Weights weights;
-    if (weights_read(args[6], &weights) < 0) return NULL;
-    PyObject *docs = sequence(args[1], -1, "docs");
-    if (docs == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(docs);
-    PyObject *mark_classes = sequence(args[2], count, "classes");
-    PyObject *mark_groups = mark_classes ? sequence(args[3], count, "groups") : NULL;
-    PyObject *result = mark_groups ? PyList_New(count) : NULL;
-    Query query;
-    if (result == NULL || query_read(args[0], &query) < 0) goto fail;
-    for (Py_ssize_t i = 0; i < count; i++) {
+    Batch batch;
+    if (batch_read(args, &batch) < 0) return NULL;
+    PyObject *result = PyList_New(batch.count);
+    for (Py_ssize_t i = 0; i < batch.count && result != NULL; i++) {
         PyObject *dimensions = mark_dimensions(
-            &query, args[0], PySequence_Fast_GET_ITEM(docs, i), wanted_classes, wanted_groups,
-            PySequence_Fast_GET_ITEM(mark_classes, i), PySequence_Fast_GET_ITEM(mark_groups, i),
-            &weights, matched_at, equal_after);
+            &batch.query, args[0], PySequence_Fast_GET_ITEM(batch.docs, i), batch.wanted_classes,
+            batch.wanted_groups, PySequence_Fast_GET_ITEM(batch.classes, i),
+            PySequence_Fast_GET_ITEM(batch.groups, i), &batch.weights, matched_at, args[8]);
         if (dimensions == NULL) {
-            query_clear(&query);
-            goto fail;
+            Py_CLEAR(result);
+            break;
         }
         PyList_SET_ITEM(result, i, dimensions);
     }
-    query_clear(&query);
-    Py_DECREF(docs);
-    Py_DECREF(mark_classes);
-    Py_DECREF(mark_groups);
+    batch_clear(&batch);
     return result;
-fail:
-    Py_XDECREF(result);
-    Py_XDECREF(mark_groups);
-    Py_XDECREF(mark_classes);
-    Py_DECREF(docs);
-    return NULL;
 }
 
 static PyMethodDef methods[] = {

@@ -116,13 +116,11 @@ async def _register_names(engine: AsyncEngine) -> list[tuple[str, list[int]]]:
         return [(row.name, list(row.nice_classes)) for row in rows]
 
 
-async def test_memory_finds_the_candidates_postgresql_finds(
-    holder: ResidentIndexHolder, read_pool: ReadPool, db_engine: AsyncEngine
-) -> None:
-    index = await _index(holder)
-    postgres = PostgresSearchBackend(read_pool)
+def _similar_searches(names: list[tuple[str, list[int]]]) -> list[tuple[str, Filters]]:
+    """The relevance queries, and parts of register names with class, status and kind
+    filters."""
     queries = [(case.query, Filters(nice_classes=case.classes)) for case in RELEVANCE_CASES]
-    for name, classes in await _register_names(db_engine):
+    for name, classes in names:
         queries += [
             (name, Filters()),
             (name[:2], Filters(nice_classes=tuple(classes[:1]))),
@@ -131,6 +129,15 @@ async def test_memory_finds_the_candidates_postgresql_finds(
             (name[1:], Filters(nice_classes=tuple(classes[:1]), statuses=("filed", "lapsed"))),
             (name[:2], Filters(kinds=("collective_trademark", "certification_mark"))),
         ]
+    return queries
+
+
+async def test_memory_finds_the_candidates_postgresql_finds(
+    holder: ResidentIndexHolder, read_pool: ReadPool, db_engine: AsyncEngine
+) -> None:
+    index = await _index(holder)
+    postgres = PostgresSearchBackend(read_pool)
+    queries = _similar_searches(await _register_names(db_engine))
     compared = 0
     for q, filters in queries:
         keys = query_keys(q)
@@ -155,15 +162,9 @@ async def test_the_index_ranks_the_page_ranking_gives_of_every_candidate(
     page's alone: the same hits, totals, order, count, exactness and facets."""
     index = await _index(holder)
     rng = random.Random(5)
-    queries = [(case.query, Filters(nice_classes=case.classes)) for case in RELEVANCE_CASES]
-    for name, classes in await _register_names(db_engine):
-        queries += [
-            (name, Filters()),
-            (name[:2], Filters(nice_classes=tuple(classes[:1]))),
-            (name[1:], Filters(nice_classes=tuple(sorted(set(classes[:2]))))),
-            (name[:3], Filters(statuses=("registered",))),
-            (name[1:], Filters(kinds=("collective_trademark", "certification_mark"))),
-        ]
+    names = await _register_names(db_engine)
+    queries = _similar_searches(names)
+    for name, _ in names:
         if name.isascii() and len(name) > 4:
             queries += [(q, Filters()) for q in _misspellings(name, rng)]
     compared = paged = 0
