@@ -9,10 +9,10 @@ backends find the same candidates and rank them alike.
 Cards (``sql.CARD_COLUMNS`` but the keys, as one JSON array per mark) sit in one byte string,
 decoded only for the hits of a page (``page``) or the few dozen candidates of a search; each
 mark's scoring keys, packed in one string (``ip_search.text.packed_keys``), sit in another, as
-UTF-8: a search ranks every candidate from its keys alone. Exact texts are looked up by a
-64-bit hash of the
-compact text (sorted hashes, searched with numpy), and every hit is checked against the card's
-own compacts: a million texts cost 12 bytes each instead of a Python dict entry.
+UTF-8: a search ranks every candidate from its keys alone. Exact texts are looked up by a 64-bit
+hash of the compact text (sorted hashes, searched with numpy), and every hit is checked against
+the compacts of the mark's keys: a million texts cost 12 bytes each instead of a Python dict
+entry.
 """
 
 from __future__ import annotations

@@ -26,8 +26,10 @@ from ip_search.text import Wanted, prepare, totals
 
 
 def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None:
-    """The first page of ``query``; None when the index cannot answer it (a status or kind it
-    holds no bit for, a query's trigram it does not hold), as ``similar_from_memory``."""
+    """The first page of ``query``; None when the index cannot answer it: as for
+    ``similar_from_memory`` (a status or kind it holds no bit for, a query's trigram it does not
+    hold), and when its register has more (status, kind) pairs than the filter word has bits
+    (the facets are counted from those; ``similar_from_memory`` answers then)."""
     filters = query.filters
     kept = index.mark_filter(filters.nice_classes, filters.statuses, filters.kinds)
     pairs = index.facets
