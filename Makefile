@@ -10,7 +10,8 @@ PYTHON ?= python3
 COMPILED_SOURCES := $(wildcard tax_exemption/domain/matching/*.py) \
 	tax_exemption/domain/units.py tax_exemption/domain/ccc_levels.py \
 	ip_search/text/scoring.py ip_search/search/ranking.py ip_search/text/_totals.c \
-	ip_search/search/resident/_key_source.c ip_search/search/resident/_trigrams.c ip_search/trademarks/documents.py \
+	ip_search/search/resident/_key_source.c ip_search/search/resident/_trigrams.c \
+	ip_search/search/resident/_page.c ip_search/trademarks/documents.py \
 	ip_search/text/packed_keys.py
 
 $(BIN)/moea: pyproject.toml setup.py $(COMPILED_SOURCES)

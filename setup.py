@@ -14,7 +14,8 @@ With mypyc, from their typed Python sources:
 
 Written in C, each with its Python counterpart as the fallback and the test oracle (issue #3):
 - ``ip_search/text/_totals.c``, the score total of every candidate (``scoring.total``);
-- ``ip_search/search/resident/_key_source.c``, the resident index's key sources.
+- ``ip_search/search/resident/_key_source.c``, the resident index's key sources;
+- ``ip_search/search/resident/_page.c``, its buffers read and a similar page ranked.
 
 Every install compiles them, editable ones included, so the tests run the code that is
 deployed; ``common.testing.compiled`` stops a test run whose extensions are older than their
@@ -57,6 +58,13 @@ TRIGRAMS = Extension(
     extra_compile_args=["-O2", "-ffp-contract=off"],
 )
 
+# The resident index's per-mark buffers read, and a similar page ranked, in C.
+PAGE = Extension(
+    "ip_search.search.resident._page",
+    ["ip_search/search/resident/_page.c"],
+    extra_compile_args=["-O2", "-ffp-contract=off"],
+)
+
 # No config file: the project's mypy configuration loads the pydantic plugin, which the
 # isolated build environment does not have and these modules do not need.
 setup(
@@ -65,5 +73,6 @@ setup(
         TOTALS,
         KEY_SOURCE,
         TRIGRAMS,
+        PAGE,
     ]
 )

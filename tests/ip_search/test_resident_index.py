@@ -36,6 +36,8 @@ from ip_search.search.postgres import (
 )
 from ip_search.search.query import query_keys
 from ip_search.search.resident import holder as holder_module
+from ip_search.search.resident import index as index_module
+from ip_search.search.resident import page as page_module
 from ip_search.search.resident import trigrams as trigrams_module
 from ip_search.search.resident.backend import ResidentSearchBackend, similar_from_memory
 from ip_search.search.resident.filters import MarkFilter
@@ -155,11 +157,19 @@ async def test_memory_finds_the_candidates_postgresql_finds(
     assert compared > 1_500
 
 
+@pytest.mark.parametrize("kernel", ["built", "python"])
 async def test_the_index_ranks_the_page_ranking_gives_of_every_candidate(
-    holder: ResidentIndexHolder, db_engine: AsyncEngine
+    holder: ResidentIndexHolder,
+    db_engine: AsyncEngine,
+    kernel: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``resident.page`` scores candidates from their keys and filter words and builds the
-    page's alone: the same hits, totals, order, count, exactness and facets."""
+    page's alone: the same hits, totals, order, count, exactness and facets, whether the C
+    kernel (``_page.c``) or Python reads the buffers and ranks the page."""
+    if kernel == "python":
+        monkeypatch.setattr(page_module, "_page", None)
+        monkeypatch.setattr(index_module, "_page", None)
     index = await _index(holder)
     rng = random.Random(5)
     names = await _register_names(db_engine)

@@ -11,7 +11,11 @@ import numpy as np
 import orjson
 import pytest
 
+from ip_search.search import ranking
+from ip_search.search.ranking import MIN_SCORE, ROUNDING_APART
+from ip_search.search.resident import _page as page_kernel  # built by `make install`
 from ip_search.search.resident import index as index_module
+from ip_search.search.resident import page as page_module
 from ip_search.search.resident.filters import NO_MARK_BIT, MarkFilter, class_mask
 from ip_search.search.resident.index import (
     FIRST_CHUNK,
@@ -175,6 +179,15 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
     assert past_collisions == [1, 4]
 
 
+@pytest.fixture(params=["built", "python"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The index's buffers read by the C kernel (``_page.c``, as built) and by Python."""
+    if request.param == "python":
+        monkeypatch.setattr(index_module, "_page", None)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("reader")
 def test_cards_read_together_are_those_read_one_by_one() -> None:
     texts = [("abc", 0), ("日本語", 2), ('x"y\\z', 3)]
     index = _index([[5], [5, 9], [9], [45]], [3] * 4, {}, texts)
@@ -188,6 +201,7 @@ def test_cards_read_together_are_those_read_one_by_one() -> None:
     assert index.cards_of([]) == []
 
 
+@pytest.mark.usefixtures("reader")
 def test_keys_read_together_are_those_read_one_by_one() -> None:
     texts = [("abc", 0), ("日本語", 2), ('x"y\\z', 3)]
     index = _index([[5], [5, 9], [9], [45]], [3] * 4, {}, texts)
@@ -213,6 +227,61 @@ def test_the_kernel_refuses_what_is_not_an_index_array() -> None:
     with pytest.raises(ValueError, match="per_key"):
         kernel([index.grams["k"]], index.filter_words, index.lengths, 0, 0, 0, 5)
     assert kernel([], index.filter_words, index.lengths, 0, 0, 5, 5) == []
+
+
+def test_the_page_kernel_refuses_what_is_not_in_the_index() -> None:
+    index = _index([[5], [5, 9]], [3, 3], {}, [("abc", 0), ("de", 1)])
+    kernel = page_kernel
+    for read in (kernel.slices, kernel.json_array):
+        for buffer, offsets in ((index.keys, index.key_offsets), (index.cards, index.card_offsets)):
+            with pytest.raises(IndexError):
+                read(buffer, offsets, [0, 2])
+            with pytest.raises(IndexError):
+                read(buffer, offsets, [-1])
+            with pytest.raises(TypeError):
+                read(buffer, offsets.astype(np.int32), [0])
+            with pytest.raises(ValueError, match="outside"):
+                read(buffer[:3], offsets, [1])
+    with pytest.raises(UnicodeDecodeError):
+        kernel.slices(b"\xff\xfe", np.array([0, 2], dtype=np.int64), [0])
+    assert kernel.json_array(index.cards, index.card_offsets, []) == b"[]"
+    words = index.filter_words
+    with pytest.raises(IndexError):
+        kernel.ranked([0.5], [2], words, 0.3, 2e-6, 5)
+    with pytest.raises(ValueError, match="differ"):
+        kernel.ranked([0.5, 0.6], [0], words, 0.3, 2e-6, 5)
+    with pytest.raises(ValueError, match="limit"):
+        kernel.ranked([0.5], [0], words, 0.3, 2e-6, -1)
+    with pytest.raises(TypeError):
+        kernel.ranked([0.5], [0], words.astype(np.int32), 0.3, 2e-6, 5)
+    assert kernel.ranked([], [], words, 0.3, 2e-6, 5) == ([], 0, [0] * 64)
+
+
+def test_the_page_kernel_ranks_and_counts_as_python_does() -> None:
+    # Totals on and around the rounding boundaries of the sixth place (as
+    # test_ranking.test_best_first_orders_as_the_rounded_order_key), each mark any filter word.
+    rng = random.Random(29)
+    marks = 1000
+    words = np.array([rng.getrandbits(64) for _ in range(marks)], dtype=np.uint64)
+    index = replace(_index([[]] * marks, [3] * marks, {}), filter_words=words)
+    kernel = page_kernel
+    for _ in range(2_000):
+        centre = rng.uniform(0.25, 1.0)
+        values = [
+            rng.choice([centre, round(centre, 6) + 5e-7, centre + rng.uniform(-3e-6, 3e-6),
+                        rng.uniform(0.0, 1.0)])
+            for _ in range(rng.randint(0, 60))
+        ]  # fmt: skip
+        ordinals = rng.sample(range(marks), len(values))
+        limit = rng.choice([0, 1, 5, 20, 100])
+
+        ranked = ranking.best_first(values, ordinals)
+        expected = (
+            ranked[: limit + 1],
+            len(ranked),
+            page_module.bit_counts(index, [o for _, o in ranked]),
+        )
+        assert kernel.ranked(values, ordinals, words, MIN_SCORE, ROUNDING_APART, limit) == expected
 
 
 def test_status_and_kind_filters_become_the_bits_of_their_pairs() -> None:

@@ -19,10 +19,16 @@ from ip_search.search import ranking
 from ip_search.search.backend import Facets, SearchQuery, SimilarPage
 from ip_search.search.postgres import FEW_CANDIDATES, source_capped, trigram_text
 from ip_search.search.query import query_keys
+from ip_search.search.ranking import MIN_SCORE, ROUNDING_APART
 from ip_search.search.resident.filters import NO_MARK_BIT
 from ip_search.search.resident.found import found_marks, similar_wording
 from ip_search.search.resident.index import ResidentIndex, candidates_of
 from ip_search.text import Wanted, prepare, totals
+
+try:
+    from ip_search.search.resident import _page
+except ImportError:  # sources run without their build: numpy and ``ranking`` rank the page
+    _page = None  # type: ignore[assignment]
 
 
 def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None:
@@ -52,16 +58,27 @@ def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None
         [()] * len(ordinals),  # no similar group is asked for: PostgreSQL answers those
         Wanted.of(filters.nice_classes),
     )
-    ranked = ranking.best_first(values, ordinals)
-    page = ranked[: query.limit + 1]
+    page, total, bits = ranked_page(index, values, ordinals, query.limit)
     shown = [ordinal for _, ordinal in page]
     hits = candidates_of(index, shown, [sources[ordinal] for ordinal in shown])
     return SimilarPage(
         hits=[(hit, total) for hit, (total, _) in zip(hits, page, strict=True)],
-        total=len(ranked),
+        total=total,
         total_is_exact=not source_capped(sources.values()),
-        facets=facets_of(index, pairs, [ordinal for _, ordinal in ranked]),
+        facets=facets_of(bits, pairs),
     )
+
+
+def ranked_page(
+    index: ResidentIndex, values: Sequence[float], ordinals: Sequence[int], limit: int
+) -> tuple[list[tuple[float, int]], int, list[int]]:
+    """The first ``limit + 1`` ``(total, ordinal)`` of ``ranking.best_first``, how many it
+    ranks, and how many of those hold each bit of their filter word (``bit_counts``). Built,
+    the C kernel ``_page.c`` does all three at once."""
+    if _page is not None:
+        return _page.ranked(values, ordinals, index.filter_words, MIN_SCORE, ROUNDING_APART, limit)
+    ranked = ranking.best_first(values, ordinals)
+    return ranked[: limit + 1], len(ranked), bit_counts(index, [o for _, o in ranked])
 
 
 def _classes(ordinals: Sequence[int], wanted: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -72,14 +89,17 @@ def _classes(ordinals: Sequence[int], wanted: tuple[int, ...]) -> list[tuple[int
     return [wanted] * len(ordinals)
 
 
-def facets_of(
-    index: ResidentIndex, pairs: Mapping[tuple[str, str], int], ordinals: Sequence[int]
-) -> Facets:
-    """``ranking.facets`` of these marks, counted from their filter words' bits (``pairs``:
-    the bit of each (status, kind) pair)."""
+def bit_counts(index: ResidentIndex, ordinals: Sequence[int]) -> list[int]:
+    """How many of these marks hold each of the 64 bits of their filter word."""
     words = index.filter_words[np.asarray(ordinals, dtype=np.int64)].astype("<u8")
     bits = np.unpackbits(words.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
     counts: list[int] = bits.sum(axis=0).tolist()
+    return counts
+
+
+def facets_of(counts: Sequence[int], pairs: Mapping[tuple[str, str], int]) -> Facets:
+    """``ranking.facets`` of the marks whose filter words hold each bit ``counts[bit]`` times
+    (``pairs``: the bit of each (status, kind) pair)."""
     classes = {c: counts[c] for c in range(1, NO_MARK_BIT) if counts[c]}
     statuses: dict[str, int] = {}
     kinds: dict[str, int] = {}
