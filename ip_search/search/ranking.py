@@ -15,11 +15,13 @@ from typing import Final, Protocol, TypeVar
 
 from ip_search.search.backend import Candidate, Candidates, Facets, SimilarPage
 from ip_search.text import (
+    DimensionDocument,
     MarkFields,
     MarkKeys,
     Score,
     Wanted,
     explain,
+    explain_breakdowns,
     explain_documents,
     prepare,
     totals,
@@ -146,6 +148,26 @@ def explain_hits(
         Wanted.of(classes, groups),
     )
     return [Hit(c, s) for c, s in zip(page, scores, strict=True)]
+
+
+def explain_page(
+    query: MarkKeys,
+    page: Sequence[Candidate],
+    *,
+    classes: Sequence[int],
+    groups: Sequence[str],
+    digits: int,
+) -> list[tuple[float, list[DimensionDocument]]]:
+    """``explain_hits`` as a response holds it: each hit's total and the documents of its
+    dimensions, numbers rounded to ``digits`` places (``ip_search.text.explain_breakdowns``)."""
+    return explain_breakdowns(
+        prepare(query),
+        [c.keys for c in page],
+        [c.nice_classes for c in page],
+        [c.groups for c in page],
+        Wanted.of(classes, groups),
+        digits=digits,
+    )
 
 
 def explain_candidate(

@@ -1108,18 +1108,28 @@ static PyObject *classes_evidence(PyObject *wanted_classes, PyObject *wanted_gro
 }
 
 /* Every dimension of one mark, weighed as ``scoring._scored`` weighs them (its arithmetic, in
- * its order): ``(total, ((matched, similarity, weight, contribution, evidence), ...))`` in
- * ``Dimension`` order. */
-static PyObject *mark_dimensions(const Query *query, PyObject *prepared, PyObject *doc,
-                                 PyObject *wanted_classes, PyObject *wanted_groups,
-                                 PyObject *mark_classes, PyObject *mark_groups,
-                                 const Weights *weights, double matched_at,
-                                 PyObject *equal_after) {
+ * its order), in ``Dimension`` order. */
+typedef struct {
+    double total;
+    double similarity[5], applied[5], contribution[5];
+    int matched[5];
+    PyObject *evidence[5]; /* owned */
+} Weighed;
+
+static void weighed_clear(Weighed *weighed) {
+    for (int i = 0; i < 5; i++) Py_CLEAR(weighed->evidence[i]);
+}
+
+static int mark_weighed(const Query *query, PyObject *prepared, PyObject *doc,
+                        PyObject *wanted_classes, PyObject *wanted_groups, PyObject *mark_classes,
+                        PyObject *mark_groups, const Weights *weights, double matched_at,
+                        PyObject *equal_after, Weighed *weighed) {
+    memset(weighed, 0, sizeof(*weighed));
     Mark mark;
-    if (mark_read(doc, &mark) < 0) return NULL;
-    double similarity[5] = {0.0, 0.0, 0.0, 0.0, 0.0};
-    int applies[5] = {0, 0, 0, 0, 0};
-    PyObject *evidence[5] = {NULL, NULL, NULL, NULL, NULL}, *result = NULL;
+    if (mark_read(doc, &mark) < 0) return -1;
+    double *similarity = weighed->similarity;
+    PyObject **evidence = weighed->evidence;
+    int applies[5] = {0, 0, 0, 0, 0}, ok = -1;
     Found found;
     Sound heard;
     if (words(query, &mark, weights, &similarity[0], &found) < 0) goto done;
@@ -1139,28 +1149,144 @@ static PyObject *mark_dimensions(const Query *query, PyObject *prepared, PyObjec
     if (evidence[4] == NULL) goto done;
     const double base[5] = {weights->words, weights->distinctive, weights->sound, weights->glyph,
                             weights->classes};
-    double applied[5], denominator = 0.0, total = 0.0;
+    double *applied = weighed->applied, denominator = 0.0;
     for (int i = 0; i < 5; i++) applied[i] = applies[i] ? base[i] : 0.0;
     if (heard.homophone) applied[2] = weights->same_sound;
     for (int i = 0; i < 5; i++) denominator += applied[i];
-    PyObject *dimensions = PyTuple_New(5);
-    if (dimensions == NULL) goto done;
     for (int i = 0; i < 5; i++) {
-        double contribution = denominator != 0.0 ? similarity[i] * applied[i] / denominator : 0.0;
-        total += contribution;
-        PyObject *item = Py_BuildValue("(NdddO)",
-                                       PyBool_FromLong(applies[i] && similarity[i] >= matched_at),
-                                       similarity[i], applied[i], contribution, evidence[i]);
+        weighed->contribution[i] =
+            denominator != 0.0 ? similarity[i] * applied[i] / denominator : 0.0;
+        weighed->total += weighed->contribution[i];
+        weighed->matched[i] = applies[i] && similarity[i] >= matched_at;
+    }
+    ok = 0;
+done:
+    if (ok < 0) weighed_clear(weighed);
+    mark_clear(&mark);
+    return ok;
+}
+
+/* ``(total, ((matched, similarity, weight, contribution, evidence), ...))``. */
+static PyObject *weighed_tuple(const Weighed *weighed) {
+    PyObject *dimensions = PyTuple_New(5);
+    if (dimensions == NULL) return NULL;
+    for (int i = 0; i < 5; i++) {
+        PyObject *item = Py_BuildValue("(NdddO)", PyBool_FromLong(weighed->matched[i]),
+                                       weighed->similarity[i], weighed->applied[i],
+                                       weighed->contribution[i], weighed->evidence[i]);
         if (item == NULL) {
             Py_DECREF(dimensions);
-            goto done;
+            return NULL;
         }
         PyTuple_SET_ITEM(dimensions, i, item);
     }
-    result = Py_BuildValue("(dN)", total, dimensions);
-done:
-    for (int i = 0; i < 5; i++) Py_XDECREF(evidence[i]);
-    mark_clear(&mark);
+    return Py_BuildValue("(dN)", weighed->total, dimensions);
+}
+
+/* ``round(value, digits)`` as a float object, remembered: a page of twenty hits rounds some 300
+ * numbers but few distinct ones (the weights are five constants; similarities and contributions
+ * are mostly 0, 1 and ratios of small counts). ``round`` writes the value correctly rounded to
+ * ``digits`` decimals and reads it back; so does this, with the same conversions (David Gay's,
+ * as CPython builds them). The numbers are never negative, so no ``-0.0`` is looked up as the
+ * ``0.0`` it equals. */
+#define ROUNDED_SLOTS 4096 /* a power of two; once three quarters are taken, no more are kept */
+
+typedef struct {
+    uint64_t bits;
+    int digits;
+    PyObject *rounded; /* NULL: an empty slot */
+} RoundedSlot;
+
+static RoundedSlot rounded_slots[ROUNDED_SLOTS];
+static Py_ssize_t rounded_count;
+
+static PyObject *rounded_value(double value, int digits) {
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof(bits));
+    size_t slot = (size_t)((bits ^ (bits >> 29) ^ (uint64_t)digits) * 0x9E3779B97F4A7C15u >> 52) &
+                  (ROUNDED_SLOTS - 1);
+    while (rounded_slots[slot].rounded != NULL) {
+        if (rounded_slots[slot].bits == bits && rounded_slots[slot].digits == digits) {
+            return Py_NewRef(rounded_slots[slot].rounded);
+        }
+        slot = (slot + 1) & (ROUNDED_SLOTS - 1);
+    }
+    char *text = PyOS_double_to_string(value, 'f', digits, 0, NULL);
+    if (text == NULL) return NULL;
+    double rounded = PyOS_string_to_double(text, NULL, NULL);
+    PyMem_Free(text);
+    if (rounded == -1.0 && PyErr_Occurred()) return NULL;
+    PyObject *number = PyFloat_FromDouble(rounded);
+    if (number != NULL && rounded_count < ROUNDED_SLOTS / 4 * 3) {
+        rounded_slots[slot] = (RoundedSlot){bits, digits, Py_NewRef(number)};
+        rounded_count++;
+    }
+    return number;
+}
+
+static PyObject *DIMENSION, *MATCHED, *SIMILARITY, *WEIGHT, *CONTRIBUTION, *EVIDENCE;
+
+/* ``(total, [dimension document, ...])``, each ``scoring.dimension_document`` of the dimension:
+ * its name (of ``names``), whether it matched, its numbers rounded to ``digits`` places, and its
+ * evidence. */
+static PyObject *weighed_documents(const Weighed *weighed, PyObject *names, int digits) {
+    PyObject *breakdown = PyList_New(5);
+    if (breakdown == NULL) return NULL;
+    for (int i = 0; i < 5; i++) {
+        PyObject *document = PyDict_New();
+        PyObject *values[6] = {PySequence_Fast_GET_ITEM(names, i),
+                               weighed->matched[i] ? Py_True : Py_False, NULL, NULL, NULL,
+                               weighed->evidence[i]};
+        PyObject *keys[6] = {DIMENSION, MATCHED, SIMILARITY, WEIGHT, CONTRIBUTION, EVIDENCE};
+        if (document == NULL) goto fail;
+        PyList_SET_ITEM(breakdown, i, document);
+        values[2] = rounded_value(weighed->similarity[i], digits);
+        values[3] = values[2] ? rounded_value(weighed->applied[i], digits) : NULL;
+        values[4] = values[3] ? rounded_value(weighed->contribution[i], digits) : NULL;
+        int set = values[4] != NULL ? 0 : -1;
+        for (int k = 0; k < 6 && set == 0; k++) set = PyDict_SetItem(document, keys[k], values[k]);
+        for (int k = 2; k < 5; k++) Py_XDECREF(values[k]);
+        if (set < 0) goto fail;
+    }
+    return Py_BuildValue("(dN)", weighed->total, breakdown);
+fail:
+    Py_DECREF(breakdown);
+    return NULL;
+}
+
+/* What ``explained`` and ``breakdowns`` write of each mark's ``Weighed``. */
+typedef PyObject *(*WeighedWriter)(const Weighed *weighed, PyObject *names, int digits);
+
+static PyObject *tuple_writer(const Weighed *weighed, PyObject *names, int digits) {
+    (void)names;
+    (void)digits;
+    return weighed_tuple(weighed);
+}
+
+/* Each mark of the batch weighed, as ``write`` writes it. */
+static PyObject *each_weighed(PyObject *const *args, double matched_at, WeighedWriter write,
+                              PyObject *names, int digits) {
+    Batch batch;
+    if (batch_read(args, &batch) < 0) return NULL;
+    PyObject *result = PyList_New(batch.count);
+    for (Py_ssize_t i = 0; i < batch.count && result != NULL; i++) {
+        Weighed weighed;
+        PyObject *written = NULL;
+        if (mark_weighed(&batch.query, args[0], PySequence_Fast_GET_ITEM(batch.docs, i),
+                         batch.wanted_classes, batch.wanted_groups,
+                         PySequence_Fast_GET_ITEM(batch.classes, i),
+                         PySequence_Fast_GET_ITEM(batch.groups, i), &batch.weights, matched_at,
+                         args[8], &weighed) == 0) {
+            written = write(&weighed, names, digits);
+            weighed_clear(&weighed);
+        }
+        if (written == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, i, written);
+    }
+    batch_clear(&batch);
     return result;
 }
 
@@ -1174,21 +1300,37 @@ static PyObject *explained(PyObject *module, PyObject *const *args, Py_ssize_t n
     }
     double matched_at = PyFloat_AsDouble(args[7]);
     if (matched_at == -1.0 && PyErr_Occurred()) return NULL;
-    Batch batch;
-    if (batch_read(args, &batch) < 0) return NULL;
-    PyObject *result = PyList_New(batch.count);
-    for (Py_ssize_t i = 0; i < batch.count && result != NULL; i++) {
-        PyObject *dimensions = mark_dimensions(
-            &batch.query, args[0], PySequence_Fast_GET_ITEM(batch.docs, i), batch.wanted_classes,
-            batch.wanted_groups, PySequence_Fast_GET_ITEM(batch.classes, i),
-            PySequence_Fast_GET_ITEM(batch.groups, i), &batch.weights, matched_at, args[8]);
-        if (dimensions == NULL) {
-            Py_CLEAR(result);
-            break;
-        }
-        PyList_SET_ITEM(result, i, dimensions);
+    return each_weighed(args, matched_at, tuple_writer, NULL, 0);
+}
+
+static PyObject *breakdowns(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 11) {
+        PyErr_SetString(PyExc_TypeError,
+                        "breakdowns(query, docs, classes, groups, wanted_classes, wanted_groups, "
+                        "weights, matched_at, equal_after, names, digits)");
+        return NULL;
     }
-    batch_clear(&batch);
+    double matched_at = PyFloat_AsDouble(args[7]);
+    if (matched_at == -1.0 && PyErr_Occurred()) return NULL;
+    int overflow;
+    long digits = PyLong_AsLongAndOverflow(args[10], &overflow);
+    if (digits == -1 && PyErr_Occurred()) return NULL;
+    if (overflow || digits < 0 || digits > 15) {
+        PyErr_SetString(PyExc_ValueError, "digits must be 0 to 15");
+        return NULL;
+    }
+    PyObject *names = sequence(args[9], 5, "names");
+    if (names == NULL) return NULL;
+    for (int i = 0; i < 5; i++) {
+        if (!PyUnicode_Check(PySequence_Fast_GET_ITEM(names, i))) {
+            PyErr_SetString(PyExc_TypeError, "names must be five str");
+            Py_DECREF(names);
+            return NULL;
+        }
+    }
+    PyObject *result = each_weighed(args, matched_at, weighed_documents, names, (int)digits);
+    Py_DECREF(names);
     return result;
 }
 
@@ -1199,6 +1341,10 @@ static PyMethodDef methods[] = {
     {"explained", (PyCFunction)(void (*)(void))explained, METH_FASTCALL,
      "explained(query, docs, classes, groups, wanted_classes, wanted_groups, weights, "
      "matched_at, equal_after) -> list of each mark's total and weighed dimensions."},
+    {"breakdowns", (PyCFunction)(void (*)(void))breakdowns, METH_FASTCALL,
+     "breakdowns(query, docs, classes, groups, wanted_classes, wanted_groups, weights, "
+     "matched_at, equal_after, names, digits) -> list of each mark's total and dimension "
+     "documents."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1213,11 +1359,13 @@ PyMODINIT_FUNC PyInit__totals(void) {
     token_set_ratio = PyObject_GetAttrString(fuzz, "token_set_ratio");
     Py_DECREF(fuzz);
     if (token_set_ratio == NULL) return NULL;
-    const char *names[10] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
-                             "distinctive", "texts", "\u2282", " ", ", "};
-    PyObject **keys[10] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
-                           &KEY_DISTINCTIVE, &KEY_TEXTS, &WITHIN, &SPACE, &COMMA};
-    for (int i = 0; i < 10; i++) {
+    const char *names[16] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
+                             "distinctive", "texts", "\u2282", " ", ", ", "dimension",
+                             "matched", "similarity", "weight", "contribution", "evidence"};
+    PyObject **keys[16] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
+                           &KEY_DISTINCTIVE, &KEY_TEXTS, &WITHIN, &SPACE, &COMMA, &DIMENSION,
+                           &MATCHED, &SIMILARITY, &WEIGHT, &CONTRIBUTION, &EVIDENCE};
+    for (int i = 0; i < 16; i++) {
         *keys[i] = PyUnicode_InternFromString(names[i]);
         if (*keys[i] == NULL) return NULL;
     }

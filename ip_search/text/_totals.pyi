@@ -26,3 +26,17 @@ def explained(
     equal_after: Callable[[str, str], str],
     /,
 ) -> list[tuple[float, tuple[tuple[bool, float, float, float, str], ...]]]: ...
+def breakdowns(
+    query: PreparedQuery,
+    documents: Sequence[Mapping[str, Sequence[str]] | str],
+    mark_classes: Sequence[Collection[int]],
+    mark_groups: Sequence[Collection[str]],
+    wanted_classes: frozenset[int],
+    wanted_groups: frozenset[str],
+    weights: tuple[float, ...],
+    matched_at: float,
+    equal_after: Callable[[str, str], str],
+    names: tuple[str, ...],
+    digits: int,
+    /,
+) -> list[tuple[float, list[dict[str, object]]]]: ...

@@ -736,13 +736,37 @@ ExplainKernel = Callable[
     list[tuple[float, tuple[WeighedDimension, ...]]],
 ]
 
+DimensionDocument = dict[str, object]
+"""A ``DimensionScore`` as JSON holds it (``dimension_document``)."""
+
+BreakdownKernel = Callable[
+    [
+        PreparedQuery,
+        Sequence[KeyDocument],
+        Sequence[Collection[int]],
+        Sequence[Collection[str]],
+        frozenset[int],
+        frozenset[str],
+        tuple[float, ...],
+        float,
+        Callable[[str, str], str],
+        tuple[str, ...],
+        int,
+    ],
+    list[tuple[float, list[DimensionDocument]]],
+]
+
 _explain_kernel: ExplainKernel | None
+_breakdown_kernel: BreakdownKernel | None
 try:
+    from ip_search.text._totals import breakdowns as _native_breakdowns
     from ip_search.text._totals import explained as _native_explained
 
     _explain_kernel = _native_explained
+    _breakdown_kernel = _native_breakdowns
 except ImportError:  # sources run without their build: in Python
     _explain_kernel = None
+    _breakdown_kernel = None
 
 
 def explain_documents(
@@ -785,6 +809,79 @@ def explain_documents(
         _equal_after,
     )
     return [_weighed(total, dimensions) for total, dimensions in found]
+
+
+_NAMES = {dimension: dimension.value for dimension in Dimension}
+"""Each dimension's name, looked up: an enum's ``value`` is a descriptor call, five per hit."""
+_DIMENSION_NAMES = tuple(_NAMES[dimension] for dimension in _DIMENSIONS)
+ROUNDED_SIZE = 4096
+_ROUNDED: dict[tuple[float, int], float] = {}
+
+
+def _rounded(value: float, digits: int) -> float:
+    """``round(value, digits)``, remembered for up to ``ROUNDED_SIZE`` values.
+
+    A page of twenty hits rounds some 300 numbers, but few distinct ones: the weights are five
+    constants, and similarities and contributions are mostly 0, 1 and ratios of small counts
+    (300 benchmark searches held 128 distinct similarities). An unseen value is rounded by
+    ``round`` itself, so the result is the same (the numbers are never negative, so no ``-0.0``
+    is looked up as the ``0.0`` it equals).
+    """
+    rounded = _ROUNDED.get((value, digits))
+    if rounded is None:
+        rounded = round(value, digits)
+        if len(_ROUNDED) < ROUNDED_SIZE:
+            _ROUNDED[value, digits] = rounded
+    return rounded
+
+
+def dimension_document(dimension: DimensionScore, digits: int) -> DimensionDocument:
+    """A dimension's score as JSON holds it, its numbers ``round``ed to ``digits`` places."""
+    return {
+        "dimension": _NAMES[dimension.dimension],
+        "matched": dimension.matched,
+        "similarity": _rounded(dimension.similarity, digits),
+        "weight": _rounded(dimension.weight, digits),
+        "contribution": _rounded(dimension.contribution, digits),
+        "evidence": dimension.evidence,
+    }
+
+
+def explain_breakdowns(
+    query: PreparedQuery,
+    documents: Sequence[KeyDocument],
+    mark_classes: Sequence[Collection[int]],
+    mark_groups: Sequence[Collection[str]],
+    wanted: Wanted,
+    *,
+    digits: int,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[tuple[float, list[DimensionDocument]]]:
+    """``explain_documents`` of each mark as its total and the ``dimension_document`` of each
+    dimension (what a response holds of a hit's score).
+
+    Built, the C kernel ``_totals.c`` writes the documents itself, with no ``Score`` between:
+    making those objects, then dicts of them, cost more than explaining the hits."""
+    if _breakdown_kernel is None:
+        return [
+            (score.total, [dimension_document(d, digits) for d in score.breakdown])
+            for score in explain_documents(
+                query, documents, mark_classes, mark_groups, wanted, weights=weights
+            )
+        ]
+    return _breakdown_kernel(
+        query,
+        documents,
+        mark_classes,
+        mark_groups,
+        wanted.classes,
+        wanted.groups,
+        _kernel_weights(weights),
+        weights.matched_at,
+        _equal_after,
+        _DIMENSION_NAMES,
+        digits,
+    )
 
 
 def _weighed(total: float, dimensions: tuple[WeighedDimension, ...]) -> Score:

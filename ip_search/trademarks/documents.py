@@ -8,40 +8,24 @@ twenty hits make some 120 dicts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ip_search.search.backend import Candidate, Facets
-from ip_search.text import Dimension, Score
+from ip_search.text import DimensionDocument, Score, dimension_document
 
 Document = dict[str, Any]
 """A response document as JSON will hold it."""
 
-_DIMENSION_NAMES = {dimension: dimension.value for dimension in Dimension}
-"""Each dimension's name, looked up: an enum's ``value`` is a descriptor call, five per hit."""
-
-ROUNDED_SIZE = 4096
-_ROUNDED: dict[float, float] = {}
+SCORE_DIGITS = 4
+"""Places a hit's score and its breakdown's numbers are rounded to."""
 
 
-def _rounded(value: float) -> float:
-    """``round(value, 4)``, remembered for up to ``ROUNDED_SIZE`` values.
-
-    A page of twenty hits rounds some 300 numbers, but few distinct ones: the weights are five
-    constants, and similarities and contributions are mostly 0, 1 and ratios of small counts
-    (300 benchmark searches held 128 distinct similarities). An unseen value is rounded by
-    ``round`` itself, so the result is the same (the numbers are never negative, so no ``-0.0``
-    is looked up as the ``0.0`` it equals).
-    """
-    rounded = _ROUNDED.get(value)
-    if rounded is None:
-        rounded = round(value, 4)
-        if len(_ROUNDED) < ROUNDED_SIZE:
-            _ROUNDED[value] = rounded
-    return rounded
-
-
-def hit_document(candidate: Candidate, score: Score) -> Document:
-    """A ``TrademarkHit`` document."""
+def hit_document(
+    candidate: Candidate, total: float, breakdown: Sequence[DimensionDocument]
+) -> Document:
+    """A ``TrademarkHit`` document: the candidate, its score total and the documents of its
+    dimensions (``breakdown_of``, or ``ip_search.text.explain_breakdowns``)."""
     return {
         "application_no": candidate.application_no,
         "registration_no": candidate.registration_no,
@@ -52,21 +36,13 @@ def hit_document(candidate: Candidate, score: Score) -> Document:
         "status": candidate.status,
         "kind": candidate.kind,
         "filing_date": candidate.filing_date,
-        "score": {
-            "total": round(score.total, 4),
-            "breakdown": [
-                {
-                    "dimension": _DIMENSION_NAMES[d.dimension],
-                    "matched": d.matched,
-                    "similarity": _rounded(d.similarity),
-                    "weight": _rounded(d.weight),
-                    "contribution": _rounded(d.contribution),
-                    "evidence": d.evidence,
-                }
-                for d in score.breakdown
-            ],
-        },
+        "score": {"total": round(total, SCORE_DIGITS), "breakdown": breakdown},
     }
+
+
+def breakdown_of(score: Score) -> list[DimensionDocument]:
+    """The documents of a score's dimensions."""
+    return [dimension_document(d, SCORE_DIGITS) for d in score.breakdown]
 
 
 def facets_document(facets: Facets) -> Document:

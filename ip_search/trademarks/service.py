@@ -37,7 +37,13 @@ from ip_search.search.backend import (
 from ip_search.search.query import query_keys
 from ip_search.text import MarkKeys, fold
 from ip_search.trademarks import repository
-from ip_search.trademarks.documents import Document, facets_document, hit_document
+from ip_search.trademarks.documents import (
+    SCORE_DIGITS,
+    Document,
+    breakdown_of,
+    facets_document,
+    hit_document,
+)
 from ip_search.trademarks.freshness import Freshness
 from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
 from ip_search.trademarks.views import record_out
@@ -178,11 +184,15 @@ def _similar_response(
         last, total = hits[-1]
         next_cursor = encode_cursor([query.mode.value, f"{total:.6f}", last.application_no])
     filters = query.filters
-    explained = ranking.explain_hits(
-        keys, [c for c, _ in hits], classes=filters.nice_classes, groups=filters.groups
+    shown = [c for c, _ in hits]
+    explained = ranking.explain_page(
+        keys, shown, classes=filters.nice_classes, groups=filters.groups, digits=SCORE_DIGITS
     )
     return {
-        "items": [hit_document(h.candidate, h.score) for h in explained],
+        "items": [
+            hit_document(c, total, breakdown)
+            for c, (total, breakdown) in zip(shown, explained, strict=True)
+        ],
         "next_cursor": next_cursor,
         "total": page.total,
         "total_is_exact": page.total_is_exact,
@@ -210,16 +220,20 @@ def _listing_response(
         items = items[: query.limit]
         next_cursor = encode_cursor([query.mode.value, *_pad(items[-1].sort_key)])
     return {
-        "items": [
-            hit_document(c, ranking.explain_candidate(keys, c, classes, groups))
-            for c in _distinct(items)
-        ],
+        "items": [_listed_hit(keys, c, classes, groups) for c in _distinct(items)],
         "next_cursor": next_cursor,
         "total": found.total,
         "total_is_exact": found.total_is_exact,
         "facets": facets_document(ranking.facets(found.matches)),
         "data_as_of": stamp,
     }
+
+
+def _listed_hit(
+    keys: MarkKeys, candidate: Candidate, classes: Sequence[int], groups: Sequence[str]
+) -> Document:
+    score = ranking.explain_candidate(keys, candidate, classes, groups)
+    return hit_document(candidate, score.total, breakdown_of(score))
 
 
 def _pad(sort_key: Sequence[str]) -> list[str]:

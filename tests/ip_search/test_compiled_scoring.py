@@ -41,6 +41,9 @@ def ranking_digest() -> str:
             hits = ranking.explain_hits(keys, page, classes=classes, groups=groups)
             answers.append([(r.candidate.application_no, r.total) for r in ranked])
             answers.append([(h.candidate.application_no, repr(h.score)) for h in hits])
+            answers.append(
+                ranking.explain_page(keys, page, classes=classes, groups=groups, digits=4)
+            )
             answers.append(ranking.facets(r.candidate for r in ranked))
     return hashlib.sha256(repr(answers).encode()).hexdigest()
 

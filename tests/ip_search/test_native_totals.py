@@ -16,7 +16,9 @@ from ip_search.text import (
     Score,
     Wanted,
     Weights,
+    dimension_document,
     explain,
+    explain_breakdowns,
     explain_documents,
     prepare,
     query_keys,
@@ -291,3 +293,69 @@ def test_explanations_are_the_ranked_totals(marks: list[Candidate]) -> None:
     for query in ("康師傅", "MAGNA BEAUTY", "ソニー", "3M"):
         explained = [s.total for s in kernel_explained(query, marks, wanted, Weights())]
         assert explained == kernel_totals(query, marks, wanted, Weights())
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [Wanted.of(), Wanted.of([5, 30], ["0501"])],
+    ids=["no-classes", "classes-and-group"],
+)
+def test_every_breakdown_is_the_python_explanation_as_documents(
+    marks: list[Candidate], wanted: Wanted
+) -> None:
+    # The documents a response holds: the same names, flags, evidence and keys in the same
+    # order, every number rounded as ``round`` rounds it, at four places and at two.
+    packed = [m._replace(keys=pack_keys(document(m))) for m in marks]
+    for query in queries(marks):
+        expected = python_explained(query, marks, wanted, Weights())
+        prepared = prepare(query_keys(query))
+        for digits in (4, 2):
+            rounded = [
+                (s.total, [dimension_document(d, digits) for d in s.breakdown]) for s in expected
+            ]
+            for given in (marks, packed):
+                found = explain_breakdowns(
+                    prepared,
+                    [m.keys for m in given],
+                    [m.nice_classes for m in given],
+                    [m.groups for m in given],
+                    wanted,
+                    digits=digits,
+                )
+                assert found == rounded, query
+                assert [list(d) for _, b in found for d in b] == [
+                    list(d) for _, b in rounded for d in b
+                ]
+
+
+def test_breakdowns_round_as_round_does_past_the_values_remembered(
+    marks: list[Candidate],
+) -> None:
+    # The kernel remembers 3,072 roundings; other weights give thousands of other values.
+    wanted = Wanted.of([5])
+    numbers: set[float] = set()
+    for step in range(25):
+        weights = Weights(words=0.30 + step / 997, sound=0.25 - step / 1009)
+        for query in ("康師傅", "MAGNA BEAUTY", "生華"):
+            expected = python_explained(query, marks, wanted, weights)
+            found = explain_breakdowns(
+                prepare(query_keys(query)),
+                [m.keys for m in marks],
+                [m.nice_classes for m in marks],
+                [m.groups for m in marks],
+                wanted,
+                digits=4,
+                weights=weights,
+            )
+            assert found == [
+                (s.total, [dimension_document(d, 4) for d in s.breakdown]) for s in expected
+            ]
+            numbers.update(d.contribution for s in expected for d in s.breakdown)
+    assert len(numbers) > 4096
+
+
+def test_breakdowns_refuse_what_they_cannot_write(marks: list[Candidate]) -> None:
+    prepared = prepare(query_keys("生華"))
+    with pytest.raises(ValueError, match="digits"):
+        explain_breakdowns(prepared, [marks[0].keys], [(5,)], [()], Wanted.of(), digits=16)
+    assert explain_breakdowns(prepared, [], [], [], Wanted.of(), digits=4) == []

@@ -25,9 +25,8 @@ from ip_search.search.backend import (
     SimilarPage,
 )
 from ip_search.synthetic import generate
-from ip_search.text import MarkFields, Score, mark_keys, query_keys, score
+from ip_search.text import MarkFields, Score, mark_keys, query_keys, score, scoring
 from ip_search.text.relevance import RELEVANCE_CASES, RELEVANCE_MARKS, RelevanceCase
-from ip_search.trademarks import documents
 from ip_search.trademarks.schemas import SearchResponse
 from ip_search.trademarks.service import render, search_document
 
@@ -184,11 +183,12 @@ async def test_every_number_of_a_hit_is_rounded_to_four_places_as_round_does(
 
 
 def test_remembered_roundings_stay_within_their_bound() -> None:
-    values = [n / 7 for n in range(documents.ROUNDED_SIZE + 100)]
+    values = [n / 7 for n in range(scoring.ROUNDED_SIZE + 100)]
 
-    assert [documents._rounded(v) for v in values] == [round(v, 4) for v in values]
-    assert [documents._rounded(v) for v in values] == [round(v, 4) for v in values]  # looked up
-    assert len(documents._ROUNDED) == documents.ROUNDED_SIZE
+    assert [scoring._rounded(v, 4) for v in values] == [round(v, 4) for v in values]
+    assert [scoring._rounded(v, 4) for v in values] == [round(v, 4) for v in values]  # looked up
+    assert [scoring._rounded(v, 2) for v in values[:50]] == [round(v, 2) for v in values[:50]]
+    assert len(scoring._ROUNDED) == scoring.ROUNDED_SIZE
 
 
 def test_best_first_orders_as_the_rounded_order_key() -> None:
