@@ -161,6 +161,16 @@ def test_key_source_ranks_as_its_sql_does(seed: int) -> None:
     assert found == _reference(index, postings, keys, wanted, per_key, 25, facets)
 
 
+@pytest.fixture(params=["built", "python"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The index's buffers read, and its exact texts looked up, by the C kernel (``_page.c``,
+    as built) and by Python."""
+    if request.param == "python":
+        monkeypatch.setattr(index_module, "_page", None)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("reader")
 def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_module, "text_hash", lambda compact: 42)
     texts = [("abc", 0), ("abd", 1), ("abc", 2), ("abc", 2), ("zz", 3), ("abd", 4)]
@@ -177,14 +187,6 @@ def test_exact_rows_pass_over_colliding_texts(monkeypatch: pytest.MonkeyPatch) -
     assert capped == [0, 2]
     # Read on past the keys of other texts (four of them) until the cap is filled.
     assert past_collisions == [1, 4]
-
-
-@pytest.fixture(params=["built", "python"])
-def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The index's buffers read by the C kernel (``_page.c``, as built) and by Python."""
-    if request.param == "python":
-        monkeypatch.setattr(index_module, "_page", None)
-    return str(request.param)
 
 
 @pytest.mark.usefixtures("reader")
@@ -246,6 +248,18 @@ def test_the_page_kernel_refuses_what_is_not_in_the_index() -> None:
         kernel.slices(b"\xff\xfe", np.array([0, 2], dtype=np.int64), [0])
     assert kernel.json_array(index.cards, index.card_offsets, []) == b"[]"
     words = index.filter_words
+    texts = (index.text_hashes, index.text_marks, words, index.keys, index.key_offsets)
+    hashed = int(index.text_hashes[0])
+    compact = "abc" if hashed == index_module.text_hash("abc") else "de"
+    assert kernel.exact_marks(*texts, hashed, compact, 0, 0, 5) == [int(index.text_marks[0])]
+    assert kernel.exact_marks(*texts, hashed, compact, 0, 0, 0) == []
+    beyond = np.array([7, 7], dtype=np.int32)
+    with pytest.raises(IndexError):
+        kernel.exact_marks(texts[0], beyond, *texts[2:], hashed, compact, 0, 0, 5)
+    with pytest.raises(ValueError, match="differ"):
+        kernel.exact_marks(texts[0], beyond[:1], *texts[2:], hashed, compact, 0, 0, 5)
+    with pytest.raises(TypeError):
+        kernel.exact_marks(texts[0], beyond.astype(np.int64), *texts[2:], hashed, compact, 0, 0, 5)
     with pytest.raises(IndexError):
         kernel.ranked([0.5], [2], words, 0.3, 2e-6, 5)
     with pytest.raises(ValueError, match="differ"):

@@ -3,6 +3,8 @@
  *
  * - ``slices``: marks' packed keys, each decoded from the index's UTF-8 buffer as a ``str``;
  * - ``json_array``: marks' cards joined into one JSON array, for one parse;
+ * - ``exact_marks``: ``index.exact_rows`` of one text: its hash looked up, each mark it names
+ *   filtered and checked for the text in its packed keys' UTF-8, with no string decoded;
  * - ``ranked``: ``ranking.best_first`` of the candidates' totals, and how many of the kept
  *   marks hold each bit of their filter word (what ``page.facets_of`` counts).
  *
@@ -162,6 +164,115 @@ done:
     return result;
 }
 
+/* --- exact marks ------------------------------------------------------------------------------ */
+
+#define FIELD_SEPARATOR 0x1E /* ``packed_keys.FIELD_SEPARATOR`` */
+#define ITEM_SEPARATOR 0x1F  /* ``packed_keys.ITEM_SEPARATOR`` */
+
+/* ``compact in packed_compacts(keys)``, on the UTF-8 bytes: the separators are ASCII, so no
+ * byte of another character equals one. */
+static int holds_compact(const char *keys, Py_ssize_t length, const char *compact,
+                         Py_ssize_t compact_length) {
+    const char *end = keys + length;
+    const char *field = memchr(keys, FIELD_SEPARATOR, (size_t)length);
+    if (field == NULL) return 0;
+    const char *item = field + 1;
+    const char *field_end = memchr(item, FIELD_SEPARATOR, (size_t)(end - item));
+    if (field_end == NULL) field_end = end;
+    while (item <= field_end) {
+        const char *item_end = memchr(item, ITEM_SEPARATOR, (size_t)(field_end - item));
+        if (item_end == NULL) item_end = field_end;
+        if (item_end - item == compact_length && memcmp(item, compact, (size_t)compact_length) == 0)
+            return 1;
+        item = item_end + 1;
+    }
+    return 0;
+}
+
+/* The first position of ``hash`` or of the first hash above it in sorted ``hashes``. */
+static Py_ssize_t lower_bound(const int64_t *hashes, Py_ssize_t count, int64_t hash) {
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        if (hashes[middle] < hash) low = middle + 1;
+        else high = middle;
+    }
+    return low;
+}
+
+static PyObject *exact_marks(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError,
+                        "exact_marks(text_hashes, text_marks, filter_words, keys, key_offsets, "
+                        "hash, compact, classes, facets, cap)");
+        return NULL;
+    }
+    int64_t hash = PyLong_AsLongLong(args[5]);
+    uint64_t mask = PyLong_AsUnsignedLongLong(args[7]);
+    uint64_t facets = PyLong_AsUnsignedLongLong(args[8]);
+    Py_ssize_t cap = PyLong_AsSsize_t(args[9]);
+    if (PyErr_Occurred()) return NULL;
+    Py_ssize_t compact_length;
+    const char *compact = PyUnicode_AsUTF8AndSize(args[6], &compact_length);
+    if (compact == NULL) return NULL;
+    Py_buffer hashes, marks, words;
+    if (array_of(args[0], &hashes, 8, "text_hashes") < 0) return NULL;
+    if (array_of(args[1], &marks, 4, "text_marks") < 0) {
+        PyBuffer_Release(&hashes);
+        return NULL;
+    }
+    if (array_of(args[2], &words, 8, "filter_words") < 0) {
+        PyBuffer_Release(&marks);
+        PyBuffer_Release(&hashes);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Slices keys;
+    if (slices_read(args[3], args[4], &keys) < 0) goto release;
+    Py_ssize_t count = hashes.len / 8, mark_count = words.len / 8;
+    if (marks.len / 4 != count) {
+        PyErr_SetString(PyExc_ValueError, "text_hashes and text_marks differ in length");
+        goto done;
+    }
+    const int64_t *hash_at = hashes.buf;
+    const int32_t *mark_at = marks.buf;
+    const uint64_t *word_at = words.buf;
+    result = PyList_New(0);
+    for (Py_ssize_t at = lower_bound(hash_at, count, hash);
+         result != NULL && at < count && hash_at[at] == hash && PyList_GET_SIZE(result) < cap;
+         at++) {
+        int32_t mark = mark_at[at];
+        if (mark < 0 || mark >= mark_count || mark >= keys.marks) {
+            PyErr_SetString(PyExc_IndexError, "a text's mark is not a mark of the index");
+            Py_CLEAR(result);
+            break;
+        }
+        uint64_t word = word_at[mark];
+        if ((mask && !(word & mask)) || (facets && !(word & facets))) continue;
+        const char *start;
+        Py_ssize_t length;
+        PyObject *ordinal = PyLong_FromLong(mark);
+        if (ordinal == NULL || slice_of(&keys, ordinal, &start, &length) < 0) {
+            Py_XDECREF(ordinal);
+            Py_CLEAR(result);
+            break;
+        }
+        int appended = holds_compact(start, length, compact, compact_length)
+                           ? PyList_Append(result, ordinal)
+                           : 0;
+        Py_DECREF(ordinal);
+        if (appended < 0) Py_CLEAR(result);
+    }
+done:
+    slices_release(&keys);
+release:
+    PyBuffer_Release(&words);
+    PyBuffer_Release(&marks);
+    PyBuffer_Release(&hashes);
+    return result;
+}
+
 /* --- ranked ----------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -303,6 +414,10 @@ static PyMethodDef methods[] = {
      "slices(buffer, offsets, ordinals) -> each mark's slice of buffer decoded as UTF-8."},
     {"json_array", (PyCFunction)(void (*)(void))json_array, METH_FASTCALL,
      "json_array(buffer, offsets, ordinals) -> the marks' slices as one JSON array."},
+    {"exact_marks", (PyCFunction)(void (*)(void))exact_marks, METH_FASTCALL,
+     "exact_marks(text_hashes, text_marks, filter_words, keys, key_offsets, hash, compact, "
+     "classes, facets, cap) -> the first cap marks the filter keeps with a text of that hash "
+     "whose keys hold compact, in the texts' order."},
     {"ranked", (PyCFunction)(void (*)(void))ranked, METH_FASTCALL,
      "ranked(values, ordinals, filter_words, floor, apart, limit) -> (the first limit + 1 "
      "(total, ordinal) in ranking.best_first's order, how many reach floor, and how many of "

@@ -11,6 +11,19 @@ def slices(
 def json_array(
     buffer: bytes | bytearray, offsets: npt.NDArray[np.int64], ordinals: Sequence[int], /
 ) -> bytes: ...
+def exact_marks(
+    text_hashes: npt.NDArray[np.int64],
+    text_marks: npt.NDArray[np.int32],
+    filter_words: npt.NDArray[np.uint64],
+    keys: bytes | bytearray,
+    key_offsets: npt.NDArray[np.int64],
+    hash: int,
+    compact: str,
+    classes: int,
+    facets: int,
+    cap: int,
+    /,
+) -> list[int]: ...
 def ranked(
     values: Sequence[float],
     ordinals: Sequence[int],

@@ -240,9 +240,24 @@ def exact_rows(
 ) -> list[int]:
     """``sql.exact_source``: marks ``kept`` keeps with a text equal to one of ``compacts``, by
     text then number, ``cap`` rows at most (a mark holding the text twice fills two). Found by
-    hash; a mark without the text among its keys (a collision) is passed over."""
+    hash; a mark without the text among its keys (a collision) is passed over. Built, the C
+    kernel ``_page.c`` looks each text up and checks its marks' keys in place."""
     rows: list[int] = []
     for compact in sorted(set(compacts)):
+        if _page is not None:
+            rows += _page.exact_marks(
+                index.text_hashes,
+                index.text_marks,
+                index.filter_words,
+                index.keys,
+                index.key_offsets,
+                text_hash(compact),
+                compact,
+                kept.classes,
+                kept.facets,
+                cap - len(rows),
+            )
+            continue
         key = text_hash(compact)
         start = int(np.searchsorted(index.text_hashes, key, side="left"))
         end = int(np.searchsorted(index.text_hashes, key, side="right"))
