@@ -15,14 +15,13 @@ from typing import Final, Protocol, TypeVar
 
 from ip_search.search.backend import Candidate, Candidates, Facets, SimilarPage
 from ip_search.text import (
-    DimensionDocument,
     MarkFields,
     MarkKeys,
     Score,
     Wanted,
     explain,
-    explain_breakdowns,
     explain_documents,
+    explain_json,
     prepare,
     totals,
 )
@@ -157,10 +156,10 @@ def explain_page(
     classes: Sequence[int],
     groups: Sequence[str],
     digits: int,
-) -> list[tuple[float, list[DimensionDocument]]]:
-    """``explain_hits`` as a response holds it: each hit's total and the documents of its
-    dimensions, numbers rounded to ``digits`` places (``ip_search.text.explain_breakdowns``)."""
-    return explain_breakdowns(
+) -> list[tuple[float, bytes]]:
+    """``explain_hits`` as a response holds it: each hit's total and its score document as
+    JSON, numbers rounded to ``digits`` places (``ip_search.text.explain_json``)."""
+    return explain_json(
         prepare(query),
         [c.keys for c in page],
         [c.nice_classes for c in page],

@@ -1183,31 +1183,94 @@ static PyObject *weighed_tuple(const Weighed *weighed) {
     return Py_BuildValue("(dN)", weighed->total, dimensions);
 }
 
-/* ``round(value, digits)`` as a float object, remembered: a page of twenty hits rounds some 300
- * numbers but few distinct ones (the weights are five constants; similarities and contributions
- * are mostly 0, 1 and ratios of small counts). ``round`` writes the value correctly rounded to
- * ``digits`` decimals and reads it back; so does this, with the same conversions (David Gay's,
- * as CPython builds them). The numbers are never negative, so no ``-0.0`` is looked up as the
- * ``0.0`` it equals. */
+/* --- a score as JSON (``scoring.score_document`` written by orjson) --------------------------- */
+
+static PyObject *orjson_dumps; /* orjson.dumps: how a number is written */
+
+/* A growing byte string. */
+typedef struct {
+    char *data;
+    Py_ssize_t length, room;
+} Json;
+
+static int json_reserve(Json *json, Py_ssize_t more) {
+    if (json->length + more <= json->room) return 0;
+    Py_ssize_t room = json->room ? json->room : 1024;
+    while (room < json->length + more) room *= 2;
+    char *data = PyMem_Realloc(json->data, (size_t)room);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    json->data = data;
+    json->room = room;
+    return 0;
+}
+
+static int json_write(Json *json, const char *bytes, Py_ssize_t length) {
+    if (json_reserve(json, length) < 0) return -1;
+    memcpy(json->data + json->length, bytes, (size_t)length);
+    json->length += length;
+    return 0;
+}
+
+#define JSON_LITERAL(json, text) json_write((json), (text), (Py_ssize_t)sizeof(text) - 1)
+
+/* ``text`` as a JSON string, escaped as orjson escapes it: the quote, the backslash, and the
+ * control characters (\b \t \n \f \r by name, the others as \u00xx); all else as UTF-8. */
+static int json_string(Json *json, PyObject *text) {
+    Py_ssize_t length;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &length);
+    if (utf8 == NULL || json_reserve(json, 6 * length + 2) < 0) return -1;
+    static const char hex[] = "0123456789abcdef";
+    char *out = json->data + json->length;
+    *out++ = '"';
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)utf8[i];
+        if (c == '"' || c == '\\') {
+            *out++ = '\\';
+            *out++ = (char)c;
+        } else if (c >= 0x20) {
+            *out++ = (char)c;
+        } else if (c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+            *out++ = '\\';
+            *out++ = c == '\b' ? 'b' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\f' ? 'f' : 'r';
+        } else {
+            memcpy(out, "\\u00", 4);
+            out[4] = hex[c >> 4];
+            out[5] = hex[c & 15];
+            out += 6;
+        }
+    }
+    *out++ = '"';
+    json->length = out - json->data;
+    return 0;
+}
+
+/* ``round(value, digits)`` as orjson writes it, remembered: a page of twenty hits writes some
+ * 300 numbers but few distinct ones (the weights are five constants; similarities and
+ * contributions are mostly 0, 1 and ratios of small counts). ``round`` writes the value
+ * correctly rounded to ``digits`` decimals and reads it back; so does this, with the same
+ * conversions (David Gay's, as CPython builds them), then orjson writes it. */
 #define ROUNDED_SLOTS 4096 /* a power of two; once three quarters are taken, no more are kept */
 
 typedef struct {
     uint64_t bits;
     int digits;
-    PyObject *rounded; /* NULL: an empty slot */
+    PyObject *written; /* bytes; NULL: an empty slot */
 } RoundedSlot;
 
 static RoundedSlot rounded_slots[ROUNDED_SLOTS];
 static Py_ssize_t rounded_count;
 
-static PyObject *rounded_value(double value, int digits) {
+static PyObject *rounded_json(double value, int digits) {
     uint64_t bits;
     memcpy(&bits, &value, sizeof(bits));
     size_t slot = (size_t)((bits ^ (bits >> 29) ^ (uint64_t)digits) * 0x9E3779B97F4A7C15u >> 52) &
                   (ROUNDED_SLOTS - 1);
-    while (rounded_slots[slot].rounded != NULL) {
+    while (rounded_slots[slot].written != NULL) {
         if (rounded_slots[slot].bits == bits && rounded_slots[slot].digits == digits) {
-            return Py_NewRef(rounded_slots[slot].rounded);
+            return Py_NewRef(rounded_slots[slot].written);
         }
         slot = (slot + 1) & (ROUNDED_SLOTS - 1);
     }
@@ -1217,44 +1280,60 @@ static PyObject *rounded_value(double value, int digits) {
     PyMem_Free(text);
     if (rounded == -1.0 && PyErr_Occurred()) return NULL;
     PyObject *number = PyFloat_FromDouble(rounded);
-    if (number != NULL && rounded_count < ROUNDED_SLOTS / 4 * 3) {
-        rounded_slots[slot] = (RoundedSlot){bits, digits, Py_NewRef(number)};
+    PyObject *written = number ? PyObject_CallOneArg(orjson_dumps, number) : NULL;
+    Py_XDECREF(number);
+    if (written != NULL && !PyBytes_Check(written)) {
+        PyErr_SetString(PyExc_TypeError, "orjson.dumps did not return bytes");
+        Py_CLEAR(written);
+    }
+    if (written != NULL && rounded_count < ROUNDED_SLOTS / 4 * 3) {
+        rounded_slots[slot] = (RoundedSlot){bits, digits, Py_NewRef(written)};
         rounded_count++;
     }
-    return number;
+    return written;
 }
 
-static PyObject *DIMENSION, *MATCHED, *SIMILARITY, *WEIGHT, *CONTRIBUTION, *EVIDENCE;
+static int json_number(Json *json, double value, int digits) {
+    PyObject *written = rounded_json(value, digits);
+    if (written == NULL) return -1;
+    int ok = json_write(json, PyBytes_AS_STRING(written), PyBytes_GET_SIZE(written));
+    Py_DECREF(written);
+    return ok;
+}
 
-/* ``(total, [dimension document, ...])``, each ``scoring.dimension_document`` of the dimension:
- * its name (of ``names``), whether it matched, its numbers rounded to ``digits`` places, and its
- * evidence. */
-static PyObject *weighed_documents(const Weighed *weighed, PyObject *names, int digits) {
-    PyObject *breakdown = PyList_New(5);
-    if (breakdown == NULL) return NULL;
-    for (int i = 0; i < 5; i++) {
-        PyObject *document = PyDict_New();
-        PyObject *values[6] = {PySequence_Fast_GET_ITEM(names, i),
-                               weighed->matched[i] ? Py_True : Py_False, NULL, NULL, NULL,
-                               weighed->evidence[i]};
-        PyObject *keys[6] = {DIMENSION, MATCHED, SIMILARITY, WEIGHT, CONTRIBUTION, EVIDENCE};
-        if (document == NULL) goto fail;
-        PyList_SET_ITEM(breakdown, i, document);
-        values[2] = rounded_value(weighed->similarity[i], digits);
-        values[3] = values[2] ? rounded_value(weighed->applied[i], digits) : NULL;
-        values[4] = values[3] ? rounded_value(weighed->contribution[i], digits) : NULL;
-        int set = values[4] != NULL ? 0 : -1;
-        for (int k = 0; k < 6 && set == 0; k++) set = PyDict_SetItem(document, keys[k], values[k]);
-        for (int k = 2; k < 5; k++) Py_XDECREF(values[k]);
-        if (set < 0) goto fail;
+/* ``(total, json)``: the total, and ``orjson.dumps(scoring.score_document(score, digits))``
+ * (each dimension named by ``names``), byte for byte. */
+static PyObject *weighed_json(const Weighed *weighed, PyObject *names, int digits) {
+    Json json = {NULL, 0, 0};
+    int ok = JSON_LITERAL(&json, "{\"total\":") == 0 &&
+             json_number(&json, weighed->total, digits) == 0 &&
+             JSON_LITERAL(&json, ",\"breakdown\":[") == 0;
+    for (int i = 0; i < 5 && ok; i++) {
+        ok = (i == 0 || JSON_LITERAL(&json, ",") == 0) &&
+             JSON_LITERAL(&json, "{\"dimension\":") == 0 &&
+             json_string(&json, PySequence_Fast_GET_ITEM(names, i)) == 0 &&
+             (weighed->matched[i] ? JSON_LITERAL(&json, ",\"matched\":true")
+                                  : JSON_LITERAL(&json, ",\"matched\":false")) == 0 &&
+             JSON_LITERAL(&json, ",\"similarity\":") == 0 &&
+             json_number(&json, weighed->similarity[i], digits) == 0 &&
+             JSON_LITERAL(&json, ",\"weight\":") == 0 &&
+             json_number(&json, weighed->applied[i], digits) == 0 &&
+             JSON_LITERAL(&json, ",\"contribution\":") == 0 &&
+             json_number(&json, weighed->contribution[i], digits) == 0 &&
+             JSON_LITERAL(&json, ",\"evidence\":") == 0 &&
+             json_string(&json, weighed->evidence[i]) == 0 && JSON_LITERAL(&json, "}") == 0;
     }
-    return Py_BuildValue("(dN)", weighed->total, breakdown);
-fail:
-    Py_DECREF(breakdown);
-    return NULL;
+    ok = ok && JSON_LITERAL(&json, "]}") == 0;
+    PyObject *result = NULL;
+    if (ok) {
+        PyObject *bytes = PyBytes_FromStringAndSize(json.data, json.length);
+        if (bytes != NULL) result = Py_BuildValue("(dN)", weighed->total, bytes);
+    }
+    PyMem_Free(json.data);
+    return result;
 }
 
-/* What ``explained`` and ``breakdowns`` write of each mark's ``Weighed``. */
+/* What ``explained`` and ``scores_json`` write of each mark's ``Weighed``. */
 typedef PyObject *(*WeighedWriter)(const Weighed *weighed, PyObject *names, int digits);
 
 static PyObject *tuple_writer(const Weighed *weighed, PyObject *names, int digits) {
@@ -1303,11 +1382,11 @@ static PyObject *explained(PyObject *module, PyObject *const *args, Py_ssize_t n
     return each_weighed(args, matched_at, tuple_writer, NULL, 0);
 }
 
-static PyObject *breakdowns(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+static PyObject *scores_json(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
     if (nargs != 11) {
         PyErr_SetString(PyExc_TypeError,
-                        "breakdowns(query, docs, classes, groups, wanted_classes, wanted_groups, "
+                        "scores_json(query, docs, classes, groups, wanted_classes, wanted_groups, "
                         "weights, matched_at, equal_after, names, digits)");
         return NULL;
     }
@@ -1329,7 +1408,7 @@ static PyObject *breakdowns(PyObject *module, PyObject *const *args, Py_ssize_t 
             return NULL;
         }
     }
-    PyObject *result = each_weighed(args, matched_at, weighed_documents, names, (int)digits);
+    PyObject *result = each_weighed(args, matched_at, weighed_json, names, (int)digits);
     Py_DECREF(names);
     return result;
 }
@@ -1341,10 +1420,10 @@ static PyMethodDef methods[] = {
     {"explained", (PyCFunction)(void (*)(void))explained, METH_FASTCALL,
      "explained(query, docs, classes, groups, wanted_classes, wanted_groups, weights, "
      "matched_at, equal_after) -> list of each mark's total and weighed dimensions."},
-    {"breakdowns", (PyCFunction)(void (*)(void))breakdowns, METH_FASTCALL,
-     "breakdowns(query, docs, classes, groups, wanted_classes, wanted_groups, weights, "
-     "matched_at, equal_after, names, digits) -> list of each mark's total and dimension "
-     "documents."},
+    {"scores_json", (PyCFunction)(void (*)(void))scores_json, METH_FASTCALL,
+     "scores_json(query, docs, classes, groups, wanted_classes, wanted_groups, weights, "
+     "matched_at, equal_after, names, digits) -> list of each mark's total and score document "
+     "as orjson writes it."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1359,13 +1438,16 @@ PyMODINIT_FUNC PyInit__totals(void) {
     token_set_ratio = PyObject_GetAttrString(fuzz, "token_set_ratio");
     Py_DECREF(fuzz);
     if (token_set_ratio == NULL) return NULL;
-    const char *names[16] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
-                             "distinctive", "texts", "\u2282", " ", ", ", "dimension",
-                             "matched", "similarity", "weight", "contribution", "evidence"};
-    PyObject **keys[16] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
-                           &KEY_DISTINCTIVE, &KEY_TEXTS, &WITHIN, &SPACE, &COMMA, &DIMENSION,
-                           &MATCHED, &SIMILARITY, &WEIGHT, &CONTRIBUTION, &EVIDENCE};
-    for (int i = 0; i < 16; i++) {
+    PyObject *orjson = PyImport_ImportModule("orjson");
+    if (orjson == NULL) return NULL;
+    orjson_dumps = PyObject_GetAttrString(orjson, "dumps");
+    Py_DECREF(orjson);
+    if (orjson_dumps == NULL) return NULL;
+    const char *names[10] = {"forms", "compacts", "pinyin_toned", "pinyin_plain", "phonetic",
+                             "distinctive", "texts", "\u2282", " ", ", "};
+    PyObject **keys[10] = {&KEY_FORMS, &KEY_COMPACTS, &KEY_TONED, &KEY_PLAIN, &KEY_PHONETIC,
+                           &KEY_DISTINCTIVE, &KEY_TEXTS, &WITHIN, &SPACE, &COMMA};
+    for (int i = 0; i < 10; i++) {
         *keys[i] = PyUnicode_InternFromString(names[i]);
         if (*keys[i] == NULL) return NULL;
     }

@@ -26,7 +26,7 @@ def explained(
     equal_after: Callable[[str, str], str],
     /,
 ) -> list[tuple[float, tuple[tuple[bool, float, float, float, str], ...]]]: ...
-def breakdowns(
+def scores_json(
     query: PreparedQuery,
     documents: Sequence[Mapping[str, Sequence[str]] | str],
     mark_classes: Sequence[Collection[int]],
@@ -39,4 +39,4 @@ def breakdowns(
     names: tuple[str, ...],
     digits: int,
     /,
-) -> list[tuple[float, list[dict[str, object]]]]: ...
+) -> list[tuple[float, bytes]]: ...

@@ -29,6 +29,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Final, NamedTuple
 
+import orjson
 from rapidfuzz import fuzz
 
 from ip_search.text.keys import MarkKeys
@@ -738,8 +739,10 @@ ExplainKernel = Callable[
 
 DimensionDocument = dict[str, object]
 """A ``DimensionScore`` as JSON holds it (``dimension_document``)."""
+ScoreDocument = dict[str, object]
+"""A ``Score`` as JSON holds it (``score_document``)."""
 
-BreakdownKernel = Callable[
+JsonKernel = Callable[
     [
         PreparedQuery,
         Sequence[KeyDocument],
@@ -753,20 +756,20 @@ BreakdownKernel = Callable[
         tuple[str, ...],
         int,
     ],
-    list[tuple[float, list[DimensionDocument]]],
+    list[tuple[float, bytes]],
 ]
 
 _explain_kernel: ExplainKernel | None
-_breakdown_kernel: BreakdownKernel | None
+_json_kernel: JsonKernel | None
 try:
-    from ip_search.text._totals import breakdowns as _native_breakdowns
     from ip_search.text._totals import explained as _native_explained
+    from ip_search.text._totals import scores_json as _native_scores_json
 
     _explain_kernel = _native_explained
-    _breakdown_kernel = _native_breakdowns
+    _json_kernel = _native_scores_json
 except ImportError:  # sources run without their build: in Python
     _explain_kernel = None
-    _breakdown_kernel = None
+    _json_kernel = None
 
 
 def explain_documents(
@@ -847,7 +850,15 @@ def dimension_document(dimension: DimensionScore, digits: int) -> DimensionDocum
     }
 
 
-def explain_breakdowns(
+def score_document(score: Score, digits: int) -> ScoreDocument:
+    """A score as JSON holds it: its total and each ``dimension_document``."""
+    return {
+        "total": _rounded(score.total, digits),
+        "breakdown": [dimension_document(d, digits) for d in score.breakdown],
+    }
+
+
+def explain_json(
     query: PreparedQuery,
     documents: Sequence[KeyDocument],
     mark_classes: Sequence[Collection[int]],
@@ -856,20 +867,21 @@ def explain_breakdowns(
     *,
     digits: int,
     weights: Weights = DEFAULT_WEIGHTS,
-) -> list[tuple[float, list[DimensionDocument]]]:
-    """``explain_documents`` of each mark as its total and the ``dimension_document`` of each
-    dimension (what a response holds of a hit's score).
+) -> list[tuple[float, bytes]]:
+    """Each mark's ``explain_documents`` total, and its ``score_document`` as orjson writes
+    it (what a response holds of a hit's score, ready to embed as an ``orjson.Fragment``).
 
-    Built, the C kernel ``_totals.c`` writes the documents itself, with no ``Score`` between:
-    making those objects, then dicts of them, cost more than explaining the hits."""
-    if _breakdown_kernel is None:
+    Built, the C kernel ``_totals.c`` writes those bytes itself, with no object between: a
+    page's scores made into ``Score``s, then dicts, then JSON, cost more than explaining
+    them."""
+    if _json_kernel is None:
         return [
-            (score.total, [dimension_document(d, digits) for d in score.breakdown])
+            (score.total, orjson.dumps(score_document(score, digits)))
             for score in explain_documents(
                 query, documents, mark_classes, mark_groups, wanted, weights=weights
             )
         ]
-    return _breakdown_kernel(
+    return _json_kernel(
         query,
         documents,
         mark_classes,

@@ -8,11 +8,12 @@ twenty hits make some 120 dicts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from ip_search.search.backend import Candidate, Facets
-from ip_search.text import DimensionDocument, Score, dimension_document
+from ip_search.text import ScoreDocument
 
 Document = dict[str, Any]
 """A response document as JSON will hold it."""
@@ -21,11 +22,10 @@ SCORE_DIGITS = 4
 """Places a hit's score and its breakdown's numbers are rounded to."""
 
 
-def hit_document(
-    candidate: Candidate, total: float, breakdown: Sequence[DimensionDocument]
-) -> Document:
-    """A ``TrademarkHit`` document: the candidate, its score total and the documents of its
-    dimensions (``breakdown_of``, or ``ip_search.text.explain_breakdowns``)."""
+def hit_document(candidate: Candidate, score: ScoreDocument | orjson.Fragment) -> Document:
+    """A ``TrademarkHit`` document: the candidate and its score's document
+    (``ip_search.text.score_document``), or that document already written as JSON
+    (``ip_search.text.explain_json``)."""
     return {
         "application_no": candidate.application_no,
         "registration_no": candidate.registration_no,
@@ -36,13 +36,8 @@ def hit_document(
         "status": candidate.status,
         "kind": candidate.kind,
         "filing_date": candidate.filing_date,
-        "score": {"total": round(total, SCORE_DIGITS), "breakdown": breakdown},
+        "score": score,
     }
-
-
-def breakdown_of(score: Score) -> list[DimensionDocument]:
-    """The documents of a score's dimensions."""
-    return [dimension_document(d, SCORE_DIGITS) for d in score.breakdown]
 
 
 def facets_document(facets: Facets) -> Document:

@@ -35,15 +35,9 @@ from ip_search.search.backend import (
     SimilarPage,
 )
 from ip_search.search.query import query_keys
-from ip_search.text import MarkKeys, fold
+from ip_search.text import MarkKeys, fold, score_document
 from ip_search.trademarks import repository
-from ip_search.trademarks.documents import (
-    SCORE_DIGITS,
-    Document,
-    breakdown_of,
-    facets_document,
-    hit_document,
-)
+from ip_search.trademarks.documents import SCORE_DIGITS, Document, facets_document, hit_document
 from ip_search.trademarks.freshness import Freshness
 from ip_search.trademarks.schemas import SearchParams, SearchResponse, TrademarkOut
 from ip_search.trademarks.views import record_out
@@ -124,8 +118,9 @@ def _decode_cursor(query: SearchQuery) -> list[str] | None:
 async def run_search(
     backend: SearchBackend, query: SearchQuery, stamp: dt.datetime | None
 ) -> SearchResponse:
-    """``search_document`` as the validated ``SearchResponse`` (for callers in process)."""
-    return SearchResponse.model_validate(await search_document(backend, query, stamp))
+    """``search_document`` as the validated ``SearchResponse`` (for callers in process), read
+    from the JSON it serves: a page's scores are JSON already (``orjson.Fragment``)."""
+    return SearchResponse.model_validate_json(render(await search_document(backend, query, stamp)))
 
 
 async def search_document(
@@ -190,8 +185,8 @@ def _similar_response(
     )
     return {
         "items": [
-            hit_document(c, total, breakdown)
-            for c, (total, breakdown) in zip(shown, explained, strict=True)
+            hit_document(c, orjson.Fragment(score))
+            for c, (_, score) in zip(shown, explained, strict=True)
         ],
         "next_cursor": next_cursor,
         "total": page.total,
@@ -233,7 +228,7 @@ def _listed_hit(
     keys: MarkKeys, candidate: Candidate, classes: Sequence[int], groups: Sequence[str]
 ) -> Document:
     score = ranking.explain_candidate(keys, candidate, classes, groups)
-    return hit_document(candidate, score.total, breakdown_of(score))
+    return hit_document(candidate, score_document(score, SCORE_DIGITS))
 
 
 def _pad(sort_key: Sequence[str]) -> list[str]:

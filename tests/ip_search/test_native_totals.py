@@ -7,6 +7,7 @@ import importlib
 import random
 from collections.abc import Mapping, Sequence
 
+import orjson
 import pytest
 
 from ip_search.search.backend import Candidate
@@ -16,15 +17,17 @@ from ip_search.text import (
     Score,
     Wanted,
     Weights,
-    dimension_document,
     explain,
-    explain_breakdowns,
     explain_documents,
+    explain_json,
     prepare,
     query_keys,
+    score_document,
+    scoring,
     total,
     totals,
 )
+from ip_search.text._totals import scores_json  # built by `make install`
 from ip_search.text.packed_keys import FIELD_SEPARATOR, pack_keys
 from ip_search.text.relevance import RELEVANCE_CASES
 from tests.ip_search.test_ranking import candidate
@@ -53,6 +56,7 @@ EDGE_NAMES = (
     "康師傅台灣生華東南亞食品工業股份有限公司" * 10,
     " ".join(f"w{i}" for i in range(90)),
     "股份有限公司",  # generic words alone: no distinctive word
+    'SAY "HI" \\ NOW',  # quotes and a backslash in the evidence: escaped as JSON
     "ABCD",
     "生華東南",
 )
@@ -295,67 +299,83 @@ def test_explanations_are_the_ranked_totals(marks: list[Candidate]) -> None:
         assert explained == kernel_totals(query, marks, wanted, Weights())
 
 
+def kernel_json(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights, digits: int
+) -> list[tuple[float, bytes]]:
+    return explain_json(
+        prepare(query_keys(query)),
+        [m.keys for m in marks],
+        [m.nice_classes for m in marks],
+        [m.groups for m in marks],
+        wanted,
+        digits=digits,
+        weights=weights,
+    )
+
+
+def python_json(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights, digits: int
+) -> list[tuple[float, bytes]]:
+    return [
+        (s.total, orjson.dumps(score_document(s, digits)))
+        for s in python_explained(query, marks, wanted, weights)
+    ]
+
+
 @pytest.mark.parametrize(
     "wanted",
     [Wanted.of(), Wanted.of([5, 30], ["0501"])],
     ids=["no-classes", "classes-and-group"],
 )
-def test_every_breakdown_is_the_python_explanation_as_documents(
+def test_every_score_is_written_as_orjson_writes_the_python_document(
     marks: list[Candidate], wanted: Wanted
 ) -> None:
-    # The documents a response holds: the same names, flags, evidence and keys in the same
-    # order, every number rounded as ``round`` rounds it, at four places and at two.
+    # The bytes a response holds: names, flags, evidence (quotes, backslashes and control
+    # characters escaped as orjson escapes them), every number rounded as ``round`` rounds it
+    # and written as orjson writes it, at four places and at two.
     packed = [m._replace(keys=pack_keys(document(m))) for m in marks]
     for query in queries(marks):
-        expected = python_explained(query, marks, wanted, Weights())
-        prepared = prepare(query_keys(query))
         for digits in (4, 2):
-            rounded = [
-                (s.total, [dimension_document(d, digits) for d in s.breakdown]) for s in expected
-            ]
-            for given in (marks, packed):
-                found = explain_breakdowns(
-                    prepared,
-                    [m.keys for m in given],
-                    [m.nice_classes for m in given],
-                    [m.groups for m in given],
-                    wanted,
-                    digits=digits,
-                )
-                assert found == rounded, query
-                assert [list(d) for _, b in found for d in b] == [
-                    list(d) for _, b in rounded for d in b
-                ]
+            expected = python_json(query, marks, wanted, Weights(), digits)
+            assert kernel_json(query, marks, wanted, Weights(), digits) == expected, query
+            assert kernel_json(query, packed, wanted, Weights(), digits) == expected, query
 
 
-def test_breakdowns_round_as_round_does_past_the_values_remembered(
+def test_scores_are_written_as_orjson_writes_them_past_the_values_remembered(
     marks: list[Candidate],
 ) -> None:
-    # The kernel remembers 3,072 roundings; other weights give thousands of other values.
+    # The kernel remembers 3,072 numbers; other weights give thousands of other values.
     wanted = Wanted.of([5])
     numbers: set[float] = set()
     for step in range(25):
         weights = Weights(words=0.30 + step / 997, sound=0.25 - step / 1009)
         for query in ("康師傅", "MAGNA BEAUTY", "生華"):
-            expected = python_explained(query, marks, wanted, weights)
-            found = explain_breakdowns(
-                prepare(query_keys(query)),
-                [m.keys for m in marks],
-                [m.nice_classes for m in marks],
-                [m.groups for m in marks],
-                wanted,
-                digits=4,
-                weights=weights,
+            found = kernel_json(query, marks, wanted, weights, 4)
+            assert found == python_json(query, marks, wanted, weights, 4)
+            numbers.update(
+                d.contribution
+                for s in python_explained(query, marks, wanted, weights)
+                for d in s.breakdown
             )
-            assert found == [
-                (s.total, [dimension_document(d, 4) for d in s.breakdown]) for s in expected
-            ]
-            numbers.update(d.contribution for s in expected for d in s.breakdown)
     assert len(numbers) > 4096
 
 
-def test_breakdowns_refuse_what_they_cannot_write(marks: list[Candidate]) -> None:
-    prepared = prepare(query_keys("生華"))
+def test_written_strings_are_escaped_as_orjson_escapes_them(marks: list[Candidate]) -> None:
+    # Folding leaves no quote or control character in a mark's keys, so the dimension names,
+    # which the kernel writes as it writes evidence, carry them here.
+    names = ('a"b\\c', "".join(map(chr, range(32))), "華⊂ ü", "\x7f\u2028/", "")
+    wanted = Wanted.of([5])
+    written = scores_json(prepare(query_keys("生華")), [m.keys for m in marks[:50]],
+                          [m.nice_classes for m in marks[:50]], [m.groups for m in marks[:50]],
+                          wanted.classes, wanted.groups, scoring._kernel_weights(Weights()),
+                          Weights().matched_at, scoring._equal_after, names, 4)  # fmt: skip
+    for _, json in written:
+        document = orjson.loads(json)
+        assert [d["dimension"] for d in document["breakdown"]] == list(names)
+        assert orjson.dumps(document) == json
+
+
+def test_written_scores_refuse_what_they_cannot_write(marks: list[Candidate]) -> None:
     with pytest.raises(ValueError, match="digits"):
-        explain_breakdowns(prepared, [marks[0].keys], [(5,)], [()], Wanted.of(), digits=16)
-    assert explain_breakdowns(prepared, [], [], [], Wanted.of(), digits=4) == []
+        kernel_json("生華", marks[:1], Wanted.of(), Weights(), 16)
+    assert kernel_json("生華", [], Wanted.of(), Weights(), 4) == []
