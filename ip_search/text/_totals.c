@@ -12,6 +12,10 @@
  *   points, or over syllables for the pinyin ratio;
  * - ``fuzz.token_set_ratio`` (texts of several words only) is rapidfuzz's own, called back.
  *
+ * ``explained`` gives a page's hits each dimension's similarity, weight, contribution and
+ * evidence (``scoring.explain``), and ``scores_json`` writes the same as the JSON a response
+ * holds (``scoring.score_document``, as orjson writes it).
+ *
  * A mark's keys come as a key document (a mapping of lists) or packed in one string
  * (``packed_keys.pack_keys``, as the cards hold them): either way they are read as views
  * of code points (``Text``) in place, with no object made per key.
@@ -21,6 +25,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -1247,58 +1252,71 @@ static int json_string(Json *json, PyObject *text) {
     return 0;
 }
 
-/* ``round(value, digits)`` as orjson writes it, remembered: a page of twenty hits writes some
- * 300 numbers but few distinct ones (the weights are five constants; similarities and
- * contributions are mostly 0, 1 and ratios of small counts). ``round`` writes the value
- * correctly rounded to ``digits`` decimals and reads it back; so does this, with the same
- * conversions (David Gay's, as CPython builds them), then orjson writes it. */
-#define ROUNDED_SLOTS 4096 /* a power of two; once three quarters are taken, no more are kept */
-
-typedef struct {
-    uint64_t bits;
-    int digits;
-    PyObject *written; /* bytes; NULL: an empty slot */
-} RoundedSlot;
-
-static RoundedSlot rounded_slots[ROUNDED_SLOTS];
-static Py_ssize_t rounded_count;
-
-static PyObject *rounded_json(double value, int digits) {
-    uint64_t bits;
-    memcpy(&bits, &value, sizeof(bits));
-    size_t slot = (size_t)((bits ^ (bits >> 29) ^ (uint64_t)digits) * 0x9E3779B97F4A7C15u >> 52) &
-                  (ROUNDED_SLOTS - 1);
-    while (rounded_slots[slot].written != NULL) {
-        if (rounded_slots[slot].bits == bits && rounded_slots[slot].digits == digits) {
-            return Py_NewRef(rounded_slots[slot].written);
-        }
-        slot = (slot + 1) & (ROUNDED_SLOTS - 1);
-    }
+/* ``round(value, digits)`` as orjson writes it, the slow way: ``round`` writes the value
+ * correctly rounded to ``digits`` decimals and reads it back, as this does with the same
+ * conversions (David Gay's, as CPython builds them); then orjson writes that float. */
+static int json_rounded_slowly(Json *json, double value, int digits) {
     char *text = PyOS_double_to_string(value, 'f', digits, 0, NULL);
-    if (text == NULL) return NULL;
+    if (text == NULL) return -1;
     double rounded = PyOS_string_to_double(text, NULL, NULL);
     PyMem_Free(text);
-    if (rounded == -1.0 && PyErr_Occurred()) return NULL;
+    if (rounded == -1.0 && PyErr_Occurred()) return -1;
     PyObject *number = PyFloat_FromDouble(rounded);
     PyObject *written = number ? PyObject_CallOneArg(orjson_dumps, number) : NULL;
     Py_XDECREF(number);
-    if (written != NULL && !PyBytes_Check(written)) {
-        PyErr_SetString(PyExc_TypeError, "orjson.dumps did not return bytes");
-        Py_CLEAR(written);
-    }
-    if (written != NULL && rounded_count < ROUNDED_SLOTS / 4 * 3) {
-        rounded_slots[slot] = (RoundedSlot){bits, digits, Py_NewRef(written)};
-        rounded_count++;
-    }
-    return written;
-}
-
-static int json_number(Json *json, double value, int digits) {
-    PyObject *written = rounded_json(value, digits);
     if (written == NULL) return -1;
-    int ok = json_write(json, PyBytes_AS_STRING(written), PyBytes_GET_SIZE(written));
+    int ok = PyBytes_Check(written)
+                 ? json_write(json, PyBytes_AS_STRING(written), PyBytes_GET_SIZE(written))
+                 : -1;
+    if (!PyBytes_Check(written)) PyErr_SetString(PyExc_TypeError, "orjson.dumps gave no bytes");
     Py_DECREF(written);
     return ok;
+}
+
+static const double POWERS_OF_TEN[] = {1e0, 1e1, 1e2, 1e3, 1e4};
+
+/* ``round(value, digits)`` as orjson writes it. A page writes some 300 numbers, each in [0, 10]:
+ * ``value * 10**digits`` is then within 1e-11 of the exact product, so unless it lies within
+ * 1e-9 of a tie its nearest integer ``n`` is the one ``round`` picks, and ``round`` gives the
+ * double nearest ``n / 10**digits``. orjson writes a double as the shortest decimal that reads
+ * back as it, and no other decimal of ``digits`` places lies within a double's spacing of
+ * ``n / 10**digits``: so it writes ``n``'s digits with the point put back and trailing zeros
+ * dropped, keeping one ("0.5", "1.0"). Anything else (and more than four places, where orjson
+ * may write an exponent) takes the slow way. */
+static int json_rounded(Json *json, double value, int digits) {
+    if (!(value >= 0.0 && value <= 10.0) || digits > 4) {
+        return json_rounded_slowly(json, value, digits);
+    }
+    double scaled = value * POWERS_OF_TEN[digits];
+    double whole = floor(scaled), fraction = scaled - whole;
+    if (fabs(fraction - 0.5) < 1e-9) return json_rounded_slowly(json, value, digits);
+    uint64_t n = (uint64_t)whole + (fraction > 0.5);
+    uint64_t unit = (uint64_t)POWERS_OF_TEN[digits];
+    uint64_t integer = n / unit, rest = n % unit;
+    char text[32];
+    int length = 0;
+    do { /* the integer part's digits, backwards (it is at most 10) */
+        text[length++] = (char)('0' + integer % 10);
+        integer /= 10;
+    } while (integer);
+    for (int i = 0; i < length / 2; i++) {
+        char swapped = text[i];
+        text[i] = text[length - 1 - i];
+        text[length - 1 - i] = swapped;
+    }
+    text[length++] = '.';
+    int places = digits;
+    while (places > 1 && rest % 10 == 0) {
+        rest /= 10;
+        places--;
+    }
+    for (int place = places - 1; place >= 0; place--) {
+        text[length + place] = (char)('0' + rest % 10);
+        rest /= 10;
+    }
+    if (digits == 0) text[length++] = '0';
+    else length += places;
+    return json_write(json, text, length);
 }
 
 /* ``(total, json)``: the total, and ``orjson.dumps(scoring.score_document(score, digits))``
@@ -1306,7 +1324,7 @@ static int json_number(Json *json, double value, int digits) {
 static PyObject *weighed_json(const Weighed *weighed, PyObject *names, int digits) {
     Json json = {NULL, 0, 0};
     int ok = JSON_LITERAL(&json, "{\"total\":") == 0 &&
-             json_number(&json, weighed->total, digits) == 0 &&
+             json_rounded(&json, weighed->total, digits) == 0 &&
              JSON_LITERAL(&json, ",\"breakdown\":[") == 0;
     for (int i = 0; i < 5 && ok; i++) {
         ok = (i == 0 || JSON_LITERAL(&json, ",") == 0) &&
@@ -1315,11 +1333,11 @@ static PyObject *weighed_json(const Weighed *weighed, PyObject *names, int digit
              (weighed->matched[i] ? JSON_LITERAL(&json, ",\"matched\":true")
                                   : JSON_LITERAL(&json, ",\"matched\":false")) == 0 &&
              JSON_LITERAL(&json, ",\"similarity\":") == 0 &&
-             json_number(&json, weighed->similarity[i], digits) == 0 &&
+             json_rounded(&json, weighed->similarity[i], digits) == 0 &&
              JSON_LITERAL(&json, ",\"weight\":") == 0 &&
-             json_number(&json, weighed->applied[i], digits) == 0 &&
+             json_rounded(&json, weighed->applied[i], digits) == 0 &&
              JSON_LITERAL(&json, ",\"contribution\":") == 0 &&
-             json_number(&json, weighed->contribution[i], digits) == 0 &&
+             json_rounded(&json, weighed->contribution[i], digits) == 0 &&
              JSON_LITERAL(&json, ",\"evidence\":") == 0 &&
              json_string(&json, weighed->evidence[i]) == 0 && JSON_LITERAL(&json, "}") == 0;
     }

@@ -360,6 +360,23 @@ def test_scores_are_written_as_orjson_writes_them_past_the_values_remembered(
     assert len(numbers) > 4096
 
 
+def test_numbers_off_the_quick_way_are_written_as_orjson_writes_round_of_them(
+    marks: list[Candidate],
+) -> None:
+    # Weights on the ties of the fourth place (0.12345, 0.00005, 0.00015: just above, above and
+    # below them in binary), at no places and at more than four: the kernel's slow way, through
+    # round's conversions and orjson.
+    weights = Weights(words=0.12345, distinctive=0.00005, sound=0.00015, glyph=0.3, classes=1.0)
+    wanted = Wanted.of([5, 30])
+    for digits in (4, 0, 6):
+        for query in ("康師傅", "MAGNA BEAUTY", "生華"):
+            found = kernel_json(query, marks, wanted, weights, digits)
+            assert found == python_json(query, marks, wanted, weights, digits)
+    written = {w for _, json in kernel_json("生華", marks, wanted, weights, 4) for w in
+               [d["weight"] for d in orjson.loads(json)["breakdown"]]}  # fmt: skip
+    assert {0.1235, 0.0001, 0.3, 1.0} <= written
+
+
 def test_written_strings_are_escaped_as_orjson_escapes_them(marks: list[Candidate]) -> None:
     # Folding leaves no quote or control character in a mark's keys, so the dimension names,
     # which the kernel writes as it writes evidence, carry them here.
