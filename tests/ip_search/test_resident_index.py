@@ -168,7 +168,7 @@ async def test_the_index_ranks_the_page_ranking_gives_of_every_candidate(
     page's alone: the same hits, totals, order, count, exactness and facets, whether the C
     kernel (``_page.c``) or Python reads the buffers and ranks the page."""
     if kernel == "python":
-        monkeypatch.setattr(page_module, "_page", None)
+        monkeypatch.setattr(page_module, "_native_ranked", None)
         monkeypatch.setattr(index_module, "_page", None)
     index = await _index(holder)
     rng = random.Random(5)

@@ -11,9 +11,10 @@ objects made of them cost about a third of a search's CPU.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from ip_search.search import ranking
 from ip_search.search.backend import Facets, SearchQuery, SimilarPage
@@ -25,10 +26,18 @@ from ip_search.search.resident.found import found_marks, similar_wording
 from ip_search.search.resident.index import ResidentIndex, candidates_of
 from ip_search.text import Wanted, prepare, totals
 
+RankedKernel = Callable[
+    [Sequence[float], Sequence[int], npt.NDArray[np.uint64], float, float, int],
+    tuple[list[tuple[float, int]], int, list[int]],
+]
+
+_native_ranked: RankedKernel | None
 try:
-    from ip_search.search.resident import _page
+    from ip_search.search.resident._page import ranked as _built_ranked
+
+    _native_ranked = _built_ranked
 except ImportError:  # sources run without their build: numpy and ``ranking`` rank the page
-    _page = None  # type: ignore[assignment]
+    _native_ranked = None
 
 
 def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None:
@@ -58,12 +67,12 @@ def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None
         [()] * len(ordinals),  # no similar group is asked for: PostgreSQL answers those
         Wanted.of(filters.nice_classes),
     )
-    page, total, bits = ranked_page(index, values, ordinals, query.limit)
+    page, ranked, bits = ranked_page(index, values, ordinals, query.limit)
     shown = [ordinal for _, ordinal in page]
     hits = candidates_of(index, shown, [sources[ordinal] for ordinal in shown])
     return SimilarPage(
         hits=[(hit, total) for hit, (total, _) in zip(hits, page, strict=True)],
-        total=total,
+        total=ranked,
         total_is_exact=not source_capped(sources.values()),
         facets=facets_of(bits, pairs),
     )
@@ -75,8 +84,10 @@ def ranked_page(
     """The first ``limit + 1`` ``(total, ordinal)`` of ``ranking.best_first``, how many it
     ranks, and how many of those hold each bit of their filter word (``bit_counts``). Built,
     the C kernel ``_page.c`` does all three at once."""
-    if _page is not None:
-        return _page.ranked(values, ordinals, index.filter_words, MIN_SCORE, ROUNDING_APART, limit)
+    if _native_ranked is not None:
+        return _native_ranked(
+            values, ordinals, index.filter_words, MIN_SCORE, ROUNDING_APART, limit
+        )
     ranked = ranking.best_first(values, ordinals)
     return ranked[: limit + 1], len(ranked), bit_counts(index, [o for _, o in ranked])
 
