@@ -93,19 +93,29 @@ static Py_ssize_t prefetch_slices(const Slices *slices, PyObject *ordinals) {
     return count;
 }
 
+/* The arguments of ``slices`` and ``json_array``: a buffer, its offsets, and the ordinals (a
+ * new reference in ``ordinals``). Returns -1 with an exception set, holding nothing. */
+static int slices_arguments(PyObject *const *args, Py_ssize_t nargs, const char *usage,
+                            PyObject **ordinals, Slices *read) {
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, usage);
+        return -1;
+    }
+    *ordinals = PySequence_Fast(args[2], "ordinals must be a sequence");
+    if (*ordinals == NULL) return -1;
+    if (slices_read(args[0], args[1], read) < 0) {
+        Py_CLEAR(*ordinals);
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *slices(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "slices(buffer, offsets, ordinals)");
-        return NULL;
-    }
-    PyObject *ordinals = PySequence_Fast(args[2], "ordinals must be a sequence");
-    if (ordinals == NULL) return NULL;
+    PyObject *ordinals;
     Slices read;
-    if (slices_read(args[0], args[1], &read) < 0) {
-        Py_DECREF(ordinals);
+    if (slices_arguments(args, nargs, "slices(buffer, offsets, ordinals)", &ordinals, &read) < 0)
         return NULL;
-    }
     Py_ssize_t count = prefetch_slices(&read, ordinals);
     PyObject *result = count < 0 ? NULL : PyList_New(count);
     for (Py_ssize_t i = 0; result != NULL && i < count; i++) {
@@ -124,17 +134,11 @@ static PyObject *slices(PyObject *module, PyObject *const *args, Py_ssize_t narg
 
 static PyObject *json_array(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     (void)module;
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "json_array(buffer, offsets, ordinals)");
-        return NULL;
-    }
-    PyObject *ordinals = PySequence_Fast(args[2], "ordinals must be a sequence");
-    if (ordinals == NULL) return NULL;
+    PyObject *ordinals;
     Slices read;
-    if (slices_read(args[0], args[1], &read) < 0) {
-        Py_DECREF(ordinals);
+    if (slices_arguments(args, nargs, "json_array(buffer, offsets, ordinals)", &ordinals,
+                         &read) < 0)
         return NULL;
-    }
     PyObject *result = NULL;
     Py_ssize_t count = prefetch_slices(&read, ordinals);
     if (count < 0) goto done;
