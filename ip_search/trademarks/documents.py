@@ -2,8 +2,9 @@
 
 A page lists up to 100 hits of five explained dimensions each: validating them into pydantic
 models cost more than ranking them, so the body is built here, and ``SearchResponse`` stays the
-documented contract that a test holds the body to. setup.py compiles this module with mypyc:
-twenty hits make some 120 dicts.
+documented contract that a test holds the body to. A similar page's scores arrive already
+written as JSON (``ip_search.text.explain_json``) and are embedded as they are. setup.py
+compiles this module with mypyc: a listing's hits make some six dicts each.
 """
 
 from __future__ import annotations
