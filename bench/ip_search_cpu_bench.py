@@ -12,7 +12,8 @@ through the same code in one process, on the resident index of a register that
   sources     the resident index's exact, gram and sound sources
   rank        every candidate's score total from its keys, best first, the facets, and the
               page's candidates (``resident.page``)
-  explain     the page's hits explained dimension by dimension
+  explain     the page's hits explained dimension by dimension, each score written as the
+              JSON the response embeds
   respond     the rest of the response document: hit documents, cursor, JSON
 
 Each stage's figure is the fastest of ``--runs`` passes over the query list (the least disturbed
@@ -59,6 +60,7 @@ from ip_search.search.resident.index import ResidentIndex
 from ip_search.search.resident.loading import load_index
 from ip_search.search.resident.page import similar_page
 from ip_search.text import scoring
+from ip_search.trademarks.documents import SCORE_DIGITS
 from ip_search.trademarks.schemas import SearchParams
 from ip_search.trademarks.service import search_document, to_query
 
@@ -119,7 +121,7 @@ async def one_pass(index: ResidentIndex, queries: Sequence[SearchQuery]) -> Pass
         paged = clock()
         assert page is not None, "the bench's queries are all answered from memory"
         shown = [candidate for candidate, _ in page.hits[: query.limit]]
-        ranking.explain_hits(keys, shown, classes=classes, groups=groups)
+        ranking.explain_page(keys, shown, classes=classes, groups=groups, digits=SCORE_DIGITS)
         explained = clock()
         # The whole search again, as the app runs it; what the stages above did not do is the
         # response document.
