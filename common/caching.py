@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -35,6 +34,7 @@ from functools import partial
 from typing import Annotated, Final
 
 import structlog
+import xxhash
 from fastapi import Depends, Request
 from pydantic import BaseModel
 from redis.asyncio import Redis
@@ -71,8 +71,13 @@ logger = structlog.get_logger("moea.caching")
 
 
 def strong_etag(body: bytes) -> str:
-    """A strong validator: 128 bits of SHA-256 of the exact representation bytes."""
-    digest = hashlib.sha256(body).digest()[:16]
+    """A strong validator: the 128-bit XXH3 hash of the exact representation bytes.
+
+    A validator only has to change when the bytes do, and the representations are ours, not a
+    client's: a collision-resistant hash buys nothing here. SHA-256 cost 11 µs for a 20 KB
+    search page (a fortieth of a cold search's CPU); XXH3 costs 0.3 µs.
+    """
+    digest = xxhash.xxh3_128_digest(body)
     return f'"{base64.urlsafe_b64encode(digest).rstrip(b"=").decode()}"'
 
 
