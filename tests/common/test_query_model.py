@@ -79,6 +79,8 @@ QUERIES = [
     "q=abc&limit=1.5&limit=",
     "q=" + "x" * 21,
     "mode=slow&tag=5",
+    "q=%E5%91%B3%E5%90%88+%E5%90%88&codes=a%26b&codes=%ZZ",  # UTF-8 escapes, + and bad escapes
+    "q=abc&&tag=5&=x&codes",  # empty pairs, an empty name, a name without "="
 ]
 
 
