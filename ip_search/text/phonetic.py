@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import jellyfish
 from pypinyin import Style, lazy_pinyin
+from pypinyin.contrib.tone_convert import tone_to_tone3
 
 from ip_search.text.scripts import is_han
 
@@ -25,9 +26,17 @@ _NOT_LETTERS = re.compile(r"[^a-z]+")
 def _han_run_pinyin(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tone syllables, toneless syllables) of a run of Han characters; cached per run."""
     # pypinyin reads whole runs so phrase context picks the right reading of heteronyms (銀行).
-    toned = tuple(lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True))
+    # Its own style, the tone marks its dictionaries hold, costs half of asking it for tone
+    # numbers (17 against 33 µs a run): the few thousand syllables are converted once each.
+    toned = tuple(_tone_numbered(syllable) for syllable in lazy_pinyin(run, style=Style.TONE))
     plain = tuple(_NOT_LETTERS.sub("", syllable) for syllable in toned)
     return toned, plain
+
+
+@lru_cache(maxsize=8192)
+def _tone_numbered(syllable: str) -> str:
+    """A syllable in tone marks (``hé``) as pypinyin's TONE3 style writes it (``he2``)."""
+    return tone_to_tone3(syllable, neutral_tone_with_five=True)
 
 
 def pinyin(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
+from pypinyin import Style, lazy_pinyin
 
 from ip_search.text import fold, mark_keys, query_keys
+from ip_search.text.phonetic import pinyin
 
 
 @pytest.mark.parametrize(
@@ -104,3 +107,21 @@ def test_query_keys_are_mark_keys_of_the_query() -> None:
 def test_empty_text_gives_empty_keys() -> None:
     keys = mark_keys("  ")
     assert keys.compacts == ("",) and keys.cjk_bigrams == () and not keys.has_han
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "銀行家",  # a heteronym read by its phrase, and a neutral tone
+        "綠色",  # ü, written v as TONE3 writes it
+        "朋友們",  # neutral tones
+        "台灣積體電路",
+        "𠀋",  # a character pypinyin holds no reading for (TONE3 writes it "𠀋5")
+    ],
+)
+def test_pinyin_syllables_are_pypinyin_tone3(run: str) -> None:
+    """Sound keys are pypinyin's TONE3 syllables, however phonetic.py asks for them."""
+    toned, plain = pinyin(run)
+    expected = lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True)
+    assert list(toned) == expected
+    assert list(plain) == [re.sub("[^a-z]+", "", s) for s in toned]
