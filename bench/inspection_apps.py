@@ -60,9 +60,17 @@ class AlwaysMissingCache(RedisCache):
     """A cache whose every lookup misses: a fresh key per request, stored like a real miss."""
 
     async def representation(
-        self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
+        self,
+        key: str,
+        ttl: int,
+        compute: Callable[[], Awaitable[bytes]],
+        *,
+        store_first_ask: bool = True,
     ) -> Representation:
-        return await super().representation(f"{key}:{uuid.uuid4().hex}", COLD_TTL_SECONDS, compute)
+        fresh = f"{key}:{uuid.uuid4().hex}"
+        return await super().representation(
+            fresh, COLD_TTL_SECONDS, compute, store_first_ask=store_first_ask
+        )
 
 
 def cold_app() -> FastAPI:

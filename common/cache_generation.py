@@ -37,6 +37,10 @@ A read carries more than the token, so that a miss costs one round trip of its o
   whenever it lands, so landing late can only get it refused, never make it stale. A request
   that arrives after a store was queued shares its read or a later one, so it finds the entry
   if Redis took it.
+- for an entry that is absent, if its caller asks, an ask marker: a key of its own, set only if
+  missing, so the read tells whether the entry was asked for before within the marker's
+  lifetime. A cache that stores only what is asked for twice (``common.caching``) needs no other
+  round trip to know.
 
 If the token cannot be read, nothing cached may be trusted: callers compute from the source.
 """
@@ -45,7 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from redis.asyncio import Redis
@@ -61,23 +65,35 @@ __all__ = [
     "Store",
 ]
 
-# KEYS: token, the stored names, then the read names. ARGV: per store its bytes, ttl seconds and
-# the token read before computing it. Returns the token, a flag per store, GET and PTTL per read.
+# KEYS: the token, the stored names, then per read its name and its ask marker. ARGV: how many
+# stores; per store its bytes, ttl seconds and the token read before computing it; per read the
+# seconds its ask marker lives (0: none). Returns the token, a flag per store, and per read its
+# GET, its PTTL and whether its marker was there already (an absent entry asked before).
 _READ = """
 local token = redis.call('GET', KEYS[1])
-local stores = #ARGV / 3
+local stores = tonumber(ARGV[1])
 local reply = {token}
 for i = 1, stores do
   local stored = 0
-  if token and token == ARGV[i * 3] then
-    redis.call('SET', KEYS[1 + i], ARGV[i * 3 - 2], 'EX', ARGV[i * 3 - 1])
+  if token and token == ARGV[i * 3 + 1] then
+    redis.call('SET', KEYS[1 + i], ARGV[i * 3 - 1], 'EX', ARGV[i * 3])
     stored = 1
   end
   reply[#reply + 1] = stored
 end
-for i = 2 + stores, #KEYS do
-  reply[#reply + 1] = redis.call('GET', KEYS[i])
-  reply[#reply + 1] = redis.call('PTTL', KEYS[i])
+for j = 1, (#KEYS - 1 - stores) / 2 do
+  local name = KEYS[stores + 2 * j]
+  local value = redis.call('GET', name)
+  local asked = 0
+  local lifetime = tonumber(ARGV[1 + stores * 3 + j])
+  if not value and lifetime > 0 then
+    if not redis.call('SET', KEYS[stores + 2 * j + 1], 1, 'EX', lifetime, 'NX') then
+      asked = 1
+    end
+  end
+  reply[#reply + 1] = value
+  reply[#reply + 1] = redis.call('PTTL', name)
+  reply[#reply + 1] = asked
 end
 return reply
 """
@@ -88,10 +104,13 @@ class GenerationUnavailable(Exception):
 
 
 class Entry(NamedTuple):
-    """An entry as a read found it: its bytes (None: absent) and seconds left (None: no expiry)."""
+    """An entry as a read found it: its bytes (None: absent), seconds left (None: no expiry),
+    and, when absent and read with an ask marker, whether it was asked for before, within the
+    marker's lifetime."""
 
     value: bytes | None
     lifetime: float | None
+    asked_before: bool = False
 
 
 class Store(NamedTuple):
@@ -112,6 +131,7 @@ class Snapshot(NamedTuple):
 
 
 _NOTHING: Mapping[str, Entry] = {}
+_NO_NAMES: Mapping[str, int] = {}
 
 
 def _new_token() -> bytes:
@@ -128,20 +148,32 @@ class GenerationStore:
         self._reader: AbstractConnection | None = None
         self._reading = asyncio.Lock()
 
-    async def read(self, stores: Sequence[Store] = (), names: Collection[str] = ()) -> Snapshot:
-        """Run ``stores``, then read the token (minted on first use) and the entries ``names``."""
+    async def read(
+        self, stores: Sequence[Store] = (), names: Mapping[str, int] = _NO_NAMES
+    ) -> Snapshot:
+        """Run ``stores``, then read the token (minted on first use) and the entries ``names``.
+
+        ``names`` maps each entry to the seconds its ask marker lives, 0 for none: an absent
+        entry read with a marker leaves one (``{name}:asked``), and the next read of it within
+        that time finds it (``Entry.asked_before``)."""
         token, entries, stored = await self._snapshot(stores, names)
         if token is None:
             await self._mint()
             # Entries read before the mint may predate an invalidation whose token the mint
             # kept: read them again, after it. The stores were refused (no token) and stay so.
+            # Whether each was asked for before, the first read knew: it left the markers.
+            first = entries
             token, entries, _ = await self._snapshot((), names)
+            entries = {
+                name: entry._replace(asked_before=first[name].asked_before)
+                for name, entry in entries.items()
+            }
         if token is None:
             raise GenerationUnavailable(self.key)
         return Snapshot(token, entries, stored)
 
     async def _snapshot(
-        self, stores: Sequence[Store], names: Collection[str]
+        self, stores: Sequence[Store], names: Mapping[str, int]
     ) -> tuple[bytes | None, Mapping[str, Entry], Sequence[bool]]:
         """A bare token is one GET; anything more is one script call, atomic with the token."""
         if not stores and not names:
@@ -150,20 +182,24 @@ class GenerationStore:
         entries: dict[str, Entry] = {}
         at = 1 + len(stores)
         for name in names:
-            milliseconds = reply[at + 1]
-            entries[name] = Entry(reply[at], milliseconds / 1000 if milliseconds > 0 else None)
-            at += 2
+            value, milliseconds, asked = reply[at : at + 3]
+            lifetime = milliseconds / 1000 if milliseconds > 0 else None
+            entries[name] = Entry(value, lifetime, asked == 1)
+            at += 3
         return reply[0], entries, [flag == 1 for flag in reply[1 : 1 + len(stores)]]
 
     async def _mint(self) -> None:
         """Write a token unless one exists (a racing replica's or writer's token wins)."""
         await self.redis.set(self.key, _new_token(), nx=True)
 
-    async def _run(self, stores: Sequence[Store], names: Collection[str]) -> Any:
-        keys = [self.key, *(store.name for store in stores), *names]
-        args: list[bytes | int] = []
+    async def _run(self, stores: Sequence[Store], names: Mapping[str, int]) -> Any:
+        keys = [self.key, *(store.name for store in stores)]
+        args: list[bytes | int] = [len(stores)]
         for store in stores:
             args += (store.value, store.ttl, store.token)
+        for name, marker_seconds in names.items():
+            keys += (name, f"{name}:asked")
+            args.append(marker_seconds)
         try:
             return await self._command("EVALSHA", self._script.sha, len(keys), *keys, *args)
         except NoScriptError:  # Redis restarted or its scripts were flushed: EVAL loads it
@@ -206,21 +242,22 @@ class GenerationBarrier:
     """
 
     def __init__(
-        self, read: Callable[[Sequence[Store], Collection[str]], Awaitable[Snapshot]]
+        self, read: Callable[[Sequence[Store], Mapping[str, int]], Awaitable[Snapshot]]
     ) -> None:
         self._read = read
         self._reading = False
         self._waiting: list[asyncio.Future[Snapshot]] = []
-        self._names: set[str] = set()
+        self._names: dict[str, int] = {}
         self._stores: list[tuple[Store, asyncio.Future[bool]]] = []
 
     async def current(self) -> bytes:
         """The token, read after this call."""
         return (await self._wait()).token
 
-    async def current_with(self, name: str) -> tuple[bytes, Entry]:
-        """The token and the entry ``name``, read together after this call."""
-        self._names.add(name)
+    async def current_with(self, name: str, marker_seconds: int = 0) -> tuple[bytes, Entry]:
+        """The token and the entry ``name``, read together after this call; if absent, with
+        an ask marker that lives ``marker_seconds`` (``GenerationStore.read``)."""
+        self._names[name] = max(marker_seconds, self._names.get(name, 0))
         snapshot = await self._wait()
         return snapshot.token, snapshot.entries[name]
 
@@ -246,7 +283,7 @@ class GenerationBarrier:
     async def _serve_waiting(self) -> None:
         # Take everything that came before the read is sent.
         waiters, self._waiting = self._waiting, []
-        names, self._names = self._names, set()
+        names, self._names = self._names, {}
         queued, self._stores = self._stores, []
         futures: list[asyncio.Future[Any]] = [*waiters, *(done for _, done in queued)]
         try:

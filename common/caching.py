@@ -182,13 +182,23 @@ class RedisCache:
         return (await self.representation(key, ttl, compute)).body
 
     async def representation(
-        self, key: str, ttl: int, compute: Callable[[], Awaitable[bytes]]
+        self,
+        key: str,
+        ttl: int,
+        compute: Callable[[], Awaitable[bytes]],
+        *,
+        store_first_ask: bool = True,
     ) -> Representation:
         """Like ``get_or_compute``, with the ETag: hashed once per replica and entry.
 
         A copy held in memory needs only the token; otherwise the entry in Redis is read with
         the token, in one round trip. A computed entry is returned at once and stored with the
         next read (``common.cache_generation``), and held in memory only if Redis took it.
+
+        ``store_first_ask=False`` stores an entry only when its key is asked for again within
+        ``ttl`` seconds of an ask that computed it (the read tells, by an ask marker): for keys
+        most of which are asked for once, such as free-text searches, whose one-off entries
+        would cost each of them a store and Redis the memory, and serve no one.
         """
         if ttl <= 0:
             raise ValueError("ttl must be positive")
@@ -200,7 +210,8 @@ class RedisCache:
                 held = self._local.get(key, await self._barrier.current())
                 if held is not None:
                     return held
-            generation, entry = await self._barrier.current_with(name)
+            marker_seconds = 0 if store_first_ask else ttl
+            generation, entry = await self._barrier.current_with(name, marker_seconds)
         except _REDIS_ERRORS as exc:
             self._failed("generation", exc)
             return Representation(await compute())  # Redis is failing: skip both levels
@@ -213,9 +224,17 @@ class RedisCache:
             self._hold(key, representation, generation, lifetime)
             return representation
         representation = Representation(await compute())
+        # A first ask is not stored when asked so: its marker remembers it for ttl seconds.
+        if store_first_ask or entry.asked_before:
+            self._store(key, name, representation, generation, ttl)
+        return representation
+
+    def _store(
+        self, key: str, name: str, representation: Representation, generation: bytes, ttl: int
+    ) -> None:
+        """Queue a computed entry for the next read; held in memory once Redis took it."""
         stored = self._barrier.store(Store(name, representation.body, ttl, generation))
         stored.add_done_callback(partial(self._stored, key, representation, generation, ttl))
-        return representation
 
     def _stored(
         self,

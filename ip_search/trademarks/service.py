@@ -3,7 +3,9 @@
 A search result is cached in Redis as the exact response bytes with their ETag
 (``RedisCache.representation``: a hit served from memory is not hashed again), keyed by a hash
 of the normalised query and the register's ``data_as_of`` stamp: an import changes the stamp,
-so stale results are never served after it, and nothing has to be deleted.
+so stale results are never served after it, and nothing has to be deleted. A result is stored
+when its query is asked for a second time within the cache's lifetime, not the first: most
+searches are asked for once (``store_first_ask=False``).
 
 The body is built as plain dicts (``documents``) and serialised once by orjson.
 """
@@ -96,7 +98,9 @@ async def search(
     async def compute() -> bytes:
         return render(await search_document(backend, query, stamp))
 
-    return await cache.representation(cache_key(query, stamp), ttl, compute)
+    # Most searches are asked for once: only a query asked for again is worth a store.
+    key = cache_key(query, stamp)
+    return await cache.representation(key, ttl, compute, store_first_ask=False)
 
 
 def render(response: Document) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 import pytest
 from redis.asyncio import Redis
@@ -27,12 +27,14 @@ class ScriptedRedis:
         self.token = b"t1"
         self.reads = 0
         self.carried: list[tuple[list[str], list[str]]] = []  # stored names, read names
+        self.names: list[dict[str, int]] = []  # read names and their ask markers' lifetimes
         self.release = asyncio.Event()
         self.fail_with: Exception | None = None
 
-    async def read(self, stores: Sequence[Store], names: Collection[str]) -> Snapshot:
+    async def read(self, stores: Sequence[Store], names: Mapping[str, int]) -> Snapshot:
         self.reads += 1
         self.carried.append(([store.name for store in stores], sorted(names)))
+        self.names.append(dict(names))
         token, error = self.token, self.fail_with
         entries = {name: Entry(f"{name}@{token.decode()}".encode(), 9.5) for name in names}
         await self.release.wait()
@@ -144,7 +146,7 @@ async def test_an_entry_computed_before_an_invalidation_is_refused(redis: Redis)
     refused = await store.read([Store("entry", b"old", 30, before)])
     assert refused.stored == [False]
     assert await redis.exists("entry") == 0  # the store that lost the race wrote nothing
-    taken = await store.read([Store("entry", b"new", 30, after.token)], ["entry"])
+    taken = await store.read([Store("entry", b"new", 30, after.token)], {"entry": 0})
     assert taken.stored == [True]
     assert taken.entries["entry"].value == b"new"  # stores run before the reads they travel with
     assert await redis.get("entry") == b"new"
@@ -157,13 +159,30 @@ async def test_entries_are_read_with_the_token_and_their_time_left(redis: Redis)
     await redis.set("lasting", b"a", px=20_000)
     await redis.set("endless", b"b")
 
-    snapshot = await store.read((), ["lasting", "endless", "absent"])
+    snapshot = await store.read((), dict.fromkeys(["lasting", "endless", "absent"], 0))
 
     assert snapshot.token == token
     lasting = snapshot.entries["lasting"]
     assert lasting.value == b"a" and lasting.lifetime is not None and 0 < lasting.lifetime <= 20
     assert snapshot.entries["endless"] == Entry(b"b", None)
     assert snapshot.entries["absent"] == Entry(None, None)
+
+
+async def test_an_absent_entry_read_with_a_marker_tells_whether_it_was_asked_before(
+    redis: Redis,
+) -> None:
+    store = GenerationStore(redis, "gen:test")
+    await redis.set("present", b"p")
+
+    first = await store.read((), {"absent": 60, "present": 60, "unmarked": 0})
+    second = await store.read((), {"absent": 60, "present": 60, "unmarked": 0})
+
+    assert first.entries["absent"] == Entry(None, None, asked_before=False)
+    assert second.entries["absent"] == Entry(None, None, asked_before=True)
+    assert 0 < await redis.ttl("absent:asked") <= 60
+    assert second.entries["present"] == Entry(b"p", None, asked_before=False)
+    assert second.entries["unmarked"] == Entry(None, None, asked_before=False)
+    assert await redis.exists("present:asked", "unmarked:asked") == 0
 
 
 async def test_stores_and_entries_are_checked_against_a_token_minted_after_a_loss(
@@ -174,7 +193,7 @@ async def test_stores_and_entries_are_checked_against_a_token_minted_after_a_los
     await redis.flushdb()
     await redis.set("entry", b"kept")
 
-    snapshot = await store.read([Store("other", b"old", 30, lost)], ["entry"])
+    snapshot = await store.read([Store("other", b"old", 30, lost)], {"entry": 0})
 
     assert snapshot.token not in (lost, b"")
     assert await redis.get("gen:test") == snapshot.token
@@ -185,13 +204,23 @@ async def test_stores_and_entries_are_checked_against_a_token_minted_after_a_los
 
 async def test_a_read_survives_the_loss_of_its_script(redis: Redis) -> None:
     store = GenerationStore(redis, "gen:test")
-    token = (await store.read((), ["entry"])).token
+    token = (await store.read((), {"entry": 0})).token
     await redis.script_flush()
 
-    snapshot = await store.read([Store("entry", b"v", 30, token)], ["entry"])
+    snapshot = await store.read([Store("entry", b"v", 30, token)], {"entry": 0})
 
     assert snapshot.stored == [True]
     assert snapshot.entries["entry"].value == b"v"
+
+
+async def test_callers_asking_for_one_entry_share_its_longest_marker() -> None:
+    redis = ScriptedRedis()
+    redis.release.set()
+    barrier = GenerationBarrier(redis.read)
+
+    await asyncio.gather(barrier.current_with("a", 30), barrier.current_with("a", 300))
+
+    assert redis.names == [{"a": 300}]
 
 
 async def test_a_callers_entry_comes_with_its_token_in_one_read() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +166,39 @@ async def test_a_miss_computes_and_stores_with_the_ttl(redis: Redis) -> None:
     assert compute.calls == 1
     assert await redis.get("test:k") == b"fresh"
     assert 0 < await redis.ttl("test:k") <= 30
+
+
+async def test_an_entry_stored_from_the_second_ask_is_computed_twice_then_served(
+    redis: Redis,
+) -> None:
+    cache = RedisCache(redis, prefix="test:")
+    compute = Counter()
+
+    first = await cache.representation("k", 30, compute, store_first_ask=False)
+    await asyncio.sleep(0.05)  # a store would have landed by now
+    assert await redis.exists("test:k") == 0  # asked once: not stored
+    assert 0 < await redis.ttl("test:k:asked") <= 30  # but remembered for the entry's ttl
+    second = await cache.representation("k", 30, compute, store_first_ask=False)
+    third = await cache.representation("k", 30, compute, store_first_ask=False)
+
+    assert (first.body, second.body, third.body) == (b"fresh",) * 3
+    assert compute.calls == 2
+    assert await redis.get("test:k") == b"fresh"
+    assert 0 < await redis.ttl("test:k") <= 30
+
+
+async def test_an_ask_long_forgotten_is_a_first_ask_again(redis: Redis) -> None:
+    cache = RedisCache(redis, prefix="test:")
+    compute = Counter()
+    await cache.representation("k", 1, compute, store_first_ask=False)
+    await redis.pexpire("test:k:asked", 1)  # its marker lapses, as after ttl seconds
+    await asyncio.sleep(0.01)
+
+    await cache.representation("k", 1, compute, store_first_ask=False)
+    await asyncio.sleep(0.05)
+
+    assert compute.calls == 2
+    assert await redis.exists("test:k") == 0
 
 
 async def test_invalidate_forces_a_recompute(redis: Redis) -> None:
@@ -342,7 +375,7 @@ class CountedReads:
         original = GenerationStore.read
 
         async def read(
-            store: GenerationStore, stores: Sequence[Store] = (), names: Collection[str] = ()
+            store: GenerationStore, stores: Sequence[Store] = (), names: Mapping[str, int] = {}
         ) -> Snapshot:
             self.carried.append(([each.name for each in stores], sorted(names)))
             if stores and self.fail_stores:

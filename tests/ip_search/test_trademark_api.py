@@ -6,6 +6,7 @@ The register (module-wide, imported once): the TIPO sample, the labelled relevan
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -337,6 +338,32 @@ async def test_etag_answers_304(
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["etag"] == etag
+
+
+async def test_a_search_is_stored_when_asked_for_a_second_time(
+    client: httpx.AsyncClient, redis_url: str
+) -> None:
+    params = {"q": "康師傅 stored twice", "mode": "similar"}
+    redis: Redis = Redis.from_url(redis_url)
+
+    async def new_keys() -> list[bytes]:
+        return sorted(set(await redis.keys("cache:ip_search:tm-search:*")) - before)
+
+    try:
+        before = set(await redis.keys("cache:ip_search:tm-search:*"))
+        first = await client.get(SEARCH, params=params)
+        after_one = await new_keys()
+        second = await client.get(SEARCH, params=params)
+        await asyncio.sleep(0.05)  # its store travels with the next read
+        third = await client.get(SEARCH, params=params)
+        after_three = await new_keys()
+    finally:
+        await redis.aclose()
+
+    assert first.content == second.content == third.content
+    assert len(after_one) == 1 and after_one[0].endswith(b":asked")  # remembered, not stored
+    entry = after_one[0].removesuffix(b":asked")
+    assert after_three == [entry, after_one[0]]
 
 
 async def test_data_as_of_is_the_last_finished_import(
