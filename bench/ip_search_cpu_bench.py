@@ -131,7 +131,7 @@ async def one_pass(index: ResidentIndex, queries: Sequence[SearchQuery]) -> Pass
         spent["sources"] += sourced - analysed
         spent["rank"] += (paged - sourced) - (sourced - analysed)
         spent["explain"] += explained - paged
-        result.candidates += len(found)
+        result.candidates += len(found.ordinals())
         result.ranked += page.total
     staged = spent["sources"] + spent["rank"] + spent["explain"]
     spent["respond"] = max(0, result.whole - staged)

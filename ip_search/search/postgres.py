@@ -10,9 +10,11 @@ would read every match.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -180,10 +182,7 @@ def similar_candidates(items: list[Candidate]) -> Candidates:
 def source_capped(sources: Iterable[Sequence[str]]) -> bool:
     """Whether a source was cut at its cap, given the sources of each candidate (a source
     that found a mark twice named twice): the total of the search is then a lower bound."""
-    counts: dict[str, int] = {}
-    for labels in sources:
-        for source in labels:
-            counts[source] = counts.get(source, 0) + 1
+    counts = Counter(chain.from_iterable(sources))
     return any(count >= SOURCE_CAP for count in counts.values())
 
 

@@ -5,6 +5,7 @@ source (``sql.words_source``), as ``PostgresSearchBackend._similar`` adds it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 
 from ip_search.search.backend import Candidate
 from ip_search.search.postgres import KEY_POSTINGS, SOURCE_CAP, SimilarKeys
@@ -18,33 +19,63 @@ from ip_search.search.resident.index import (
 from ip_search.text import MarkKeys
 
 
-def found_marks(index: ResidentIndex, keys: MarkKeys, kept: MarkFilter) -> dict[int, list[str]]:
-    """The marks the exact, gram and sound sources find (``postgres.similar_sources``), each
-    with the sources that found it (once per row: a mark holding a text twice is two exact
-    rows)."""
+class FoundMarks:
+    """The rows each source found, by source, in the order the sources run.
+
+    A page needs all the marks found but the sources of its own few only: each mark's list of
+    sources is built on demand (``sources``), not for every candidate of every search."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[int]] = {}
+
+    def ordinals(self) -> dict[int, None]:
+        """Every mark found, once, in the order first found (a dict: it is also a set)."""
+        return dict.fromkeys(chain.from_iterable(self.rows.values()))
+
+    def sources_of(self, ordinal: int) -> tuple[str, ...]:
+        """The sources that found ``ordinal``, once per row, in the sources' order."""
+        return tuple(label for label, rows in self.rows.items() for _ in range(rows.count(ordinal)))
+
+    def sources(self) -> dict[int, tuple[str, ...]]:
+        """``sources_of`` of every mark found, in the order first found."""
+        labels: dict[int, list[str]] = {}
+        for label, rows in self.rows.items():
+            for ordinal in rows:
+                labels.setdefault(ordinal, []).append(label)
+        return {ordinal: tuple(found) for ordinal, found in labels.items()}
+
+    @property
+    def capped(self) -> bool:
+        """Whether a source was cut at its cap (``postgres.source_capped``): the total of the
+        search is then a lower bound."""
+        return any(len(rows) >= SOURCE_CAP for rows in self.rows.values())
+
+
+def found_marks(index: ResidentIndex, keys: MarkKeys, kept: MarkFilter) -> FoundMarks:
+    """The marks the exact, gram and sound sources find (``postgres.similar_sources``), by
+    source (once per row: a mark holding a text twice is two exact rows)."""
     wanted = SimilarKeys.of(keys)
-    found: dict[int, list[str]] = {}
+    found = FoundMarks()
     if wanted.compacts:
-        for ordinal in exact_rows(index, wanted.compacts, kept=kept, cap=SOURCE_CAP):
-            found.setdefault(ordinal, []).append("exact")
+        found.rows["exact"] = exact_rows(index, wanted.compacts, kept=kept, cap=SOURCE_CAP)
     for label, postings, source_keys in (
         ("gram", index.grams, wanted.grams),
         ("sound", index.sounds, wanted.sounds),
     ):
         if source_keys:
-            marks = key_source(
+            found.rows[label] = key_source(
                 index, postings, source_keys, kept=kept, per_key=KEY_POSTINGS, cap=SOURCE_CAP
             )
-            for ordinal in marks:
-                found.setdefault(ordinal, []).append(label)
     return found
 
 
 def similar_items(index: ResidentIndex, keys: MarkKeys, kept: MarkFilter) -> list[Candidate]:
     """The union of the exact, gram and sound sources as candidates, each mark once with the
     sources that found it."""
-    found = found_marks(index, keys, kept)
-    return candidates_of(index, list(found), [tuple(labels) for labels in found.values()])
+    found = found_marks(index, keys, kept).sources()
+    return candidates_of(index, list(found), list(found.values()))
 
 
 def similar_wording(

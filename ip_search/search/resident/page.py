@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ip_search.search import ranking
 from ip_search.search.backend import Facets, SearchQuery, SimilarPage
-from ip_search.search.postgres import FEW_CANDIDATES, source_capped, trigram_text
+from ip_search.search.postgres import FEW_CANDIDATES, trigram_text
 from ip_search.search.query import query_keys
 from ip_search.search.ranking import MIN_SCORE, ROUNDING_APART
 from ip_search.search.resident.filters import NO_MARK_BIT
@@ -52,14 +52,15 @@ def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None
         return None
     keys = query_keys(query.text)
     found = found_marks(index, keys, kept)
-    sources = {ordinal: tuple(labels) for ordinal, labels in found.items()}
+    marks = found.ordinals()
     latin = trigram_text(keys)
-    if len(found) < FEW_CANDIDATES and latin is not None:
-        worded = similar_wording(index, latin, kept, found)
+    if len(marks) < FEW_CANDIDATES and latin is not None:
+        worded = similar_wording(index, latin, kept, marks)
         if worded is None:
             return None
-        sources.update((ordinal, ("words",) * count) for ordinal, count in worded.items())
-    ordinals = list(sources)
+        found.rows["words"] = [o for o, count in worded.items() for _ in range(count)]
+        marks.update(dict.fromkeys(worded))
+    ordinals = list(marks)
     values = totals(
         prepare(keys),
         index.keys_of(ordinals),
@@ -69,11 +70,11 @@ def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None
     )
     page, ranked, bits = ranked_page(index, values, ordinals, query.limit)
     shown = [ordinal for _, ordinal in page]
-    hits = candidates_of(index, shown, [sources[ordinal] for ordinal in shown])
+    hits = candidates_of(index, shown, [found.sources_of(ordinal) for ordinal in shown])
     return SimilarPage(
         hits=[(hit, total) for hit, (total, _) in zip(hits, page, strict=True)],
         total=ranked,
-        total_is_exact=not source_capped(sources.values()),
+        total_is_exact=not found.capped,
         facets=facets_of(bits, pairs),
     )
 
