@@ -4,7 +4,7 @@ source (``sql.words_source``), as ``PostgresSearchBackend._similar`` adds it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import chain
 
 from ip_search.search.backend import Candidate
@@ -23,7 +23,7 @@ class FoundMarks:
     """The rows each source found, by source, in the order the sources run.
 
     A page needs all the marks found but the sources of its own few only: each mark's list of
-    sources is built on demand (``sources``), not for every candidate of every search."""
+    sources is built on demand (``sources_of``), not for every candidate of every search."""
 
     __slots__ = ("rows",)
 
@@ -34,17 +34,16 @@ class FoundMarks:
         """Every mark found, once, in the order first found (a dict: it is also a set)."""
         return dict.fromkeys(chain.from_iterable(self.rows.values()))
 
-    def sources_of(self, ordinal: int) -> tuple[str, ...]:
-        """The sources that found ``ordinal``, once per row, in the sources' order."""
-        return tuple(label for label, rows in self.rows.items() for _ in range(rows.count(ordinal)))
-
-    def sources(self) -> dict[int, tuple[str, ...]]:
-        """``sources_of`` of every mark found, in the order first found."""
-        labels: dict[int, list[str]] = {}
+    def sources_of(self, ordinals: Sequence[int]) -> list[tuple[str, ...]]:
+        """The sources that found each of ``ordinals``, once per row, in the sources' order:
+        one pass over the rows (a count per source and mark cost six times as much)."""
+        labels: dict[int, list[str]] = {ordinal: [] for ordinal in ordinals}
         for label, rows in self.rows.items():
             for ordinal in rows:
-                labels.setdefault(ordinal, []).append(label)
-        return {ordinal: tuple(found) for ordinal, found in labels.items()}
+                found = labels.get(ordinal)
+                if found is not None:
+                    found.append(label)
+        return [tuple(labels[ordinal]) for ordinal in ordinals]
 
     @property
     def capped(self) -> bool:
@@ -74,8 +73,9 @@ def found_marks(index: ResidentIndex, keys: MarkKeys, kept: MarkFilter) -> Found
 def similar_items(index: ResidentIndex, keys: MarkKeys, kept: MarkFilter) -> list[Candidate]:
     """The union of the exact, gram and sound sources as candidates, each mark once with the
     sources that found it."""
-    found = found_marks(index, keys, kept).sources()
-    return candidates_of(index, list(found), list(found.values()))
+    found = found_marks(index, keys, kept)
+    ordinals = list(found.ordinals())
+    return candidates_of(index, ordinals, found.sources_of(ordinals))
 
 
 def similar_wording(

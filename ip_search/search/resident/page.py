@@ -70,7 +70,7 @@ def similar_page(index: ResidentIndex, query: SearchQuery) -> SimilarPage | None
     )
     page, ranked, bits = ranked_page(index, values, ordinals, query.limit)
     shown = [ordinal for _, ordinal in page]
-    hits = candidates_of(index, shown, [found.sources_of(ordinal) for ordinal in shown])
+    hits = candidates_of(index, shown, found.sources_of(shown))
     return SimilarPage(
         hits=[(hit, total) for hit, (total, _) in zip(hits, page, strict=True)],
         total=ranked,
