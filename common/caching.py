@@ -224,7 +224,7 @@ class RedisCache:
             self._hold(key, representation, generation, lifetime)
             return representation
         representation = Representation(await compute())
-        # A first ask is not stored when asked so: its marker remembers it for ttl seconds.
+        # Unless stored on its first ask, a key asked for once is not: its marker remembers it.
         if store_first_ask or entry.asked_before:
             self._store(key, name, representation, generation, ttl)
         return representation
