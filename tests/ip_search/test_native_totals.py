@@ -13,7 +13,9 @@ import pytest
 from ip_search.search.backend import Candidate
 from ip_search.synthetic import generate
 from ip_search.text import (
+    KeyDocument,
     MarkFields,
+    PreparedQuery,
     Score,
     Wanted,
     Weights,
@@ -112,14 +114,24 @@ def python_totals(
     ]
 
 
-def kernel_totals(
-    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
-) -> list[float]:
-    return totals(
+def kernel_batch(
+    query: str, marks: Sequence[Candidate]
+) -> tuple[PreparedQuery, list[KeyDocument], list[Sequence[int]], list[Sequence[str]]]:
+    """What each kernel reads of a query and its marks: the prepared query, then per mark its
+    keys, classes and groups."""
+    return (
         prepare(query_keys(query)),
         [m.keys for m in marks],
         [m.nice_classes for m in marks],
         [m.groups for m in marks],
+    )
+
+
+def kernel_totals(
+    query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
+) -> list[float]:
+    return totals(
+        *kernel_batch(query, marks),
         wanted,
         weights=weights,
     )
@@ -227,10 +239,7 @@ def kernel_explained(
     query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights
 ) -> list[Score]:
     return explain_documents(
-        prepare(query_keys(query)),
-        [m.keys for m in marks],
-        [m.nice_classes for m in marks],
-        [m.groups for m in marks],
+        *kernel_batch(query, marks),
         wanted,
         weights=weights,
     )
@@ -303,10 +312,7 @@ def kernel_json(
     query: str, marks: Sequence[Candidate], wanted: Wanted, weights: Weights, digits: int
 ) -> list[tuple[float, bytes]]:
     return explain_json(
-        prepare(query_keys(query)),
-        [m.keys for m in marks],
-        [m.nice_classes for m in marks],
-        [m.groups for m in marks],
+        *kernel_batch(query, marks),
         wanted,
         digits=digits,
         weights=weights,
